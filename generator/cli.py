@@ -1,0 +1,109 @@
+"""The ``guides`` command. Exit codes: 0 success, 1 invalid input or failed check, 2 wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from generator.problems import InvalidInput
+
+MATTERS_DIR = Path("matters")
+
+
+class UsageError(Exception):
+    """Wrong usage of a command that argparse cannot catch (exit 2)."""
+
+
+def print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.corpus import load_corpus
+
+    root = Path(args.matters)
+    only = [Path(p) for p in args.paths] or None
+    for path in only or ():
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
+    corpus = load_corpus(root, only=only)
+    print(f"ok: {len(corpus.matters)} matters checked", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build_site
+
+    build_site(Path(args.config), jobs=args.jobs or os.cpu_count() or 1, clean=args.clean)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands import serve
+
+    serve.serve(config_file=args.config, open_in_browser=False, dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guides", description="政务服务事项标准：校验、构建、比对、打印。")
+    parser.add_argument("--matters", default=str(MATTERS_DIR), help="matters directory (default: matters)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate matters; print every problem; exit 1 if any")
+    check.add_argument("paths", nargs="*", help="only these matter files (default: all)")
+    check.set_defaults(run=cmd_check)
+
+    build = sub.add_parser("build", help="check, then render everything into site/")
+    build.add_argument("--jobs", type=int, default=0, help="worker processes (default: CPU count)")
+    build.add_argument("--clean", action="store_true", help="ignore the artifact cache and render everything")
+    build.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
+    build.set_defaults(run=cmd_build)
+
+    serve = sub.add_parser("serve", help="live preview for editors (rebuilds on save)")
+    serve.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.set_defaults(run=cmd_serve)
+
+    for register in _COMMANDS:
+        register(sub)
+    return parser
+
+
+def _register_extra_commands() -> list:
+    """Commands owned by their output modules (fmt, diff, slip) add their own sub-parsers."""
+    registrars = []
+    for module_name in EXTRA_COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        registrars.append(module.register_command)
+    return registrars
+
+
+_COMMANDS: list = []
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def main(argv: list[str] | None = None) -> int:
+    _COMMANDS[:] = _register_extra_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except InvalidInput as exc:
+        print_problems(exc.problems)
+        return 1
+    except UsageError as exc:
+        print(f"guides {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

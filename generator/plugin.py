@@ -1,0 +1,129 @@
+"""The MkDocs plugin: matters become pages (and artifacts) at build time.
+
+Like Material's blog plugin, it adds generated files in ``on_files``; so ``mkdocs build``,
+``mkdocs serve`` and ``guides build`` all publish the same site from ``matters/``.
+Each output module contributes through :data:`ARTIFACT_PRODUCERS`; pages come from
+:mod:`generator.pages`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator import pages
+from generator.corpus import Corpus, load_corpus
+from generator.problems import InvalidInput
+
+log = logging.getLogger("mkdocs.plugins.guides")
+
+
+class InvalidCorpus(PluginError):
+    def __init__(self, error: InvalidInput):
+        self.problems = error.problems
+        super().__init__("invalid matters:\n" + str(error))
+
+
+class GuidesConfig(Config):
+    matters_dir = opt.Type(str, default="matters")
+    cache_dir = opt.Type(str, default=".cache/guides")
+    jobs = opt.Type(int, default=0)
+    site_url_for_qr = opt.Optional(opt.Type(str))
+    search_sections = opt.ListOfItems(opt.Type(str), default=[])
+
+
+class BuildContext:
+    """What every artifact producer gets: the corpus, the cache, the plugin config."""
+
+    def __init__(self, corpus: Corpus, config: GuidesConfig, mkdocs_config: Any, base_dir: Path):
+        self.corpus = corpus
+        self.config = config
+        self.mkdocs_config = mkdocs_config
+        self.base_dir = base_dir
+        self.cache_dir = (base_dir / config.cache_dir).resolve()
+        self.jobs = config.jobs or int(os.environ.get("GUIDES_JOBS", 0)) or os.cpu_count() or 1
+        self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
+
+    def count_rendered(self, kind: str, n: int = 1) -> None:
+        self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
+
+
+# Producers add files to the site: f(ctx) -> list of (src_uri, content bytes|str or Path).
+ARTIFACT_PRODUCERS: list[Callable[[BuildContext], list[tuple[str, Any]]]] = []
+# Output modules that register producers, page contributors or post-build steps.
+OUTPUT_MODULES: tuple[str, ...] = ()
+POST_BUILD: list[Callable[[BuildContext, Any], None]] = []
+
+
+class GuidesPlugin(BasePlugin[GuidesConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: BuildContext | None = None
+
+    def on_config(self, config):
+        import importlib
+
+        for module in OUTPUT_MODULES:
+            importlib.import_module(module)
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        matters_dir = base_dir / self.config.matters_dir
+        try:
+            corpus = load_corpus(matters_dir)
+        except InvalidInput as error:
+            raise InvalidCorpus(error) from None
+        self.ctx = BuildContext(corpus, self.config, config, base_dir)
+        return config
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.ctx.base_dir / self.config.matters_dir))
+        server.watch(str(Path(__file__).parent))
+        return server
+
+    def on_files(self, files: Files, config) -> Files:
+        ctx = self.ctx
+        corpus = ctx.corpus
+        for code, matter in corpus.matters.items():
+            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus)))
+        for src_uri, content in pages.index_pages(corpus).items():
+            files.append(File.generated(config, src_uri, content=content))
+        for produce in ARTIFACT_PRODUCERS:
+            for src_uri, content in produce(ctx):
+                if isinstance(content, Path):
+                    files.append(File.generated(config, src_uri, abs_src_path=str(content)))
+                else:
+                    files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def on_post_build(self, config) -> None:
+        for step in POST_BUILD:
+            step(self.ctx, config)
+        trim_search_index(Path(config.site_dir) / "search" / "search_index.json", self.config.search_sections)
+
+
+def trim_search_index(path: Path, keep_sections: list[str]) -> None:
+    """Keep only what people search for on matter pages: the title block and chosen sections.
+
+    Review-point sentences and procedure details would make the index several times larger
+    (a phone downloads it whole before the first search), without helping anyone find a matter.
+    """
+    if not keep_sections or not path.exists():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    kept = []
+    for doc in index.get("docs", []):
+        location = doc.get("location", "")
+        page, _, anchor = location.partition("#")
+        if page.startswith("matters/") and anchor and anchor not in keep_sections:
+            continue
+        kept.append(doc)
+    index["docs"] = kept
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
