@@ -62,9 +62,8 @@ def load_matter_file(path: Path, root: Path, text: str | None = None) -> tuple[M
         return None, source, problems
     matter, schema_errors = schema_problems(source, Matter)
     problems += schema_errors
-    if matter is not None:
-        problems += matter_problems(matter, source, path.stem if MATTER_FILE.match(path.name) else None)
-    return matter, source, problems
+    problems += matter_problems(source, path.stem if MATTER_FILE.match(path.name) else None)
+    return (matter if not problems else None), source, problems
 
 
 def matter_paths(root: Path) -> tuple[list[Path], list[Problem]]:

@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.loader import SourceFile
-from generator.model.matter import Matter
 from generator.problems import Problem
 
 
@@ -33,6 +32,20 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
         if current is None:
             return []
     return list(getattr(current, "model_fields", {}))
+
+
+def _field_metadata(model: type[BaseModel], loc: tuple) -> list:
+    """Constraint metadata (Gt, Ge, ...) of the field at ``loc``, to say what was expected."""
+    current: Any = model
+    field = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part) if current is not None else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(field.metadata) if field is not None else []
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -57,7 +70,8 @@ def explain(error: dict, model: type[BaseModel]) -> str:
         hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
         return f"unknown field (a typo?){hint}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number, got {_shown(got)}"
+        positive = any(getattr(m, "gt", None) == 0 for m in _field_metadata(model, error["loc"]))
+        return f"expected a {'positive ' if positive else ''}whole number, got {_shown(got)}"
     if kind in ("float_parsing", "float_type"):
         return f"expected a number, got {_shown(got)}"
     if kind == "greater_than":
@@ -96,14 +110,30 @@ def schema_problems(source: SourceFile, model: type[BaseModel]) -> tuple[BaseMod
         return None, problems
 
 
-def _duplicates(items: list, loc: tuple, source: SourceFile, what: str) -> list[Problem]:
+def _items(data: Any, key: str) -> list[tuple[int, dict]]:
+    """(index, item) for the mapping items of a list field, skipping malformed ones (schema errors cover those)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _ids(items: list[tuple[int, dict]]) -> list[tuple[int, str]]:
+    return [(i, item["id"]) for i, item in items if isinstance(item.get("id"), str)]
+
+
+def _list_of_str(value: Any) -> list[tuple[int, str]]:
+    return [(j, v) for j, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _duplicates(items: list[tuple[int, dict]], loc: tuple, source: SourceFile, what: str) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
-    for i, item in enumerate(items):
-        if item.id in seen:
-            problems.append(source.problem(loc + (i, "id"), f"duplicate {what} id '{item.id}' (first used by {loc[-1]}[{seen[item.id]}])"))
+    for i, item_id in _ids(items):
+        if item_id in seen:
+            problems.append(source.problem(loc + (i, "id"), f"duplicate {what} id '{item_id}' (first used by {loc[-1]}[{seen[item_id]}])"))
         else:
-            seen[item.id] = i
+            seen[item_id] = i
     return problems
 
 
@@ -136,57 +166,74 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def matter_problems(matter: Matter, source: SourceFile, expected_code: str | None) -> list[Problem]:
-    """Cross-field checks that need the whole matter."""
+def matter_problems(source: SourceFile, expected_code: str | None) -> list[Problem]:
+    """Cross-field checks that need the whole matter.
+
+    They read the raw data rather than the model, so a file with schema errors still gets
+    its dangling references and cycles reported in the same run: all problems at once.
+    """
+    data = source.data if isinstance(source.data, dict) else {}
     problems: list[Problem] = []
-    if expected_code is not None and matter.code != expected_code:
-        problems.append(source.problem(("code",), f"code '{matter.code}' does not match the file name '{expected_code}.yml'"))
+    code = data.get("code")
+    if expected_code is not None and isinstance(code, str) and code != expected_code:
+        problems.append(source.problem(("code",), f"code '{code}' does not match the file name '{expected_code}.yml'"))
 
     for name in ("legal_basis", "situations", "conditions", "materials", "review_points", "steps", "fees"):
-        problems += _duplicates(getattr(matter, name), (name,), source, name.rstrip("s").replace("_", " "))
-    for i, situation in enumerate(matter.situations):
-        problems += _duplicates(situation.options, ("situations", i, "options"), source, "option")
-
-    options = set(matter.option_labels())
+        problems += _duplicates(_items(data, name), (name,), source, name.rstrip("s").replace("_", " "))
+    options: set[str] = set()
+    for i, situation in _items(data, "situations"):
+        option_items = _items(situation, "options")
+        problems += _duplicates(option_items, ("situations", i, "options"), source, "option")
+        if isinstance(situation.get("id"), str):
+            options.update(f"{situation['id']}.{oid}" for _, oid in _ids(option_items))
     valid_options = ", ".join(sorted(options)) or "none (the matter has no situations)"
     for kind in ("conditions", "materials"):
-        for i, item in enumerate(getattr(matter, kind)):
-            for j, ref in enumerate(item.when):
+        for i, item in _items(data, kind):
+            for j, ref in _list_of_str(item.get("when")):
                 if ref not in options:
                     problems.append(source.problem((kind, i, "when", j), f"names situation option '{ref}', which does not exist; valid: {valid_options}"))
 
-    material_ids = {m.id for m in matter.materials}
-    condition_ids = {c.id for c in matter.conditions}
-    clash = material_ids & condition_ids
-    for i, material in enumerate(matter.materials):
-        if material.id in clash:
-            problems.append(source.problem(("materials", i, "id"), f"id '{material.id}' is used by a condition too; review points could not tell them apart"))
-    for i, point in enumerate(matter.review_points):
-        if point.about not in material_ids | condition_ids:
-            problems.append(source.problem(("review_points", i, "about"), f"names '{point.about}', which is neither a material nor a condition of this matter"))
+    material_ids = {mid for _, mid in _ids(_items(data, "materials"))}
+    condition_ids = {cid for _, cid in _ids(_items(data, "conditions"))}
+    for i, material_id in _ids(_items(data, "materials")):
+        if material_id in condition_ids:
+            problems.append(source.problem(("materials", i, "id"), f"id '{material_id}' is used by a condition too; review points could not tell them apart"))
+    for i, point in _items(data, "review_points"):
+        about = point.get("about")
+        if isinstance(about, str) and about not in material_ids | condition_ids:
+            problems.append(source.problem(("review_points", i, "about"), f"names '{about}', which is neither a material nor a condition of this matter"))
 
-    step_ids = {s.id for s in matter.steps}
-    for i, step in enumerate(matter.steps):
-        for j, nxt in enumerate(step.next):
+    steps = _items(data, "steps")
+    step_ids = [sid for _, sid in _ids(steps)]
+    graph: dict[str, list[str]] = {}
+    for i, step in steps:
+        sid = step.get("id")
+        nexts = [n for _, n in _list_of_str(step.get("next"))]
+        for j, nxt in _list_of_str(step.get("next")):
             if nxt not in step_ids:
-                problems.append(source.problem(("steps", i, "next", j), f"names step '{nxt}', which does not exist; valid: {', '.join(s.id for s in matter.steps)}"))
-            elif nxt == step.id:
-                problems.append(source.problem(("steps", i, "next", j), f"step '{step.id}' cannot follow itself"))
-    cycle = find_cycle({s.id: [n for n in s.next if n != s.id] for s in matter.steps})
+                problems.append(source.problem(("steps", i, "next", j), f"names step '{nxt}', which does not exist; valid: {', '.join(step_ids)}"))
+            elif nxt == sid:
+                problems.append(source.problem(("steps", i, "next", j), f"step '{sid}' cannot follow itself"))
+        if isinstance(sid, str):
+            graph[sid] = [n for n in nexts if n != sid]
+    cycle = find_cycle(graph)
     if cycle:
-        index = next(i for i, s in enumerate(matter.steps) if s.id == cycle[0])
+        index = next(i for i, step in steps if step.get("id") == cycle[0])
         problems.append(source.problem(("steps", index, "next"), f"steps form a cycle: {' → '.join(cycle)}; a procedure must move forward"))
-    entries = step_ids - {n for s in matter.steps for n in s.next}
-    if not cycle and len(entries) != 1:
+    entries = set(graph) - {n for targets in graph.values() for n in targets}
+    if graph and not cycle and len(entries) != 1:
         problems.append(source.problem(("steps",), f"expected exactly one first step (one intake), found {len(entries)}: {', '.join(sorted(entries)) or 'none'}"))
 
-    limit = matter.time_limit
-    if limit.statutory_days is not None and limit.promised_days > limit.statutory_days:
-        problems.append(source.problem(("time_limit", "promised_days"), f"promised limit {limit.promised_days} working days is longer than the statutory {limit.statutory_days}"))
+    limit = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
+    statutory, promised = limit.get("statutory_days"), limit.get("promised_days")
+    if isinstance(statutory, int) and isinstance(promised, int) and promised > statutory:
+        problems.append(source.problem(("time_limit", "promised_days"), f"promised limit {promised} working days is longer than the statutory {statutory}"))
 
-    if matter.changes and matter.changes[0].version != matter.version:
-        problems.append(source.problem(("changes", 0, "version"), f"the newest change note (first in the list) must be for the current version {matter.version}, got {matter.changes[0].version}"))
-    dates = [c.date for c in matter.changes]
+    changes = _items(data, "changes")
+    version = data.get("version")
+    if changes and isinstance(version, str) and changes[0][1].get("version") not in (None, version):
+        problems.append(source.problem(("changes", 0, "version"), f"the newest change note (first in the list) must be for the current version {version}, got {changes[0][1].get('version')}"))
+    dates = [str(item.get("date")) for _, item in changes]
     if dates != sorted(dates, reverse=True):
         problems.append(source.problem(("changes",), "change notes must be listed newest first"))
     return problems
