@@ -14,6 +14,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from generator.corpus import load_corpus
 from generator.problems import InvalidInput
 
 
@@ -24,9 +25,9 @@ def check_tools() -> None:
 
 
 def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path | None = None, quiet: bool = False) -> Path:
-    from generator.plugin import InvalidCorpus
-
     check_tools()
+    if quiet:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(str(config_file))
     final = Path(site_dir or config.site_dir).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -34,16 +35,18 @@ def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path
     config.site_dir = str(staging)
     plugin = config.plugins.get("guides")
     if plugin is not None:
+        base_dir = Path(config.config_file_path).parent
         plugin.config.jobs = jobs
         if clean:
-            shutil.rmtree((Path(config.config_file_path).parent / plugin.config.cache_dir), ignore_errors=True)
-    if quiet:
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+            shutil.rmtree(base_dir / plugin.config.cache_dir, ignore_errors=True)
+        try:
+            # check first, so invalid input fails before anything is rendered
+            plugin.preload(load_corpus(base_dir / plugin.config.matters_dir))
+        except InvalidInput:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     try:
         mkdocs_build(config)
-    except InvalidCorpus as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise InvalidInput(error.problems) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -68,6 +68,11 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.ctx: BuildContext | None = None
+        self._preloaded: Corpus | None = None
+
+    def preload(self, corpus: Corpus) -> None:
+        """Use a corpus already loaded and checked by ``guides build`` instead of reading it again."""
+        self._preloaded = corpus
 
     def on_config(self, config):
         import importlib
@@ -76,10 +81,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             importlib.import_module(module)
         base_dir = Path(config.config_file_path or ".").resolve().parent
         matters_dir = base_dir / self.config.matters_dir
-        try:
-            corpus = load_corpus(matters_dir)
-        except InvalidInput as error:
-            raise InvalidCorpus(error) from None
+        corpus, self._preloaded = self._preloaded, None
+        if corpus is None:
+            try:
+                corpus = load_corpus(matters_dir)
+            except InvalidInput as error:
+                raise InvalidCorpus(error) from None
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
         return config
 

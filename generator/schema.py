@@ -40,3 +40,7 @@ def write_editor_schema(root: Path = Path(".")) -> Path:
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
+
+
+if __name__ == "__main__":
+    print(write_editor_schema())

@@ -1,0 +1,54 @@
+"""`guides build`: a failed build leaves the published site as it was; builds are deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, build_project, make_project
+from generator.problems import InvalidInput
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
+    site = build_project(project)
+    before = tree_digest(site)
+    shutil.copy(FIXTURES / "foundation" / "broken" / "310115001000.yml", project / "matters" / "310115001000.yml")
+    with pytest.raises(InvalidInput) as caught:
+        build_project(project)
+    assert any(p.field == "materials[1].copies" for p in caught.value.problems)
+    assert tree_digest(site) == before
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = make_project(tmp_path / "a", FIXTURES / "foundation" / "valid")
+    second = make_project(tmp_path / "b", FIXTURES / "foundation" / "valid")
+    a = tree_digest(build_project(first))
+    b = tree_digest(build_project(second))
+    assert a.keys() == b.keys()
+    differing = [name for name in a if a[name] != b[name] and not name.startswith("sitemap.xml")]
+    assert differing == []
+
+
+def test_build_command_exits_1_on_invalid_input(tmp_path, monkeypatch, capsys):
+    from generator.cli import main
+
+    project = make_project(tmp_path / "p", FIXTURES / "foundation" / "broken")
+    monkeypatch.chdir(project)
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "materials[1].copies: expected a positive whole number, got '两份'" in err
+    assert not (project / "site").exists()

@@ -1,0 +1,119 @@
+"""Guide pages: the content of a matter page, escaping, index pages, navigation that scales."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, build_project, make_project
+
+
+class TextAndTags(HTMLParser):
+    """Collects visible text and every start tag, as a browser's DOM would have them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> TextAndTags:
+    parser = TextAndTags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("pages"), FIXTURES / "foundation" / "valid")
+    return build_project(project)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("hostile"), FIXTURES / "foundation" / "hostile")
+    return build_project(project)
+
+
+def test_matter_page_shows_the_standard(fixture_site):
+    page = parse(fixture_site / "matters" / "310115001000" / "index.html")
+    text = "".join(page.text)
+    for expected in ("城市树木移植审批", "城市树木移植申请表", "树木现状位置图", "原件 2份", "授权委托书",
+                     "适用：是否委托他人办理：委托代理人办理", "承诺时限", "5个工作日", "法定时限", "20个工作日",
+                     "不收费", "最多跑1次", "《城市绿化条例》（国务院令第100号）第二十四条",
+                     "问：位置图是否标注拟移植树木的株数和胸径？", "答：必须逐株标注树种、胸径和位置。",
+                     "0594-2697000", "12345", "2026年1月1日起施行", "首次发布。"):
+        assert expected in text, expected
+    steps = re.findall(r"<li><strong>(.*?)</strong>", (fixture_site / "matters" / "310115001000" / "index.html").read_text(encoding="utf-8"))
+    assert steps[:3] == ["受理", "审查", "决定"]
+
+
+def test_situation_selector_and_material_conditions_are_marked(fixture_site):
+    page = parse(fixture_site / "matters" / "310115001000" / "index.html")
+    radios = [attrs for tag, attrs in page.tags if tag == "input" and attrs.get("type") == "radio"]
+    assert [r["value"] for r in radios] == ["", "agent.self", "agent.proxy"]
+    rows = {attrs["data-material"]: attrs["data-when"] for tag, attrs in page.tags if tag == "tr" and "data-material" in attrs}
+    assert rows == {"application-form": "", "site-plan": "", "power-of-attorney": "agent.proxy"}
+
+
+def test_fingerprint_on_page_matches_corpus(fixture_site):
+    from generator.corpus import load_corpus
+
+    corpus = load_corpus(FIXTURES / "foundation" / "valid")
+    html = (fixture_site / "matters" / "310115001000" / "index.html").read_text(encoding="utf-8")
+    assert corpus.fingerprint("310115001000") in html
+
+
+def test_yaml_text_is_escaped_everywhere(hostile_site):
+    html = (hostile_site / "matters" / "310115001000" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<b>审批</b>" not in html
+    page = parse(hostile_site / "matters" / "310115001000" / "index.html")
+    text = "".join(page.text)
+    assert "<script>alert('材料')</script>申请表 & 附件" in text
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "</title>" not in title.replace("&lt;/title&gt;", "")
+    index = (hostile_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "<script>" not in index
+
+
+def test_index_pages_list_matters_without_a_sidebar_entry_per_matter(fixture_site):
+    departments = (fixture_site / "departments" / "index.html").read_text(encoding="utf-8")
+    assert "福建省住房和城乡建设厅" in departments
+    department_page = fixture_site / "departments" / "11350000003591088K" / "index.html"
+    assert 'href="../../matters/310115001000/"' in department_page.read_text(encoding="utf-8")
+    assert (fixture_site / "types" / "licensing" / "index.html").exists()
+    assert (fixture_site / "levels" / "county" / "index.html").exists()
+    home = (fixture_site / "index.html").read_text(encoding="utf-8")
+    # the navigation on every page lists indexes only; matters are reached through them or search
+    assert "matters/310115001000" not in home
+    assert "matters/310115001000" not in departments
+
+
+def test_search_index_keeps_only_findable_sections(fixture_site):
+    import json
+
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"] if doc["location"].startswith("matters/")]
+    anchors = {loc.partition("#")[2] for loc in locations}
+    assert anchors <= {"", "matter-title", "conditions", "materials"}
+    assert "materials" in anchors
+    assert index["config"]["lang"] == ["zh"]
