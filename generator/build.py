@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -41,7 +42,9 @@ def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path
             shutil.rmtree(base_dir / plugin.config.cache_dir, ignore_errors=True)
         try:
             # check first, so invalid input fails before anything is rendered
-            plugin.preload(load_corpus(base_dir / plugin.config.matters_dir))
+            started = time.perf_counter()
+            corpus = load_corpus(base_dir / plugin.config.matters_dir)
+            plugin.preload(corpus, load_s=time.perf_counter() - started)
         except InvalidInput:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,6 +57,11 @@ class BuildContext:
     def count_rendered(self, kind: str, n: int = 1) -> None:
         self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
 
+    def stage(self, name: str, started: float) -> None:
+        """Add the time since ``started`` to a stage, for the benchmark's per-stage figures."""
+        stages = self.stats["stage_s"]
+        stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
+
 
 # Producers add files to the site: f(ctx) -> list of (src_uri, content bytes|str or Path).
 ARTIFACT_PRODUCERS: list[Callable[[BuildContext], list[tuple[str, Any]]]] = []
@@ -69,10 +75,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         super().__init__()
         self.ctx: BuildContext | None = None
         self._preloaded: Corpus | None = None
+        self._preload_s = 0.0
 
-    def preload(self, corpus: Corpus) -> None:
+    def preload(self, corpus: Corpus, load_s: float = 0.0) -> None:
         """Use a corpus already loaded and checked by ``guides build`` instead of reading it again."""
         self._preloaded = corpus
+        self._preload_s = load_s
 
     def on_config(self, config):
         import importlib
@@ -81,6 +89,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             importlib.import_module(module)
         base_dir = Path(config.config_file_path or ".").resolve().parent
         matters_dir = base_dir / self.config.matters_dir
+        started = time.perf_counter()
         corpus, self._preloaded = self._preloaded, None
         if corpus is None:
             try:
@@ -88,6 +97,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             except InvalidInput as error:
                 raise InvalidCorpus(error) from None
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
+        self.ctx.stage("load", started - self._preload_s)
+        self._preload_s = 0.0
         return config
 
     def on_serve(self, server, config, builder):
@@ -98,22 +109,34 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_files(self, files: Files, config) -> Files:
         ctx = self.ctx
         corpus = ctx.corpus
-        for code, matter in corpus.matters.items():
-            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus)))
-        for src_uri, content in pages.index_pages(corpus).items():
-            files.append(File.generated(config, src_uri, content=content))
         for produce in ARTIFACT_PRODUCERS:
+            started = time.perf_counter()
             for src_uri, content in produce(ctx):
                 if isinstance(content, Path):
                     files.append(File.generated(config, src_uri, abs_src_path=str(content)))
                 else:
                     files.append(File.generated(config, src_uri, content=content))
+            ctx.stage(produce.__module__.rsplit(".", 1)[-1], started)
+        started = time.perf_counter()
+        for code, matter in corpus.matters.items():
+            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus)))
+        for src_uri, content in pages.index_pages(corpus).items():
+            files.append(File.generated(config, src_uri, content=content))
+        ctx.stage("pages", started)
+        self._mkdocs_started = time.perf_counter()
         return files
 
     def on_post_build(self, config) -> None:
+        ctx = self.ctx
+        ctx.stage("mkdocs_render", self._mkdocs_started)
+        started = time.perf_counter()
         for step in POST_BUILD:
-            step(self.ctx, config)
+            step(ctx, config)
         trim_search_index(Path(config.site_dir) / "search" / "search_index.json", self.config.search_sections)
+        ctx.stage("post_build", started)
+        stats_file = os.environ.get("GUIDES_STATS")
+        if stats_file:
+            Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def trim_search_index(path: Path, keep_sections: list[str]) -> None:
