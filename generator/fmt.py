@@ -1,0 +1,237 @@
+"""`guides fmt`: the canonical form of a matter file, so diffs contain only real changes.
+
+Canonical form:
+
+* first line ``# yaml-language-server: $schema=../schema/matter.schema.json``;
+* keys in the order of the model's fields (:class:`generator.model.matter.Matter`), at every
+  level; keys the model does not know stay, after the known ones, in their own order;
+* two-space indentation, list items indented under their key (``  - id: …``);
+* mappings and lists of mappings in block style, lists of plain values in flow style
+  (``levels: [市级, 县级]``), no line wrapping;
+* text plain where YAML allows it, otherwise in double quotes; text with line breaks as a
+  literal block (``|``);
+* comments kept (ruamel.yaml round trip).
+
+Formatting never changes the data: the result is loaded back with the project's own loader
+and compared with the original; a file whose data would change is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+from generator.loader import load_yaml
+from generator.model.matter import Matter
+from generator.problems import InvalidInput, Problem
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/matter.schema.json"
+_SCHEMA_PREFIX = "# yaml-language-server:"
+_STR_TAG = "tag:yaml.org,2002:str"
+_PYYAML_RESOLVER = yaml.resolver.Resolver()
+
+
+class _DoubleQuoteEmitter(Emitter):
+    """Where plain style is impossible, quote with double quotes (never single quotes)."""
+
+    def choose_scalar_style(self) -> Any:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.Emitter = _DoubleQuoteEmitter
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 1_000_000_000
+    y.allow_unicode = True
+    y.preserve_quotes = False
+    return y
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _needs_quotes(text: str) -> bool:
+    """Would the plain scalar be read back as something other than this text (YAML 1.1 or 1.2)?"""
+    if text == "":
+        return True
+    return _PYYAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG
+
+
+def _canonical_scalar(value: Any) -> Any:
+    if isinstance(value, str):
+        text = str(value)
+        if "\n" in text:
+            return LiteralScalarString(text)
+        if _needs_quotes(text):
+            return DoubleQuotedScalarString(text)
+        return text
+    return value
+
+
+def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
+    """Reorder keys by the model, set block/flow styles and scalar styles, in place."""
+    if isinstance(node, CommentedMap):
+        fields = getattr(model, "model_fields", {}) if model is not None else {}
+        known = [key for key in fields if key in node]
+        unknown = [key for key in node if key not in fields]
+        for key in known + unknown:
+            node.move_to_end(key)
+        for key in list(node):
+            field = fields.get(key)
+            node[key] = _canonicalise(node[key], _inner_model(field.annotation) if field is not None else None)
+        node.fa.set_block_style()
+        return node
+    if isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            node[i] = _canonicalise(item, model)
+        if len(node) and all(not isinstance(item, (CommentedMap, CommentedSeq, dict, list)) and not isinstance(item, LiteralScalarString) for item in node):
+            node.fa.set_flow_style()
+        else:
+            node.fa.set_block_style()
+        return node
+    return _canonical_scalar(node)
+
+
+def _split_header(text: str) -> str:
+    """The text without its leading yaml-language-server line(s)."""
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith(_SCHEMA_PREFIX):
+        lines.pop(0)
+    return "".join(lines)
+
+
+class FormatError(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def _typed(value: Any) -> Any:
+    """Data with types made explicit, so 1, 1.0 and True do not compare equal."""
+    if isinstance(value, dict):
+        return ("map", sorted((str(k), _typed(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("seq", [_typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def format_text(text: str, display: str = "<text>") -> str:
+    """The canonical form of one matter file's text; raises FormatError if it cannot be formatted safely."""
+    before = load_yaml(Path(display), display, text=text)
+    if before.problems:
+        raise FormatError(before.problems[0])
+    y = _yaml()
+    try:
+        data = y.load(_split_header(text))
+    except YAMLError as exc:  # pragma: no cover - PyYAML above reports syntax errors first
+        raise FormatError(Problem(display, 1, 1, "", f"YAML error: {exc}")) from exc
+    if not isinstance(data, CommentedMap):
+        raise FormatError(Problem(display, 1, 1, "", "expected a mapping of fields at the top of the file"))
+    _canonicalise(data, Matter)
+    out = io.StringIO()
+    y.dump(data, out)
+    result = SCHEMA_LINE + "\n" + out.getvalue()
+    after = load_yaml(Path(display), display, text=result)
+    if after.problems or _typed(after.data) != _typed(before.data):
+        path = _first_difference(before.data, after.data, ())
+        line, col = before.where(path)
+        raise FormatError(
+            Problem(display, line, col, ".".join(str(p) for p in path), "格式化会改变此处的数据，未改写；请给该值加上双引号 (formatting would change the data here; quote the value)")
+        )
+    return result
+
+
+def _first_difference(a: Any, b: Any, loc: tuple) -> tuple:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a:
+            if key not in b:
+                return loc + (key,)
+            if _typed(a[key]) != _typed(b[key]):
+                return _first_difference(a[key], b[key], loc + (key,))
+        return loc
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if _typed(x) != _typed(y):
+                return _first_difference(x, y, loc + (i,))
+        return loc
+    return loc
+
+
+def format_file(path: Path, display: str, check: bool) -> bool:
+    """Format one file; return True if it was (or, with check, would be) changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(Problem(display, 1, 1, "", f"file is not UTF-8 text ({exc.reason})")) from exc
+    result = format_text(text, display)
+    if result == text:
+        return False
+    if not check:
+        path.write_text(result, encoding="utf-8")
+    return True
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from generator.cli import UsageError
+    from generator.corpus import display_path, matter_paths
+
+    root = Path(args.matters)
+    if args.paths:
+        paths = [Path(p) for p in args.paths]
+        for path in paths:
+            if not path.is_file():
+                raise UsageError(f"no such file: {path}")
+    else:
+        if not root.is_dir():
+            raise UsageError(f"matters directory not found: {root}")
+        paths, _ = matter_paths(root)
+    changed, problems = [], []
+    for path in paths:
+        display = display_path(path, root)
+        try:
+            if format_file(path, display, args.check):
+                changed.append(display)
+        except FormatError as exc:
+            problems.append(exc.problem)
+    for display in changed:
+        if args.check:
+            print(f"{display}: 不是规范格式，请运行 guides fmt (not in canonical form)", file=sys.stderr)
+        else:
+            print(f"formatted {display}", file=sys.stderr)
+    if problems:
+        raise InvalidInput(problems)
+    if args.check:
+        if changed:
+            print(f"{len(changed)} of {len(paths)} files would be reformatted", file=sys.stderr)
+            return 1
+        print(f"ok: {len(paths)} files in canonical form", file=sys.stderr)
+        return 0
+    print(f"{len(changed)} of {len(paths)} files reformatted", file=sys.stderr)
+    return 0
+
+
+def register_command(subparsers) -> None:
+    parser = subparsers.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that are not canonical")
+    parser.add_argument("paths", nargs="*", help="only these matter files (default: all in the matters directory)")
+    parser.set_defaults(run=cmd_fmt)
