@@ -89,7 +89,22 @@ class PageParts:
 PAGE_CONTRIBUTORS: list[Callable[[Any, Matter], dict[str, Any]]] = []
 
 
-def matter_context(matter: Matter, corpus: Any) -> dict[str, Any]:
+# Sections of a matter page that go into the search index: what people search for (name,
+# department, keywords, conditions, material names). The rest is marked data-search-exclude,
+# which keeps the index small enough for a phone and spares the build segmenting it.
+SEARCHABLE_SECTIONS = ("matter-title", "conditions", "materials")
+
+
+class _SearchExclusion(dict):
+    def __init__(self, searchable: tuple[str, ...] | list[str]):
+        super().__init__()
+        self.searchable = set(searchable)
+
+    def __missing__(self, section_id: str) -> str:
+        return "" if section_id in self.searchable else " data-search-exclude"
+
+
+def matter_context(matter: Matter, corpus: Any, searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> dict[str, Any]:
     labels = matter.option_labels()
     subjects = {m.id: ("材料", m.name) for m in matter.materials}
     subjects.update({c.id: ("条件", c.text) for c in matter.conditions})
@@ -114,6 +129,7 @@ def matter_context(matter: Matter, corpus: Any) -> dict[str, Any]:
         "type_slug": TYPE_SLUGS[matter.matter_type],
         "parts": parts,
         "step_order": ordered_steps(matter),
+        "nosearch": _SearchExclusion(searchable),
     }
 
 
@@ -138,8 +154,8 @@ def ordered_steps(matter: Matter) -> list:
     return order
 
 
-def render_matter_page(matter: Matter, corpus: Any) -> str:
-    body = environment().get_template("matter.md.j2").render(matter_context(matter, corpus))
+def render_matter_page(matter: Matter, corpus: Any, searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> str:
+    body = environment().get_template("matter.md.j2").render(matter_context(matter, corpus, searchable))
     return front_matter(matter.name, matter.summary) + body
 
 

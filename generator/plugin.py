@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -39,7 +40,7 @@ class GuidesConfig(Config):
     cache_dir = opt.Type(str, default=".cache/guides")
     jobs = opt.Type(int, default=0)
     site_url_for_qr = opt.Optional(opt.Type(str))
-    search_sections = opt.ListOfItems(opt.Type(str), default=[])
+    search_sections = opt.ListOfItems(opt.Type(str), default=list(pages.SEARCHABLE_SECTIONS))
 
 
 class BuildContext:
@@ -119,7 +120,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             ctx.stage(produce.__module__.rsplit(".", 1)[-1], started)
         started = time.perf_counter()
         for code, matter in corpus.matters.items():
-            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus)))
+            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus, self.config.search_sections)))
         for src_uri, content in pages.index_pages(corpus).items():
             files.append(File.generated(config, src_uri, content=content))
         ctx.stage("pages", started)
@@ -132,28 +133,21 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         started = time.perf_counter()
         for step in POST_BUILD:
             step(ctx, config)
-        trim_search_index(Path(config.site_dir) / "search" / "search_index.json", self.config.search_sections)
+        compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
         ctx.stage("post_build", started)
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
             Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
-def trim_search_index(path: Path, keep_sections: list[str]) -> None:
-    """Keep only what people search for on matter pages: the title block and chosen sections.
+_LIST_TAGS = re.compile(r"</?(?:p|ol|ul|li)>")
 
-    Review-point sentences and procedure details would make the index several times larger
-    (a phone downloads it whole before the first search), without helping anyone find a matter.
-    """
-    if not keep_sections or not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    kept = []
-    for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        page, _, anchor = location.partition("#")
-        if page.startswith("matters/") and anchor and anchor not in keep_sections:
-            continue
-        kept.append(doc)
-    index["docs"] = kept
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+def compact_search_index(path: Path) -> None:
+    """Rewrite the search index for phones: UTF-8 instead of \\u escapes (half the bytes) and
+    without the paragraph and list tags the results view does not need."""
+    if path.exists():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        for doc in index.get("docs", []):
+            doc["text"] = " ".join(_LIST_TAGS.sub(" ", doc.get("text", "")).split())
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

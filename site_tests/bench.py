@@ -1,0 +1,176 @@
+"""Benchmark: build a synthetic catalogue of N realistic matters and print the figures.
+
+    python site_tests/bench.py --matters 1814
+
+Runs, in a temporary directory: a cold build, a rebuild with no change, a rebuild after one
+edited matter, and a bare ``mkdocs build`` of the same generated pages (no generator plugin),
+so the generator's own overhead is a ratio measured in the same run. Prints progress lines,
+then one JSON object as the last line (fields in ../shared/CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from synthetic import write_corpus  # noqa: E402
+
+# non-matter files of the real sample that a synthetic catalogue also needs
+SUPPORT_FILES = ("regions.yml", "holidays.yml", "policy.yml")
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def make_bench_project(target: Path, count: int) -> Path:
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, target / name)
+    matters = target / "matters"
+    write_corpus(matters, count)
+    for name in SUPPORT_FILES:
+        if (ROOT / "matters" / name).exists():
+            shutil.copy(ROOT / "matters" / name, matters / name)
+    return target
+
+
+def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dict]:
+    env = dict(os.environ, GUIDES_STATS=str(stats_file), GUIDES_PROGRESS="0")
+    cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build"] + (["--jobs", str(jobs)] if jobs else [])
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-5000:])
+        raise SystemExit(f"bench: guides build failed with exit code {result.returncode}")
+    return elapsed, json.loads(stats_file.read_text(encoding="utf-8"))
+
+
+def export_generated_pages(project: Path, target: Path) -> int:
+    """Write the Markdown pages the plugin generates into a plain docs/ for the bare build."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        config = load_config(str(project / "mkdocs.yml"))
+        config = config.plugins.on_config(config)
+        files = config.plugins.on_files(Files([]), config=config)
+    finally:
+        os.chdir(cwd)
+    count = 0
+    shutil.copytree(project / "docs", target / "docs")
+    for file in files:
+        if file.src_uri.endswith(".md") and file.generated_by:
+            path = target / "docs" / file.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.content_bytes)
+            count += 1
+    return count
+
+
+def bare_mkdocs(project: Path, bare: Path) -> float:
+    """The same pages, the same theme and search, without the generator."""
+    import yaml
+
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "guides" in p)]
+    config["site_dir"] = str(bare / "site")
+    config["theme"]["custom_dir"] = str(project / "overrides")
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-q"], cwd=bare, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-5000:])
+        raise SystemExit("bench: bare mkdocs build failed")
+    return elapsed
+
+
+def tree_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--matters", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--keep", help="keep the work directory here instead of a temporary one")
+    args = parser.parse_args()
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="guides-bench-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    try:
+        project = make_bench_project(work / "project", args.matters)
+        log(f"{args.matters} synthetic matters in {project}")
+
+        cold_s, cold = guides_build(project, args.jobs, work / "cold.json")
+        log(f"cold build {cold_s:.1f}s, rendered {cold['rendered']}")
+        noop_s, noop = guides_build(project, args.jobs, work / "noop.json")
+        log(f"no-change rebuild {noop_s:.1f}s, rendered {noop['rendered']}")
+
+        edited = sorted((project / "matters").glob("[0-9]*.yml"))[args.matters // 2]
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("申请人身份证件", "申请人居民身份证", 1), encoding="utf-8")
+        edit_s, edit = guides_build(project, args.jobs, work / "edit.json")
+        log(f"one edited matter rebuild {edit_s:.1f}s, rendered {edit['rendered']}")
+
+        bare = work / "bare"
+        bare.mkdir()
+        pages = export_generated_pages(project, bare)
+        bare_s = bare_mkdocs(project, bare)
+        log(f"bare mkdocs build of the same {pages} generated pages {bare_s:.1f}s")
+
+        site = project / "site"
+        pdfs = sorted(site.glob("matters/*/slips/*.pdf"))
+        pages_kb = sorted(p.stat().st_size / 1e3 for p in site.glob("matters/*/index.html"))
+        slip_times = cold.get("slip_render_s") or []
+        figures = {
+            "matters": args.matters,
+            "jobs": args.jobs or os.cpu_count(),
+            "cold_build_s": round(cold_s, 2),
+            "noop_rebuild_s": round(noop_s, 2),
+            "one_edit_rebuild_s": round(edit_s, 2),
+            "stage_s": cold["stage_s"],
+            "noop_stage_s": noop["stage_s"],
+            "rendered_cold": cold["rendered"],
+            "rendered_on_noop": sum(noop["rendered"].values()),
+            "rendered_on_one_edit": edit["rendered"],
+            "slip_median_s": round(statistics.median(slip_times), 4) if slip_times else None,
+            "slips": len(pdfs),
+            "slip_median_kb": round(statistics.median(p.stat().st_size for p in pdfs) / 1e3, 1) if pdfs else None,
+            "slip_max_kb": round(max(p.stat().st_size for p in pdfs) / 1e3, 1) if pdfs else None,
+            "matter_page_median_kb": round(statistics.median(pages_kb), 1) if pages_kb else None,
+            "matter_page_max_kb": round(pages_kb[-1], 1) if pages_kb else None,
+            "site_mb": round(tree_mb(site), 1),
+            "search_index_mb": round((site / "search" / "search_index.json").stat().st_size / 1e6, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "bare_mkdocs_s": round(bare_s, 2),
+            "noop_vs_bare_mkdocs": round(noop_s / bare_s, 3),
+        }
+        print(json.dumps(figures, ensure_ascii=False))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
