@@ -43,7 +43,7 @@ def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path
         try:
             # check first, so invalid input fails before anything is rendered
             started = time.perf_counter()
-            corpus = load_corpus(base_dir / plugin.config.matters_dir)
+            corpus = load_corpus(base_dir / plugin.config.matters_dir, cache_dir=base_dir / plugin.config.cache_dir)
             plugin.preload(corpus, load_s=time.perf_counter() - started)
         except InvalidInput:
             shutil.rmtree(staging, ignore_errors=True)

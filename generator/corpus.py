@@ -7,12 +7,16 @@ load → validate → model: this is the only place input files are read. Every 
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from generator import standard
+from generator.cache import digest, file_digest
 from generator.loader import SourceFile, load_yaml
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem
@@ -78,8 +82,57 @@ def matter_paths(root: Path) -> tuple[list[Path], list[Problem]]:
     return paths, problems
 
 
-def load_corpus(root: Path | str, only: list[Path] | None = None) -> Corpus:
-    """Read every matter under ``root``; raise :class:`InvalidInput` with all problems at once."""
+class ParseCache:
+    """Validated matters from earlier runs, keyed by a hash of the file's bytes and of the code
+    that validates it; a catalogue of 1,800 unchanged files then loads without YAML parsing.
+    Only files that passed are kept, so every problem is always found afresh."""
+
+    FILE = "parsed-matters.pickle"
+
+    def __init__(self, cache_dir: Path | None):
+        self.path = Path(cache_dir) / self.FILE if cache_dir else None
+        self.entries: dict[str, Matter] = {}
+        self.used: dict[str, Matter] = {}
+        if self.path and self.path.exists():
+            try:
+                with self.path.open("rb") as handle:
+                    self.entries = pickle.load(handle)
+            except Exception:  # a cache from another version, or a torn file: start afresh
+                self.entries = {}
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def _code_digest() -> str:
+        here = Path(__file__).parent
+        return digest(*(file_digest(str(here / name)) for name in ("corpus.py", "loader.py", "validate.py", "model/matter.py")))
+
+    def key(self, data: bytes) -> str:
+        return digest(self._code_digest(), data)
+
+    def get(self, key: str) -> Matter | None:
+        matter = self.entries.get(key)
+        if matter is not None:
+            self.used[key] = matter
+        return matter
+
+    def put(self, key: str, matter: Matter) -> None:
+        self.used[key] = matter
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.entries.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+        with tmp.open("wb") as handle:
+            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Path | None = None) -> Corpus:
+    """Read every matter under ``root``; raise :class:`InvalidInput` with all problems at once.
+
+    With ``cache_dir``, files unchanged since a previous successful load are not parsed again.
+    """
     root = Path(root)
     if not root.is_dir():
         raise InvalidInput([Problem(str(root), 1, 1, "", "matters directory not found")])
@@ -88,12 +141,25 @@ def load_corpus(root: Path | str, only: list[Path] | None = None) -> Corpus:
         wanted = {p.resolve() for p in only}
         paths = [p for p in paths if p.resolve() in wanted]
     corpus = Corpus(root=root)
+    cache = ParseCache(cache_dir)
     first_file: dict[str, str] = {}
     for path in paths:
-        matter, source, found = load_matter_file(path, root)
-        problems += found
-        if matter is None:
-            continue
+        raw = path.read_bytes()
+        key = cache.key(raw)
+        matter = cache.get(key)
+        if matter is not None:
+            source = SourceFile(path, display_path(path, root), text=raw.decode("utf-8"))
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(display_path(path, root), 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+                continue
+            matter, source, found = load_matter_file(path, root, text=text)
+            problems += found
+            if matter is None:
+                continue
+            cache.put(key, matter)
         if matter.code in first_file:
             problems.append(source.problem(("code",), f"duplicate code '{matter.code}', already used by {first_file[matter.code]}"))
             continue
@@ -106,6 +172,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None) -> Corpus:
         problems += extend(corpus)
     if problems:
         raise InvalidInput(problems)
+    cache.save()
     return corpus
 
 

@@ -94,7 +94,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         corpus, self._preloaded = self._preloaded, None
         if corpus is None:
             try:
-                corpus = load_corpus(matters_dir)
+                corpus = load_corpus(matters_dir, cache_dir=base_dir / self.config.cache_dir)
             except InvalidInput as error:
                 raise InvalidCorpus(error) from None
         self.ctx = BuildContext(corpus, self.config, config, base_dir)

@@ -105,3 +105,24 @@ def test_check_command_exit_code_in_a_subprocess():
 
 def test_unknown_path_is_a_usage_error(capsys):
     assert main(["--matters", str(FOUNDATION / "valid"), "check", "no/such/file.yml"]) == 2
+
+
+def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_path):
+    import shutil
+
+    from generator.corpus import ParseCache
+
+    matters = tmp_path / "matters"
+    shutil.copytree(FOUNDATION / "valid", matters)
+    cache = tmp_path / "cache"
+    first = load_corpus(matters, cache_dir=cache)
+    assert (cache / ParseCache.FILE).exists()
+    second = load_corpus(matters, cache_dir=cache)
+    assert second.matters["310115001000"] == first.matters["310115001000"]
+    # a cached file is parsed again only when a problem needs its position
+    assert second.sources["310115001000"]._positions is None
+    path = matters / "310115001000.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("copies: 2", "copies: 0"), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_corpus(matters, cache_dir=cache)
+    assert [p.field for p in caught.value.problems] == ["materials[1].copies"]
