@@ -86,7 +86,7 @@ def _register_extra_commands() -> list:
 
 
 _COMMANDS: list = []
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("generator.fmt",)
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("generator.fmt", "generator.diff")
 
 
 def main(argv: list[str] | None = None) -> int:
