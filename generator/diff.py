@@ -177,6 +177,14 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _item_name(item: Any) -> str:
+    for attr in ("name", "label", "question", "title", "id"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str):
+            return value
+    return _show(item)
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -231,6 +239,21 @@ class _Differ:
                 self.add(path, OTHER, f"{title}新增「{_show(added)}」", None, added, loc)
             if removed:
                 self.add(path, OTHER, f"{title}删除「{_show(removed)}」", removed, None, loc)
+            return
+        if isinstance(a, list) and isinstance(b, list):  # a nested list of items, matched by id
+            old_by, new_by = {_key(v): v for v in a}, {_key(v): v for v in b}
+            for key, item in new_by.items():
+                if key not in old_by:
+                    self.add(f"{path}[{key}]", OTHER, f"{title}新增「{_item_name(item)}」", None, item, loc)
+            for key, item in old_by.items():
+                if key not in new_by:
+                    self.add(f"{path}[{key}]", OTHER, f"{title}删除「{_item_name(item)}」", item, None, loc)
+            for key, item in new_by.items():
+                if key in old_by and not same(old_by[key], item):
+                    for sub in type(item).model_fields:
+                        x, y = getattr(old_by[key], sub), getattr(item, sub)
+                        if not same(x, y):
+                            self.generic(type(item), sub, x, y, f"{path}[{key}].{sub}", loc, prefix=f"{title}「{_item_name(item)}」的")
             return
         long = isinstance(a, str) and isinstance(b, str) and len(a) + len(b) > 40
         text = f"{title}变更" if long else f"{title}：{_show(a)}→{_show(b)}"

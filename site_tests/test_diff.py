@@ -260,3 +260,13 @@ def test_sticky_comment_workflow_runs_the_three_commands(project_root):
     for command in ("guides check", "guides fmt --check", "guides diff", "--check"):
         assert command in script
     assert "guides-diff-report" in script and "actions/github-script" in script
+
+
+def test_nested_lists_are_matched_by_id_too(repo, capsys):
+    repo.edit("        label: 委托代理人办理\n", "        label: 委托他人代理\n      - id: lawyer\n        label: 委托律师办理\n")
+    repo.commit("options")
+    code, report = diff_json(capsys, "HEAD~1", "HEAD")
+    assert changes_of(report) == [
+        ("situations[agent].options[lawyer]", "其他", "办理情形「是否委托他人办理？」的选项新增「委托律师办理」"),
+        ("situations[agent].options[proxy].label", "其他", "办理情形「是否委托他人办理？」的选项「委托他人代理」的选项名称：委托代理人办理→委托他人代理"),
+    ]
