@@ -94,8 +94,10 @@ def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
         fields = getattr(model, "model_fields", {}) if model is not None else {}
         known = [key for key in fields if key in node]
         unknown = [key for key in node if key not in fields]
+        old_last = next(reversed(node), None)
         for key in known + unknown:
             node.move_to_end(key)
+        _keep_trailing_lines(node, old_last)
         for key in list(node):
             field = fields.get(key)
             node[key] = _canonicalise(node[key], _inner_model(field.annotation) if field is not None else None)
@@ -110,6 +112,30 @@ def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
             node.fa.set_block_style()
         return node
     return _canonical_scalar(node)
+
+
+def _keep_trailing_lines(node: CommentedMap, old_last: Any) -> None:
+    """Blank lines and comments that followed the old last key stay at the end of the mapping.
+
+    ruamel.yaml attaches them to the key they follow; when that key moves up, they would
+    move with it into the middle of the mapping. Only whole-line material (no end-of-line
+    comment) is moved, and only onto a scalar value.
+    """
+    new_last = next(reversed(node), None)
+    if old_last is None or new_last == old_last or isinstance(node[new_last], (CommentedMap, CommentedSeq)):
+        return
+    if isinstance(node[old_last], (CommentedMap, CommentedSeq)):
+        return
+    item = node.ca.items.get(old_last)
+    token = item[2] if item and len(item) > 2 else None
+    if token is None or not token.value.startswith("\n"):
+        return
+    target = node.ca.items.setdefault(new_last, [None, None, None, None])
+    if target[2] is None:
+        target[2], item[2] = token, None
+    elif target[2].value.endswith("\n"):
+        target[2].value = target[2].value + token.value[1:]
+        item[2] = None
 
 
 def _split_header(text: str) -> str:

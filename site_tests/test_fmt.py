@@ -95,3 +95,10 @@ def test_fmt_of_named_paths_only_and_bad_files(tmp_path, capsys):
     assert "000117012009.yml:2:1: YAML syntax error" in err
     code, err = run(capsys, "fmt", str(tmp_path / "missing.yml"))
     assert code == 2
+
+
+def test_blank_line_between_list_items_stays_between_them_after_reordering():
+    text = 'code: "000000000001"\nmaterials:\n  - name: 甲   # 名\n    id: m1\n\n  - id: m2\n    name: 乙\n'
+    out = format_text(text)
+    assert "  - id: m1\n    name: 甲   # 名\n\n  - id: m2\n    name: 乙\n" in out
+    assert format_text(out) == out
