@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from generator.corpus import MATTER_FILE, RESERVED_FILES, load_matter_file, matter_paths
+from generator.corpus import MATTER_FILE, RESERVED_FILES, display_path, load_matter_file, matter_paths
 from generator.loader import SourceFile
 from generator.model.matter import (
     ChangeNote,
@@ -550,24 +550,30 @@ def _git(args: list[str], cwd: Path, data: bytes | None = None) -> subprocess.Co
     return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False)
 
 
-def _relabel(problem: Problem, label: str) -> Problem:
-    return replace(problem, path=f"{label}:{problem.path}")
+@dataclass
+class RawSide:
+    """The matter files of one side, read but not yet validated: file name -> (path, text)."""
+
+    label: str
+    root: Path
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    revision: str | None = None  # for a git revision: the matters directory in the repository, e.g. "matters/"
 
 
-def read_directory(root: Path, label: str) -> Side:
-    side = Side(label=label)
-    paths, side.problems = matter_paths(root)
+def read_directory(root: Path, label: str) -> RawSide:
+    raw = RawSide(label=label, root=root)
+    paths, raw.problems = matter_paths(root)
     for path in paths:
-        matter, source, problems = load_matter_file(path, root)
-        side.problems += problems
-        if matter is not None:
-            side.matters[matter.code] = matter
-            side.sources[matter.code] = source
-    return side
+        try:
+            raw.files[path.name] = (path, path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raw.problems.append(Problem(display_path(path, root), 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+    return raw
 
 
-def read_revision(rev: str, matters_dir: Path) -> Side:
-    """The matters at one git revision, read without checking it out."""
+def read_revision(rev: str, matters_dir: Path) -> RawSide:
+    """The matter files at one git revision, read without checking it out."""
     from generator.cli import UsageError
 
     cwd = matters_dir.resolve() if matters_dir.is_dir() else Path.cwd()
@@ -581,7 +587,8 @@ def read_revision(rev: str, matters_dir: Path) -> Side:
     prefix = Path(os.path.relpath(matters_dir.resolve(), toplevel.resolve())).as_posix()
     if prefix.startswith(".."):
         raise UsageError(f"the matters directory {matters_dir} is outside the git repository {toplevel}")
-    listing = _git(["ls-tree", "-z", commit.stdout.decode().strip(), "--", prefix + "/"], toplevel)
+    within = "" if prefix == "." else prefix + "/"
+    listing = _git(["ls-tree", "-z", commit.stdout.decode().strip(), "--", *([within] if within else [])], toplevel)
     if listing.returncode != 0:  # pragma: no cover - rev-parse checked the revision
         raise UsageError(listing.stderr.decode(errors="replace").strip())
     entries = []
@@ -595,29 +602,20 @@ def read_revision(rev: str, matters_dir: Path) -> Side:
             entries.append((path, oid))
     blobs = _git(["cat-file", "--batch"], toplevel, data="".join(f"{oid}\n" for _, oid in entries).encode())
     out, pos = blobs.stdout, 0
-    side = Side(label=rev)
-    root = toplevel / prefix
+    raw = RawSide(label=rev, root=toplevel / prefix, revision=within)
     for path, _ in entries:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        raw = out[header_end + 1 : header_end + 1 + size]
+        data = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
-        file_path = toplevel / path
         try:
-            text = raw.decode("utf-8")
+            raw.files[path.rsplit("/", 1)[-1]] = (toplevel / path, data.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            side.problems.append(Problem(f"{rev}:{path}", 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
-            continue
-        matter, source, problems = load_matter_file(file_path, root, text=text)
-        source.display = f"{rev}:{path}"
-        side.problems += [replace(p, path=source.display) for p in problems]
-        if matter is not None:
-            side.matters[matter.code] = matter
-            side.sources[matter.code] = source
-    return side
+            raw.problems.append(Problem(f"{rev}:{path}", 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+    return raw
 
 
-def read_side(spec: str | None, matters_dir: Path) -> Side:
+def read_side(spec: str | None, matters_dir: Path) -> RawSide:
     if spec is None:
         if not matters_dir.is_dir():
             from generator.cli import UsageError
@@ -631,6 +629,24 @@ def read_side(spec: str | None, matters_dir: Path) -> Side:
             path = inner
         return read_directory(path, spec)
     return read_revision(spec, matters_dir)
+
+
+def validate_side(raw: RawSide, skip: set[str] = frozenset()) -> Side:
+    """Validate the files of one side, except those in ``skip`` (identical on both sides)."""
+    side = Side(label=raw.label, problems=list(raw.problems))
+    for name in sorted(raw.files):
+        if name in skip:
+            continue
+        path, text = raw.files[name]
+        matter, source, problems = load_matter_file(path, raw.root, text=text)
+        if raw.revision is not None:
+            source.display = f"{raw.label}:{raw.revision}{name}"
+            problems = [replace(p, path=source.display) for p in problems]
+        side.problems += problems
+        if matter is not None:
+            side.matters[matter.code] = matter
+            side.sources[matter.code] = source
+    return side
 
 
 # --- output ----------------------------------------------------------------------------
@@ -732,7 +748,10 @@ def render_json(report: Report) -> str:
 
 
 def diff_revisions(base: str, head: str | None, matters_dir: Path) -> Report:
-    sides = [read_side(base, matters_dir), read_side(head, matters_dir)]
+    raws = [read_side(base, matters_dir), read_side(head, matters_dir)]
+    # byte-identical files cannot differ: only changed, added and removed files are validated
+    unchanged = {name for name, (_, text) in raws[0].files.items() if raws[1].files.get(name, (None, None))[1] == text}
+    sides = [validate_side(raw, unchanged) for raw in raws]
     invalid = [s for s in sides if s.problems]
     if invalid:
         for side in invalid:

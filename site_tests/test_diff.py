@@ -270,3 +270,18 @@ def test_nested_lists_are_matched_by_id_too(repo, capsys):
         ("situations[agent].options[lawyer]", "其他", "办理情形「是否委托他人办理？」的选项新增「委托律师办理」"),
         ("situations[agent].options[proxy].label", "其他", "办理情形「是否委托他人办理？」的选项「委托他人代理」的选项名称：委托代理人办理→委托他人代理"),
     ]
+
+
+def test_matters_at_the_top_of_the_repository(tmp_path, capsys):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    shutil.copy(BASE / f"{CODE}.yml", flat)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=flat, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=flat, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=flat, check=True)
+    path = flat / f"{CODE}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("promised_days: 5", "promised_days: 4"), encoding="utf-8")
+    code = main(["--matters", str(flat), "diff", "HEAD", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and changes_of(report) == [("time_limit.promised_days", "放宽", "承诺时限 5→4 个工作日")]
