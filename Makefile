@@ -15,6 +15,9 @@ build:
 check:
 	$(VENV)/guides check
 
+fmt-check:
+	$(VENV)/guides fmt --check
+
 serve:
 	$(VENV)/guides serve
 
