@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -77,6 +78,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self.ctx: BuildContext | None = None
         self._preloaded: Corpus | None = None
         self._preload_s = 0.0
+        self._cached_artifacts: list[tuple[str, Path]] = []
 
     def preload(self, corpus: Corpus, load_s: float = 0.0) -> None:
         """Use a corpus already loaded and checked by ``guides build`` instead of reading it again."""
@@ -110,11 +112,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_files(self, files: Files, config) -> Files:
         ctx = self.ctx
         corpus = ctx.corpus
+        self._cached_artifacts = []
         for produce in ARTIFACT_PRODUCERS:
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
                 if isinstance(content, Path):
-                    files.append(File.generated(config, src_uri, abs_src_path=str(content)))
+                    self._cached_artifacts.append((src_uri, content))
                 else:
                     files.append(File.generated(config, src_uri, content=content))
             ctx.stage(produce.__module__.rsplit(".", 1)[-1], started)
@@ -131,6 +134,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx = self.ctx
         ctx.stage("mkdocs_render", self._mkdocs_started)
         started = time.perf_counter()
+        link_artifacts(Path(config.site_dir), self._cached_artifacts)
         for step in POST_BUILD:
             step(ctx, config)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
@@ -138,6 +142,21 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
             Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
+    """Put cached artifacts (SVG, PDF) into the site as hard links: thousands of PDFs cost
+    no copying on a rebuild. The cache writes a new file for new content and never edits
+    one in place, so a link can never change under a published site."""
+    for src_uri, cached in artifacts:
+        target = site_dir / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(cached, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(cached, target)
 
 
 _LIST_TAGS = re.compile(r"</?(?:p|ol|ul|li)>")
