@@ -32,7 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for path in only or ():
         if not path.exists():
             raise UsageError(f"no such file: {path}")
-    corpus = load_corpus(root, only=only)
+    corpus = load_corpus(root, only=only, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
     print(f"ok: {len(corpus.matters)} matters checked", file=sys.stderr)
     return 0
 
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate matters; print every problem; exit 1 if any")
     check.add_argument("paths", nargs="*", help="only these matter files (default: all)")
+    check.add_argument("--cache-dir", default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
     check.set_defaults(run=cmd_check)
 
     build = sub.add_parser("build", help="check, then render everything into site/")
