@@ -106,8 +106,9 @@ class ParseCache:
         here = Path(__file__).parent
         return digest(*(file_digest(str(here / name)) for name in ("corpus.py", "loader.py", "validate.py", "model/matter.py")))
 
-    def key(self, data: bytes) -> str:
-        return digest(self._code_digest(), data)
+    def key(self, name: str, data: bytes) -> str:
+        # the file name is an input too: the code inside must match it
+        return digest(self._code_digest(), name, data)
 
     def get(self, key: str) -> Matter | None:
         matter = self.entries.get(key)
@@ -145,7 +146,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     first_file: dict[str, str] = {}
     for path in paths:
         raw = path.read_bytes()
-        key = cache.key(raw)
+        key = cache.key(path.name, raw)
         matter = cache.get(key)
         if matter is not None:
             source = SourceFile(path, display_path(path, root), text=raw.decode("utf-8"))
