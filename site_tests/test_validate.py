@@ -126,3 +126,15 @@ def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_pat
     with pytest.raises(InvalidInput) as caught:
         load_corpus(matters, cache_dir=cache)
     assert [p.field for p in caught.value.problems] == ["materials[1].copies"]
+
+
+def test_parse_cache_still_checks_the_code_against_a_new_file_name(tmp_path):
+    import shutil
+
+    matters = tmp_path / "matters"
+    shutil.copytree(FOUNDATION / "valid", matters)
+    load_corpus(matters, cache_dir=tmp_path / "cache")
+    shutil.copy(matters / "310115001000.yml", matters / "310115001999.yml")
+    with pytest.raises(InvalidInput) as caught:
+        load_corpus(matters, cache_dir=tmp_path / "cache")
+    assert [p.message for p in caught.value.problems] == ["code '310115001000' does not match the file name '310115001999.yml'"]
