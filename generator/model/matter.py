@@ -153,6 +153,15 @@ class Contact(Strict):
     hours: Text = Field(default="法定工作日 上午9:00-12:00 下午13:30-17:00", title="办理时间")
 
 
+class Remedy(Strict):
+    reconsideration_body: Text = Field(
+        title="行政复议机关", description="对决定不服时依法申请行政复议的机关，如 莆田市人民政府。印在不予受理通知书上。"
+    )
+    reconsideration_days: int = Field(default=60, gt=0, title="申请行政复议期限（日）", description="《中华人民共和国行政复议法》第二十条：自知道之日起六十日内。")
+    litigation_court: Text = Field(title="行政诉讼管辖法院", description="依法提起行政诉讼的人民法院，如 莆田市城厢区人民法院。")
+    litigation_months: int = Field(default=6, gt=0, title="提起行政诉讼期限（月）", description="《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内。")
+
+
 class ChangeNote(Strict):
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="版本号")
     date: dt.date = Field(title="日期")
@@ -191,6 +200,7 @@ class Matter(Strict):
     visits: int = Field(ge=0, title="到办事现场次数")
     online_depth: OnlineDepth = Field(title="网办深度", description="一级网上咨询，二级网上预审，三级网上受理，四级全程网办。")
     contact: Contact = Field(title="咨询与投诉")
+    remedy: Remedy | None = Field(default=None, title="救济途径", description="申请人不服决定时的行政复议机关和行政诉讼法院；不予受理通知书据此告知权利。")
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="标准版本号")
     effective_date: dt.date = Field(title="生效日期")
     changes: list[ChangeNote] = Field(default_factory=list, title="变更记录", description="新的在前。")
