@@ -247,12 +247,16 @@ def _html(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
-def _label(lines_bold: list[str], lines: list[str], size: int | None = None) -> str:
+def _label(lines_bold: list[str], lines: list[str]) -> str:
     parts = [f"<B>{_html(line)}</B>" for line in lines_bold] + [_html(line) for line in lines]
-    body = "<BR/>".join(parts)
-    if size:
-        body = f'<FONT POINT-SIZE="{size}">{body}</FONT>'
-    return f"<{body}>"
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _box_label(lines_bold: list[str], lines: list[str], padding: int = 2) -> str:
+    """A step's label as a borderless table, one row a line: <BR/> lines in Graphviz 2.43
+    are set solid (line height = font size), which crowds Chinese text; cells add leading."""
+    rows = [f"<TR><TD><B>{_html(line)}</B></TD></TR>" for line in lines_bold] + [f"<TR><TD>{_html(line)}</TD></TR>" for line in lines]
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">' + "".join(rows) + "</TABLE>>"
 
 
 def _legend(text: str) -> str:
@@ -301,7 +305,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
         f'  graph [rankdir={direction}, newrank=true, nodesep=0.25, ranksep=0.35, pad=0.12, bgcolor="white",'
         f' fontname="{FONT}", fontsize={FONT_SIZE}, labelloc=b, label={_legend(legend)}];',
         f'  node [shape=box, style="rounded,filled", fillcolor="white", color="black", penwidth=1,'
-        f' fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.12,0.05"];',
+        f' fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.08,0.05"];',
         '  edge [color="#444444", penwidth=1, arrowsize=0.7];',
     ]
 
@@ -310,7 +314,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
         lines = [l for text in node.details for l in wrap(text)] + [days_text(node.days)]
         attrs = [
             f'id="step-{_safe_id(node.id, dot_name[node.id])}"',
-            f"label={_label(wrap(node.name), lines)}",
+            f"label={_box_label(wrap(node.name), lines)}",
         ]
         if critical:
             attrs += [f"penwidth={CRITICAL_PEN}", 'class="critical"']
@@ -323,7 +327,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
             lanes.append(lane)
     for i, lane in enumerate(lanes, 1):
         out.append(f"  subgraph cluster_{i} {{")
-        out.append(f'    id="lane-{i}"; class="lane"; label={_label(wrap(lane, 30), [])}; labelloc=t; labeljust=c;')
+        out.append(f'    id="lane-{i}"; class="lane"; label={_box_label(wrap(lane, 30), [], padding=4)}; labelloc=t; labeljust=c;')
         out.append('    style="rounded,dashed"; color="#666666"; penwidth=1;')
         out += [node_line(n, "    ") for n in graph.nodes if n.lane == lane]
         out.append("  }")
