@@ -30,16 +30,25 @@ departments in parallel, one exit)::
                ...),
         edges=(("intake", "food"), ...),
     )
-    ids, total = diagrams.critical_path(graph)      # longest path in working days
-    dot_source = diagrams.flow_dot(graph)           # DOT text, every label escaped
+    ids, total = diagrams.critical_path(graph)      # longest path in working days (ValueError on a cycle)
+    dot_source = diagrams.flow_dot(graph)           # DOT text, every label escaped; rankdir= to force
+    cache = ArtifactCache(ctx.cache_dir)            # generator.cache
     svg_text = diagrams.render_svg(dot_source, cache, id_prefix="theme-kaidian",
-                                   title=diagrams.accessible_name(graph))
-    path = diagrams.svg_path(...)                   # the same, as the cached file (for the site)
+                                   title=diagrams.accessible_name(graph),
+                                   on_render=lambda n: ctx.count_rendered("svg", n))
+    path = diagrams.svg_path(dot_source, cache, id_prefix=..., title=...)  # the cached file, for the site
+    paths = diagrams.render_svgs([diagrams.Diagram(dot_source, prefix, title), ...], cache, jobs=ctx.jobs)
 
-``render_svg``/``render_svgs`` run ``dot`` only for diagrams not in the cache (in parallel
-threads for many), and return the post-processed SVG: no XML prolog, doctype or Graphviz
-comments, ``role="img"``, a Chinese ``aria-label`` and ``<title>``, every id prefixed, width
-100% up to its natural size. :func:`matter_graph` builds the graph of one matter.
+``FlowNode(id, name, details, days, lane)``: ``details`` are the lines under the bold name
+(who does it), ``days`` is shown as ``N个工作日``/``即办``, ``lane`` is the cluster (department)
+or None. ``FlowGraph.note`` is appended to the legend. ``accessible_name(graph)`` is the
+Chinese description for ``aria-label``/``<title>``. ``id_prefix`` must be unique on the page.
+
+``render_svg``/``svg_path``/``render_svgs`` run ``dot`` only for diagrams not in the cache
+(several at once in threads), raise :class:`DiagramError` (one line) when ``dot`` is missing
+or fails, and give the post-processed SVG: no XML prolog, doctype or Graphviz comments,
+``role="img"``, a Chinese ``aria-label`` and ``<title>``, every id prefixed, width 100% of
+its box down to 75% of its natural size. :func:`matter_graph` builds the graph of one matter.
 """
 
 from __future__ import annotations
