@@ -102,6 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"guides {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BaseException as exc:
+        # MkDocs has already logged the reason of an aborted build (a plugin error, a failed
+        # render) in one line; a traceback would only hide it.
+        from mkdocs.exceptions import MkDocsException
+
+        if not isinstance(exc, MkDocsException):
+            raise
+        print(f"guides {args.command}: build aborted: {exc.format_message()}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

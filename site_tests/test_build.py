@@ -52,3 +52,24 @@ def test_build_command_exits_1_on_invalid_input(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "materials[1].copies: expected a positive whole number, got '两份'" in err
     assert not (project / "site").exists()
+
+
+def test_an_aborted_render_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys, caplog):
+    """A plugin failing mid-build (here: dot crashing) ends with exit 1, not a traceback."""
+    from mkdocs.exceptions import PluginError
+
+    from generator import plugin
+    from generator.cli import main
+
+    project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
+    monkeypatch.chdir(project)
+
+    def broken(ctx):
+        raise PluginError("flow diagrams: dot exited with status 1")
+
+    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [broken])
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1 and "build aborted" in err
+    assert "dot exited with status 1" in caplog.text  # MkDocs logs the reason itself
+    assert not (project / "site").exists()
