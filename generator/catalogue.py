@@ -23,10 +23,12 @@ import hashlib
 import json
 import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from generator import pages, plugin, standard
+from generator.cache import ArtifactCache, digest, file_digest
 from generator.corpus import Corpus
 from generator.model.matter import Matter
 from generator.schema import matter_schema, schema_text
@@ -241,10 +243,27 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def produce(ctx: plugin.BuildContext) -> list[tuple[str, str]]:
+def matter_files(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
+    """One JSON file per matter, from the artifact cache: the fingerprint already hashes the whole
+    document, so with the code that lays it out it is a complete key, and a rebuild of a
+    catalogue of thousands of unchanged matters serialises nothing."""
+    cache = ArtifactCache(ctx.cache_dir)
+    code = file_digest(__file__)
+    files = []
+    for matter in ctx.corpus.sorted_matters():
+        key = digest("matter-json", code, ctx.corpus.fingerprint(matter.code))
+        path = cache.get("api", key, ".json")
+        if path is None:
+            path = cache.put("api", key, ".json", dump(published_matter(ctx.corpus, matter)).encode("utf-8"))
+            ctx.count_rendered("matter-json")
+        files.append((matter_json_path(matter.code), path))
+    return files
+
+
+def produce(ctx: plugin.BuildContext) -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     feed = Feed(ctx.mkdocs_config.get("site_url"))
-    files = [(matter_json_path(m.code), dump(published_matter(corpus, m))) for m in corpus.sorted_matters()]
+    files: list[tuple[str, Any]] = list(matter_files(ctx))
     files.append((SCHEMA, schema_text(published_schema())))
     files.append((CATALOGUE, dump(catalogue(corpus))))
     files.append((CHANGES, dump(changes_document(corpus, feed))))

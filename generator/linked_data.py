@@ -15,7 +15,10 @@ import json
 import re
 from typing import Any, Callable
 
+from pathlib import Path
+
 from generator import pages, plugin
+from generator.cache import ArtifactCache, digest, file_digest
 from generator.corpus import Corpus
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 
@@ -368,10 +371,24 @@ def jsonld_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def produce(ctx: plugin.BuildContext) -> list[tuple[str, str]]:
+def produce(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
+    """CPSV-AP exports from the artifact cache. The key covers the matter (its fingerprint hashes
+    the whole standard), the public address, the area name (which the regions data may supply)
+    and the code that shapes the graph."""
     corpus = ctx.corpus
     set_site_url(corpus, ctx.mkdocs_config.get("site_url"))
-    return [(cpsv_path(m.code), jsonld_text(cpsv_ap(corpus, m))) for m in corpus.sorted_matters()]
+    cache = ArtifactCache(ctx.cache_dir)
+    here = Path(__file__).parent
+    code = digest(*(file_digest(str(here / name)) for name in ("linked_data.py", "pages.py", "model/matter.py")))
+    files = []
+    for matter in corpus.sorted_matters():
+        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(corpus, ""), area_name(corpus, matter))
+        path = cache.get("cpsv-ap", key, ".jsonld")
+        if path is None:
+            path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter)).encode("utf-8"))
+            ctx.count_rendered("cpsv-ap")
+        files.append((cpsv_path(matter.code), path))
+    return files
 
 
 plugin.ARTIFACT_PRODUCERS.append(produce)

@@ -301,3 +301,24 @@ def test_curl_example_works_against_the_built_site(served_demo, built_site, tmp_
     assert (tmp_path / "catalogue.json").read_bytes() == (built_site / "api" / "v1" / "catalogue.json").read_bytes()
     assert json.loads((tmp_path / "000117012000.json").read_text(encoding="utf-8"))["code"] == "000117012000"
     ET.fromstring(result.stdout.encode("utf-8"))
+
+
+def test_rebuild_serialises_only_changed_matters(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "p", CATALOGUE_FIXTURES / "matters")
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv("GUIDES_STATS", str(stats))
+    build_project(project)
+    cold = json.loads(stats.read_text())["rendered"]
+    assert (cold.get("matter-json"), cold.get("cpsv-ap")) == (2, 2)
+    build_project(project)
+    noop = json.loads(stats.read_text())["rendered"]
+    assert noop.get("matter-json", 0) == noop.get("cpsv-ap", 0) == 0
+    source = project / "matters" / "310115001000.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("因城市建设确需移植树木。", "因城市建设确需移植树木，且无法避让。"), encoding="utf-8")
+    site = build_project(project)
+    edited = json.loads(stats.read_text())["rendered"]
+    assert (edited.get("matter-json"), edited.get("cpsv-ap")) == (1, 1)
+    doc = load(site, "api/v1/matters/310115001000.json")
+    assert doc["conditions"][0]["text"] == "因城市建设确需移植树木，且无法避让。"
+    assert recompute(doc) == doc["fingerprint"]
+    assert load(site, "api/v1/catalogue.json")["matters"][1]["fingerprint"] == doc["fingerprint"]
