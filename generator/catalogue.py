@@ -117,7 +117,7 @@ def catalogue(corpus: Corpus) -> dict[str, Any]:
         "generated_at": generated_at(corpus),
         "fingerprint": catalogue_fingerprint({m.code: corpus.fingerprint(m.code) for m in matters}),
         "matter_count": len(matters),
-        "links": {"schema": SCHEMA, "changes": CHANGES, "changes_atom": CHANGES_ATOM, "docs": "api/"},
+        "links": {"schema": SCHEMA, "changes": CHANGES, "changes_atom": CHANGES_ATOM, "cpsv_ap_concepts": f"{API}/cpsv-ap/concepts.jsonld", "docs": "api/"},
         "matters": [entry(corpus, m) for m in matters],
     }
     core = set(doc)

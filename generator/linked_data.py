@@ -194,7 +194,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
     area = area_name(corpus, matter)
     organisation = f"{base}departments/{department.credit_code}/#organisation"
     location = f"{base}regions/{division}/"
-    concepts = f"{base}{CPSV_DIR}/concepts#"
+    concepts = f"{base}{CONCEPTS_PATH}#"
     promised = matter.time_limit.promised_days
     processing = {"@value": duration(promised), "@type": "xsd:duration"}
     labels = matter.option_labels()
@@ -352,12 +352,12 @@ def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
     # the code-list values this graph uses, typed so the shapes' sh:class checks can see them
     used = {service["dct:type"]["@id"]: matter.matter_type, CNY: "人民币"}
     used.update({f"{concepts}audience-{_AUDIENCE_SLUGS[o]}": o for o in matter.service_objects})
-    used[f"{concepts}requirement-condition"] = "受理条件"
+    used[f"{concepts}requirement-condition"] = CONCEPTS["requirement-condition"]
     used.update({f"{concepts}material-form-{_FORM_SLUGS[m.form]}": m.form for m in matter.materials})
     used[output["dct:type"]["@id"]] = matter.result.kind
-    used[f"{concepts}channel-in-person"] = "窗口办理"
+    used[f"{concepts}channel-in-person"] = CONCEPTS["channel-in-person"]
     if matter.contact.online_url:
-        used[f"{concepts}channel-online"] = "网上办理"
+        used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
     graph += [_concept(iri, label) for iri, label in used.items()]
     return {"@context": CONTEXT, "@graph": graph}
 
@@ -365,13 +365,32 @@ def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
 _AUDIENCE_SLUGS = {"自然人": "natural-person", "法人": "legal-person"}
 _FORM_SLUGS = {"原件": "original", "复印件": "copy", "电子件": "electronic", "电子证照": "e-certificate", "原件和复印件": "original-and-copy"}
 _RESULT_SLUGS = {"证照": "certificate", "批文": "approval", "登记": "registration", "证明": "attestation", "其他": "other"}
+# The site's own code lists, published as one SKOS concept scheme so every concept IRI resolves.
+CONCEPTS_PATH = f"{CPSV_DIR}/concepts.jsonld"
+CONCEPTS: dict[str, str] = {
+    **{f"audience-{slug}": label for label, slug in _AUDIENCE_SLUGS.items()},
+    **{f"material-form-{slug}": label for label, slug in _FORM_SLUGS.items()},
+    **{f"result-{slug}": label for label, slug in _RESULT_SLUGS.items()},
+    "requirement-condition": "受理条件",
+    "channel-in-person": "窗口办理",
+    "channel-online": "网上办理",
+}
+
+
+def concept_scheme(corpus: Corpus) -> dict[str, Any]:
+    base = site_base(corpus, "../../../")
+    scheme = f"{base}{CONCEPTS_PATH}"
+    graph: list[dict[str, Any]] = [{"@id": scheme, "@type": "skos:ConceptScheme", "skos:prefLabel": zh("政务服务办事指南代码表")}]
+    for slug, label in CONCEPTS.items():
+        graph.append({**_concept(f"{scheme}#{slug}", label), "skos:inScheme": _ref(scheme)})
+    return {"@context": CONTEXT, "@graph": graph}
 
 
 def jsonld_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def produce(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
+def produce(ctx: plugin.BuildContext) -> list[tuple[str, Any]]:
     """CPSV-AP exports from the artifact cache. The key covers the matter (its fingerprint hashes
     the whole standard), the public address, the area name (which the regions data may supply)
     and the code that shapes the graph."""
@@ -388,6 +407,7 @@ def produce(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
             path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter)).encode("utf-8"))
             ctx.count_rendered("cpsv-ap")
         files.append((cpsv_path(matter.code), path))
+    files.append((CONCEPTS_PATH, jsonld_text(concept_scheme(corpus))))
     return files
 
 

@@ -200,3 +200,14 @@ def test_shapes_reject_an_export_without_typed_code_list_values(ld_site, shapes)
     conforms, graph, report = validate(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld"), shacl_graph=shapes)
     assert not conforms
     assert "Location" in report and "langString" in report
+
+
+def test_every_concept_of_the_site_resolves_to_the_published_scheme(ld_site):
+    scheme = rdflib.Graph().parse(data=(ld_site / "api/v1/cpsv-ap/concepts.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    defined = set(scheme.subjects(rdflib.RDF.type, SKOS.Concept))
+    for path in exports(ld_site):
+        g = rdflib.Graph().parse(data=path.read_text(encoding="utf-8"), format="json-ld")
+        for concept in g.subjects(rdflib.RDF.type, SKOS.Concept):
+            if "/api/v1/cpsv-ap/concepts.jsonld#" in str(concept):
+                assert concept in defined
+                assert g.value(concept, SKOS.prefLabel) == scheme.value(concept, SKOS.prefLabel)
