@@ -211,3 +211,19 @@ def test_every_concept_of_the_site_resolves_to_the_published_scheme(ld_site):
             if "/api/v1/cpsv-ap/concepts.jsonld#" in str(concept):
                 assert concept in defined
                 assert g.value(concept, SKOS.prefLabel) == scheme.value(concept, SKOS.prefLabel)
+
+
+def test_without_a_site_url_iris_are_relative_and_resolve_where_the_files_are_served(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "catalogue" / "matters")
+    config = project / "mkdocs.yml"
+    config.write_text("".join(line for line in config.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("site_url:")), encoding="utf-8")
+    site = build_project(project)
+    mirror = "https://mirror.example.cn/guides/"
+    export = site / "api/v1/cpsv-ap/000111010000.jsonld"
+    g = rdflib.Graph().parse(data=export.read_text(encoding="utf-8"), format="json-ld", publicID=f"{mirror}api/v1/cpsv-ap/000111010000.jsonld")
+    assert list(g.subjects(rdflib.RDF.type, CPSV.PublicService)) == [rdflib.URIRef(f"{mirror}matters/000111010000/#service")]
+    data = page_json_ld(site, "000111010000")
+    assert data["url"] == "../../matters/000111010000/"
+    feed = (site / "api/v1/changes.atom").read_text(encoding="utf-8")
+    assert 'href="../../matters/000111010000/"' in feed and "tag:guides.invalid,2026:" in feed
+    assert "guides.example.gov.cn" not in export.read_text(encoding="utf-8")
