@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
-
 from pathlib import Path
+from typing import Any, Callable
 
 from generator import pages, plugin
 from generator.cache import ArtifactCache, digest, file_digest
