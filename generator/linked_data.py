@@ -1,0 +1,414 @@
+"""Linked data: schema.org JSON-LD in every matter page and a CPSV-AP 3.2.0 export per matter.
+
+Search engines and national portals read the schema.org ``GovernmentService`` embedded in the
+page; European-style service catalogues (and anyone with an RDF toolchain) read
+``api/v1/cpsv-ap/<code>.jsonld``, which conforms to the official CPSV-AP 3.2.0 SHACL shapes.
+
+Both are built only from the matter's standard, so they are as deterministic as the page.
+IRIs are made from the site's public address (``site_url`` in mkdocs.yml); without one they
+are relative to the document, which JSON-LD resolves against wherever the file is served.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from generator import pages, plugin
+from generator.cache import ArtifactCache, digest, file_digest
+from generator.corpus import Corpus
+from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
+
+CPSV_DIR = "api/v1/cpsv-ap"
+SITE_URL_KEY = "site_url"
+
+CONTEXT = {
+    "cpsv": "http://purl.org/vocab/cpsv#",
+    "cv": "http://data.europa.eu/m8g/",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+# The EU authority table of currencies: a code list integrators already know.
+CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
+
+# Resolvers of a 12-digit division code to the region's name (the regions module knows the
+# administrative tree); the first that answers wins, else the department's own name is used.
+AREA_NAMES: list[Callable[[Corpus, str], str | None]] = []
+
+# The administrative prefix of a department's name: 福建省 / 莆田市 / 莆田市城厢区, down to the county,
+# which is as fine as a credit code's division goes. Each unit needs two characters before its
+# suffix, so 莆田市城市管理局 stops at 莆田市 and 福建省住房和城乡建设厅 at 福建省.
+_AREA_PREFIX = re.compile(r"^(?:[^\s省市县区旗盟]{2,}?(?:自治区|特别行政区|省|自治州|市|地区|盟|自治县|县|自治旗|旗|区))+")
+NATIONAL = "100000000000"
+
+
+def set_site_url(corpus: Corpus, site_url: str | None) -> None:
+    """Remember the public address for page contributors, which only see the corpus."""
+    corpus.extras[SITE_URL_KEY] = (site_url.rstrip("/") + "/") if site_url else ""
+
+
+def site_base(corpus: Corpus, relative_root: str) -> str:
+    """The prefix of every IRI: the public address, or the way back to the site root."""
+    return corpus.extras.get(SITE_URL_KEY) or relative_root
+
+
+def division_code(matter: Matter) -> str:
+    """The 12-digit division code of the implementing department: characters 3–8 of its
+    统一社会信用代码 (GB 32100) are the registering authority's 6-digit division code."""
+    return matter.department.credit_code[2:8] + "000000"
+
+
+def area_name(corpus: Corpus, matter: Matter) -> str:
+    code = division_code(matter)
+    for resolve in AREA_NAMES:
+        name = resolve(corpus, code)
+        if name:
+            return name
+    if code == NATIONAL:
+        return "中华人民共和国"
+    found = _AREA_PREFIX.match(matter.department.name)
+    return found.group(0) if found else matter.department.name
+
+
+def duration(days: int) -> str:
+    """ISO 8601 duration of a time limit. The standard counts working days; the unit is said in
+    each description, since ISO 8601 has no working-day designator."""
+    return f"P{days}D"
+
+
+def zh(text: str) -> dict[str, str]:
+    return {"@value": text, "@language": "zh"}
+
+
+def _ref(iri: str) -> dict[str, str]:
+    return {"@id": iri}
+
+
+def _concept(iri: str, label: str) -> dict[str, Any]:
+    return {"@id": iri, "@type": "skos:Concept", "skos:prefLabel": zh(label)}
+
+
+# ---------------------------------------------------------------------------------- schema.org
+
+def schema_org(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+    base = site_base(corpus, "../../")
+    page = f"{base}{pages.matter_url(matter.code)}"
+    department = matter.department
+    processing = duration(matter.time_limit.promised_days)
+    in_person = {
+        "@type": "ServiceChannel",
+        "name": "窗口办理",
+        "description": f"{matter.contact.window}，{matter.contact.hours}；承诺{matter.time_limit.promised_days}个工作日办结。",
+        "serviceLocation": {"@type": "Place", "name": f"{department.name}{matter.contact.window}"},
+        "servicePhone": {"@type": "ContactPoint", "telephone": matter.contact.consult_phone, "contactType": "咨询电话"},
+        "availableLanguage": "zh",
+        "processingTime": processing,
+    }
+    channels = [in_person]
+    if matter.contact.online_url:
+        channels.append({
+            "@type": "ServiceChannel",
+            "name": "网上办理",
+            "description": f"网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}",
+            "serviceUrl": matter.contact.online_url,
+            "availableLanguage": "zh",
+            "processingTime": processing,
+        })
+    if matter.fees:
+        offers = [
+            {
+                "@type": "Offer",
+                "name": fee.name,
+                "price": f"{fee.amount:.2f}",
+                "priceCurrency": "CNY",
+                "description": f"{fee.unit}；收费依据：{fee.basis}",
+            }
+            for fee in matter.fees
+        ]
+    else:
+        offers = [{"@type": "Offer", "name": "不收费", "price": "0.00", "priceCurrency": "CNY"}]
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "@id": f"{page}#service",
+        "name": matter.name,
+        "identifier": matter.code,
+        "description": matter.summary,
+        "url": page,
+        "serviceType": matter.matter_type,
+        "provider": {
+            "@type": "GovernmentOrganization",
+            "@id": f"{base}departments/{department.credit_code}/#organisation",
+            "name": department.name,
+            "identifier": department.credit_code,
+            "url": f"{base}departments/{department.credit_code}/",
+        },
+        "areaServed": {"@type": "AdministrativeArea", "name": area_name(corpus, matter), "identifier": division_code(matter)},
+        "audience": {"@type": "Audience", "audienceType": "、".join(matter.service_objects)},
+        "serviceOutput": {"@type": "Permit" if matter.result.kind == "证照" else "Thing", "name": matter.result.name},
+        "offers": offers,
+        "availableChannel": channels,
+    }
+    if not matter.fees:
+        doc["isAccessibleForFree"] = True
+    return doc
+
+
+def script_json(data: Any) -> str:
+    """JSON for a <script> element: '<', '>' and '&' as \\u escapes (still the same JSON), so no
+    text from YAML can close the element or open a comment, whatever it contains."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_parts(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+    return {
+        "json_ld": script_json(schema_org(corpus, matter)),
+        "json_url": f"../../api/v1/matters/{matter.code}.json",
+    }
+
+
+# ---------------------------------------------------------------------------------- CPSV-AP
+
+def cpsv_path(code: str) -> str:
+    return f"{CPSV_DIR}/{code}.jsonld"
+
+
+def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+    """One matter as a CPSV-AP 3.2.0 graph. Every node is typed and every text is a language
+    string, as the shapes require; code-list values are skos:Concept nodes with a zh label."""
+    base = site_base(corpus, "../../../")
+    page = f"{base}{pages.matter_url(matter.code)}"
+    node = lambda name: f"{page}#{name}"  # noqa: E731 - fragment IRIs under the page
+    department = matter.department
+    division = division_code(matter)
+    area = area_name(corpus, matter)
+    organisation = f"{base}departments/{department.credit_code}/#organisation"
+    location = f"{base}regions/{division}/"
+    concepts = f"{base}{CONCEPTS_PATH}#"
+    promised = matter.time_limit.promised_days
+    processing = {"@value": duration(promised), "@type": "xsd:duration"}
+    labels = matter.option_labels()
+    graph: list[dict[str, Any]] = []
+
+    def applies(when: list[str]) -> str:
+        return "适用情形：" + "；".join(labels[w] for w in when) if when else ""
+
+    requirements = []
+    for condition in matter.conditions:
+        item = {
+            "@id": node(f"requirement-{condition.id}"),
+            "@type": "cv:Requirement",
+            "dct:identifier": condition.id,
+            "dct:title": zh(condition.text),
+            "dct:type": _ref(f"{concepts}requirement-condition"),
+        }
+        if condition.when:
+            item["dct:description"] = zh(applies(condition.when))
+        requirements.append(item)
+
+    evidences = []
+    for material in matter.materials:
+        details = [f"{material.form}{material.copies}份", material.source, "必要" if material.required else "非必要"]
+        for extra in (material.source_note, material.spec and f"规格：{material.spec}",
+                      material.acceptance_standard and f"受理标准：{material.acceptance_standard}",
+                      material.shared_data and f"可用{material.shared_data.certificate}替代，免于提交",
+                      applies(material.when)):
+            if extra:
+                details.append(extra)
+        evidences.append({
+            "@id": node(f"evidence-{material.id}"),
+            "@type": "cv:Evidence",
+            "dct:identifier": material.id,
+            "dct:title": zh(material.name),
+            "dct:description": zh("；".join(details)),
+            "dct:type": _ref(f"{concepts}material-form-{_FORM_SLUGS[material.form]}"),
+        })
+
+    output = {
+        "@id": node("output"),
+        "@type": "cv:Output",
+        "dct:identifier": f"{matter.code}-output",
+        "dct:title": zh(matter.result.name),
+        "dct:description": zh(f"{matter.result.kind}，送达方式：{'、'.join(matter.result.delivery)}"),
+        "dct:type": _ref(f"{concepts}result-{_RESULT_SLUGS[matter.result.kind]}"),
+    }
+
+    if matter.fees:
+        costs = [
+            {
+                "@id": node(f"cost-{fee.id}"),
+                "@type": "cv:Cost",
+                "dct:identifier": fee.id,
+                "dct:description": zh(f"{fee.name}，{fee.unit}；收费依据：{fee.basis}"),
+                "cv:hasValue": {"@value": float(fee.amount), "@type": "xsd:double"},
+                "cv:currency": _ref(CNY),
+            }
+            for fee in matter.fees
+        ]
+    else:
+        costs = [{
+            "@id": node("cost-free"),
+            "@type": "cv:Cost",
+            "dct:identifier": "free",
+            "dct:description": zh("不收费"),
+            "cv:hasValue": {"@value": 0.0, "@type": "xsd:double"},
+            "cv:currency": _ref(CNY),
+        }]
+
+    legal_resources, rules = [], []
+    for basis in matter.legal_basis:
+        citation = f"《{basis.title}》" + (f"（{basis.doc_number}）" if basis.doc_number else "") + basis.article
+        legal_resources.append({
+            "@id": node(f"legal-{basis.id}"),
+            "@type": "eli:LegalResource",
+            "dct:title": zh(f"《{basis.title}》"),
+            **({"dct:identifier": basis.doc_number} if basis.doc_number else {}),
+        })
+        rules.append({
+            "@id": node(f"rule-{basis.id}"),
+            "@type": "cpsv:Rule",
+            "dct:identifier": basis.id,
+            "dct:title": zh(citation),
+            "dct:description": zh(basis.excerpt or citation),
+            "cpsv:implements": _ref(node(f"legal-{basis.id}")),
+        })
+
+    window_text = f"{matter.contact.window}，{matter.contact.hours}；承诺{promised}个工作日办结（ISO 8601 时长按工作日计）。"
+    channels = [{
+        "@id": node("channel-window"),
+        "@type": "cv:Channel",
+        "dct:identifier": "window",
+        "dct:type": _ref(f"{concepts}channel-in-person"),
+        "dct:description": zh(window_text),
+        "cv:processingTime": processing,
+        "cv:ownedBy": _ref(organisation),
+    }]
+    if matter.contact.online_url:
+        channels.append({
+            "@id": node("channel-online"),
+            "@type": "cv:Channel",
+            "dct:identifier": "online",
+            "dct:type": _ref(f"{concepts}channel-online"),
+            "dct:description": zh(f"网上办理，网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}：{matter.contact.online_url}"),
+            "foaf:page": _ref(matter.contact.online_url),
+            "cv:processingTime": processing,
+            "cv:ownedBy": _ref(organisation),
+        })
+
+    contact = {
+        "@id": node("contact"),
+        "@type": "cv:ContactPoint",
+        "cv:telephone": matter.contact.consult_phone,
+        "dct:description": zh(f"咨询电话 {matter.contact.consult_phone}；监督投诉电话 {matter.contact.complaint_phone}"),
+        "cv:openingHours": _ref(node("hours")),
+    }
+    hours = {"@id": node("hours"), "@type": "time:TemporalEntity", "dct:description": zh(matter.contact.hours)}
+
+    service = {
+        "@id": node("service"),
+        "@type": "cpsv:PublicService",
+        "dct:identifier": matter.code,
+        "dct:title": zh(matter.name),
+        "dct:description": zh(matter.summary),
+        "dct:type": _ref(f"{base}types/{pages.TYPE_SLUGS[matter.matter_type]}/"),
+        "dct:audience": [_ref(f"{concepts}audience-{_AUDIENCE_SLUGS[o]}") for o in matter.service_objects],
+        "dct:spatial": _ref(location),
+        "cv:hasCompetentAuthority": _ref(organisation),
+        "cv:holdsRequirement": [_ref(r["@id"]) for r in requirements],
+        "cpsv:hasInput": [_ref(e["@id"]) for e in evidences],
+        "cpsv:produces": _ref(output["@id"]),
+        "cv:hasCost": [_ref(c["@id"]) for c in costs],
+        "cv:hasLegalResource": [_ref(r["@id"]) for r in legal_resources],
+        "cpsv:follows": [_ref(r["@id"]) for r in rules],
+        "cv:hasChannel": [_ref(c["@id"]) for c in channels],
+        "cv:contactPoint": _ref(contact["@id"]),
+        "cv:processingTime": processing,
+        "dcat:keyword": [zh(k) for k in matter.keywords],
+        "foaf:page": _ref(page),
+    }
+    if not matter.keywords:
+        del service["dcat:keyword"]
+
+    graph.append(service)
+    graph.append({
+        "@id": organisation,
+        "@type": ["cv:PublicOrganisation", "org:Organization"],
+        "skos:prefLabel": zh(department.name),
+        "dct:identifier": department.credit_code,
+        "dct:spatial": _ref(location),
+    })
+    graph.append({"@id": location, "@type": "dct:Location", "skos:prefLabel": zh(area), "dct:identifier": division})
+    graph += requirements + evidences + [output] + costs + legal_resources + rules + channels + [contact, hours]
+    # the code-list values this graph uses, typed so the shapes' sh:class checks can see them
+    used = {service["dct:type"]["@id"]: matter.matter_type, CNY: "人民币"}
+    used.update({f"{concepts}audience-{_AUDIENCE_SLUGS[o]}": o for o in matter.service_objects})
+    used[f"{concepts}requirement-condition"] = CONCEPTS["requirement-condition"]
+    used.update({f"{concepts}material-form-{_FORM_SLUGS[m.form]}": m.form for m in matter.materials})
+    used[output["dct:type"]["@id"]] = matter.result.kind
+    used[f"{concepts}channel-in-person"] = CONCEPTS["channel-in-person"]
+    if matter.contact.online_url:
+        used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
+    graph += [_concept(iri, label) for iri, label in used.items()]
+    return {"@context": CONTEXT, "@graph": graph}
+
+
+_AUDIENCE_SLUGS = {"自然人": "natural-person", "法人": "legal-person"}
+_FORM_SLUGS = {"原件": "original", "复印件": "copy", "电子件": "electronic", "电子证照": "e-certificate", "原件和复印件": "original-and-copy"}
+_RESULT_SLUGS = {"证照": "certificate", "批文": "approval", "登记": "registration", "证明": "attestation", "其他": "other"}
+# The site's own code lists, published as one SKOS concept scheme so every concept IRI resolves.
+CONCEPTS_PATH = f"{CPSV_DIR}/concepts.jsonld"
+CONCEPTS: dict[str, str] = {
+    **{f"audience-{slug}": label for label, slug in _AUDIENCE_SLUGS.items()},
+    **{f"material-form-{slug}": label for label, slug in _FORM_SLUGS.items()},
+    **{f"result-{slug}": label for label, slug in _RESULT_SLUGS.items()},
+    "requirement-condition": "受理条件",
+    "channel-in-person": "窗口办理",
+    "channel-online": "网上办理",
+}
+
+
+def concept_scheme(corpus: Corpus) -> dict[str, Any]:
+    base = site_base(corpus, "../../../")
+    scheme = f"{base}{CONCEPTS_PATH}"
+    graph: list[dict[str, Any]] = [{"@id": scheme, "@type": "skos:ConceptScheme", "skos:prefLabel": zh("政务服务办事指南代码表")}]
+    for slug, label in CONCEPTS.items():
+        graph.append({**_concept(f"{scheme}#{slug}", label), "skos:inScheme": _ref(scheme)})
+    return {"@context": CONTEXT, "@graph": graph}
+
+
+def jsonld_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def produce(ctx: plugin.BuildContext) -> list[tuple[str, Any]]:
+    """CPSV-AP exports from the artifact cache. The key covers the matter (its fingerprint hashes
+    the whole standard), the public address, the area name (which the regions data may supply)
+    and the code that shapes the graph."""
+    corpus = ctx.corpus
+    set_site_url(corpus, ctx.mkdocs_config.get("site_url"))
+    cache = ArtifactCache(ctx.cache_dir)
+    here = Path(__file__).parent
+    code = digest(*(file_digest(str(here / name)) for name in ("linked_data.py", "pages.py", "model/matter.py")))
+    files = []
+    for matter in corpus.sorted_matters():
+        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(corpus, ""), area_name(corpus, matter))
+        path = cache.get("cpsv-ap", key, ".jsonld")
+        if path is None:
+            path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter)).encode("utf-8"))
+            ctx.count_rendered("cpsv-ap")
+        files.append((cpsv_path(matter.code), path))
+    files.append((CONCEPTS_PATH, jsonld_text(concept_scheme(corpus))))
+    return files
+
+
+plugin.ARTIFACT_PRODUCERS.append(produce)
+pages.PAGE_CONTRIBUTORS.append(page_parts)
