@@ -46,9 +46,8 @@ class Face:
 FACES: tuple[Face, ...] = (
     # body text, 仿宋-like: a serif
     Face("GuideSerif", "Noto Serif CJK SC:style=Regular", "Noto Serif CJK SC", "400", "text"),
-    # titles, 小标宋-like: the bold serif
-    Face("GuideSerif", "Noto Serif CJK SC:style=Bold", "Noto Serif CJK SC", "700", "text"),
-    # headings and table headers, 黑体-like
+    # titles, headings, table headers and emphasis, 黑体-like. (A bold serif for the title,
+    # 小标宋-like, would be a third CJK font in every PDF: about 20 KB more per slip.)
     Face("GuideSans", "Noto Sans CJK SC:style=Bold", "Noto Sans CJK SC", "700", "text"),
     # the tick boxes of the correction slip: not in the CJK fonts
     Face("GuideSymbols", "DejaVu Sans:style=Book", "DejaVu Sans", "400", "☐☑☒✓"),
@@ -73,7 +72,8 @@ def template_characters() -> str:
 @lru_cache(maxsize=1)
 def text_charset() -> str:
     committed = "".join(CHARSET_FILE.read_text(encoding="utf-8").split("\n"))
-    return "".join(dict.fromkeys(committed + template_characters()))
+    # the templates' characters are on every slip: give them the lowest glyph ids
+    return "".join(dict.fromkeys(template_characters() + committed))
 
 
 def locate(pattern: str) -> tuple[Path, int] | None:
@@ -110,7 +110,7 @@ void hb_subset_input_destroy(hb_subset_input_t*);
 _HB_NO_HINTING, _HB_NOTDEF_OUTLINE, _HB_NO_LAYOUT_CLOSURE = 0x1, 0x40, 0x200
 _HB_SETS_DROP_TABLE_TAG = 3
 # Horizontal Chinese needs no shaping tables, and vertical metrics are never used
-_DROP_TABLES = ("BASE", "DSIG", "GPOS", "GSUB", "JSTF", "VORG", "vhea", "vmtx")
+_DROP_TABLES = ("BASE", "DSIG", "GDEF", "GPOS", "GSUB", "JSTF", "VORG", "vhea", "vmtx")
 
 
 def _hb_subset(source: Path, index: int, chars: str) -> bytes | None:
@@ -170,8 +170,69 @@ def _fonttools_subset(source: Path, index: int, chars: str) -> bytes:
     return out.getvalue()
 
 
+def _frequency_order(data: bytes, chars: str) -> bytes:
+    """Renumber glyphs in the order of ``chars`` (most frequent first).
+
+    WeasyPrint keeps glyph ids when it subsets a font for one PDF, so every PDF carries
+    metrics and an index entry for each id up to the highest one it uses. A subset keeps
+    the source font's order (Adobe-GB1, where common and rare characters are mixed), so
+    almost any slip reached the last id (about 30 KB per font per PDF); in frequency order
+    a typical slip stops far earlier.
+
+    The fonts are CID-keyed CFF, and PDF viewers look glyphs up by CID, so each glyph is
+    renamed to the CID of its new position and the FDSelect follows it.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=False)
+    if "CFF " not in font:
+        return data
+    for tag in ("GDEF", "GSUB", "GPOS", "MATH"):  # unused here, and they pin glyph order
+        if tag in font:
+            del font[tag]
+    top = font["CFF "].cff.topDictIndex[0]
+    old = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    order = [old[0]]
+    seen = {old[0]}
+    for char in chars:
+        name = cmap.get(ord(char))
+        if name is not None and name not in seen:
+            order.append(name)
+            seen.add(name)
+    order += [name for name in old if name not in seen]
+    cid_keyed = hasattr(top, "ROS")
+    new_names = [old[0]] + [f"cid{i:05d}" if cid_keyed else f"g{i}" for i in range(1, len(order))]
+    rename = dict(zip(order, new_names))
+    strings = top.CharStrings
+    old_index = {name: i for i, name in enumerate(old)}
+    glyphs = {}
+    for name in order:
+        glyph = strings[name]
+        if hasattr(top, "FDSelect"):
+            glyph.fdSelectIndex = top.FDSelect[old_index[name]]
+        glyphs[rename[name]] = glyph
+    strings.charStrings = glyphs
+    strings.charStringsAreIndexed = 0
+    if hasattr(top, "FDSelect"):
+        top.FDSelect.gidArray = []  # rebuilt from each glyph's fdSelectIndex on compile
+        strings.fdSelect = top.FDSelect
+        strings.fdArray = top.FDArray
+    top.charset = new_names
+    font["hmtx"].metrics = {rename[k]: v for k, v in font["hmtx"].metrics.items()}
+    # variation sequences (format 14) are not used on slips
+    font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 14]
+    for table in font["cmap"].tables:
+        table.cmap = {code: rename[name] for code, name in table.cmap.items()}
+    font.setGlyphOrder(new_names)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 def _subset(source: Path, index: int, chars: str) -> bytes:
-    return _hb_subset(source, index, chars) or _fonttools_subset(source, index, chars)
+    data = _hb_subset(source, index, chars) or _fonttools_subset(source, index, chars)
+    return _frequency_order(data, chars)
 
 
 def build_fonts(cache_dir: Path) -> list[FontFile]:

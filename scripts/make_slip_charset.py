@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jieba
 
-COUNT = 6000
+COUNT = 8000
 # Always present whatever their frequency: ASCII, CJK and full-width punctuation, marks the
 # templates and legal texts use.
 FIXED = (
