@@ -427,17 +427,30 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
+class SlipUsageError(Exception):
+    """Options that do not go together (exit 2)."""
+
+
 def cmd_slip(args: argparse.Namespace) -> int:
-    from generator.cli import UsageError
+    # usage errors are reported here rather than through generator.cli.UsageError, so the
+    # exit code is right also under ``python -m generator.cli`` (a second copy of that module)
+    try:
+        return _slip(args)
+    except SlipUsageError as exc:
+        print(f"guides slip: {exc}", file=sys.stderr)
+        return 2
+
+
+def _slip(args: argparse.Namespace) -> int:
     from generator.corpus import load_corpus
 
     missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
     if missing and args.kind != "correction":
-        raise UsageError("--missing applies to --kind correction only")
+        raise SlipUsageError("--missing applies to --kind correction only")
     if args.within is not None and args.kind != "correction":
-        raise UsageError("--within applies to --kind correction only")
+        raise SlipUsageError("--within applies to --kind correction only")
     if args.within is not None and args.within <= 0:
-        raise UsageError("--within must be a positive number of working days")
+        raise SlipUsageError("--within must be a positive number of working days")
     config_file = Path(args.config)
     root = Path(args.matters)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
