@@ -245,7 +245,7 @@ def test_filled_correction_ticks_missing_materials_and_dates_in_working_days(in_
     from generator.cli import main
 
     out = in_project / "out.pdf"
-    code = main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,agent-id", "--applicant", "张三", "--date", "2026-09-30", "-o", str(out)])
+    code = main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,proxy-id", "--applicant", "张三", "--date", "2026-09-30", "-o", str(out)])
     assert code == 0, capsys.readouterr().err
     layout = pdf_text(out, "-layout")
     text = squeeze(layout)
@@ -281,11 +281,11 @@ def test_slip_command_errors(in_project, capsys):
     assert main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,no-such-thing"]) == 1
     err = capsys.readouterr().err
     assert "unknown material id no-such-thing" in err
-    assert "application-form" in err and "agent-id" in err  # the valid ids are listed
+    assert "application-form" in err and "proxy-id" in err  # the valid ids are listed
     assert main(["slip", "ZZZZZZZZZZZZ", "--kind", "notice"]) == 1
     err = capsys.readouterr().err
     assert "no matter with code 'ZZZZZZZZZZZZ'" in err and "matters/*.yml" in err
-    assert main(["slip", SAMPLE, "--kind", "notice", "--missing", "agent-id"]) == 2
+    assert main(["slip", SAMPLE, "--kind", "notice", "--missing", "proxy-id"]) == 2
     with pytest.raises(SystemExit) as usage:
         main(["slip", SAMPLE, "--kind", "receipt"])
     assert usage.value.code == 2
