@@ -116,6 +116,7 @@ class Handling:
     scope_code: str | None  # None: everyone (跨省通办)
     scope_name: str
     scope_prefix: str
+    rank: int  # position in the directory (regions in document order, then halls): the listing order
 
 
 @dataclass
@@ -124,6 +125,7 @@ class Directory:
     source: SourceFile | None = None
     places: dict[str, Place] = field(default_factory=dict)  # in document (pre-)order
     _handlings: dict[str, list[Handling]] = field(default_factory=dict, repr=False)
+    _by_scope: dict[str, dict[str, list[Handling]]] = field(default_factory=dict, repr=False)
 
     def children(self, code: str | None) -> list[Place]:
         return [p for p in self.places.values() if p.parent == code]
@@ -147,13 +149,24 @@ class Directory:
             for place, hall in self.halls():
                 if hall.level in matter.levels:
                     scope_code, scope_name, scope_prefix = self.scope(place, matter.tongban)
-                    found.append(Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix))
+                    found.append(Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found)))
             self._handlings[matter.code] = found
         return self._handlings[matter.code]
 
     def serving(self, matter: Matter, code: str) -> list[Handling]:
-        """Halls elsewhere whose scope covers the region ``code``: where its people can also go."""
-        return [h for h in self.handlings(matter) if h.place.code != code and code.startswith(h.scope_prefix)]
+        """Halls elsewhere whose scope covers the region ``code``: where its people can also go.
+
+        A scope is a region (or everyone), and the regions covering ``code`` are its ancestors,
+        itself and everyone: a handful of lookups, however large the directory."""
+        by_scope = self._by_scope.get(matter.code)
+        if by_scope is None:
+            by_scope = self._by_scope[matter.code] = defaultdict(list)
+            for handling in self.handlings(matter):
+                by_scope[handling.scope_prefix].append(handling)
+        place = self.places[code]
+        covering = [""] + [self.places[c].prefix for c in place.ancestors] + [place.prefix]
+        found = [h for p in covering for h in by_scope.get(p, ()) if h.place.code != code]
+        return sorted(found, key=lambda h: h.rank)
 
 
 def window_for(hall: Hall, matter: Matter) -> Window:
@@ -390,6 +403,11 @@ def implementations(corpus: Corpus) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: e["implementation_code"])
 
 
+def catalogue_section(corpus: Corpus) -> dict[str, Any]:
+    """The JSON catalogue's share: registered in ``catalogue.CATALOGUE_SECTIONS``."""
+    return {"implementations": implementations(corpus)}
+
+
 def implementations_document(corpus: Corpus) -> dict[str, Any]:
     return {"recipe": RECIPE, "implementations": implementations(corpus)}
 
@@ -468,8 +486,11 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             if matter.code in here:
                 continue
             serving = directory.serving(matter, code)
+            # the nearest first: the halls of the regions above this one; other halls (通办)
+            # only where none of those does, so a 跨省通办 matter does not list the nation
+            near = [h for h in serving if h.place.code in place.ancestors]
             if serving:
-                elsewhere.append({"m": matter, "handlings": serving})
+                elsewhere.append({"m": matter, "handlings": near or serving})
         title = f"在{place.region.name}可以办理的事项"
         out[region_src(code)] = pages.front_matter(title, f"{place.region.name}（区划代码 {code}）的政务服务办理点和可以办理的事项") + env.get_template(
             "regions/region.md.j2"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -160,6 +161,31 @@ def test_scope_decides_where_people_of_a_region_can_go(two_sites):
     # without JavaScript every hall is listed and the filter stays hidden
     assert re.search(r"<p class=\"guide-halls-filter\" data-guide-hall-filter hidden>", hukou)
     assert hukou.count("<tr data-hall=") == 5
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless browser")
+def test_region_filter_runs_in_the_browser_from_files(two_sites):
+    """The filter needs no server: open the built page from disk, pick a village, read what stays."""
+    first, _ = two_sites
+    page = first / "matters" / ELDERLY / "index.html"
+    probe = page.with_name("probe.html")
+    script = (
+        "<script>setTimeout(function(){var s=document.querySelector('[data-guide-hall-filter] select');"
+        "s.value='350926100002';s.dispatchEvent(new Event('change'));"
+        "document.title='SHOWN:'+Array.from(document.querySelectorAll('tr[data-hall]')).filter(function(r){return !r.hidden})"
+        ".map(function(r){return r.dataset.hall}).join(',')+';BAR:'+document.querySelector('[data-guide-hall-filter]').hidden;},300)</script></body>"
+    )
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", script), encoding="utf-8")
+    try:
+        dom = subprocess.run(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000", "--dump-dom", probe.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        ).stdout
+    finally:
+        probe.unlink()
+    title = re.search(r"<title>([^<]*)</title>", dom).group(1)
+    # a resident of 城西社区: its own 代办点 and the 双城镇 centre above it, nothing in 莆田
+    assert title == "SHOWN:shuangcheng-center,chengxi-point;BAR:false"
 
 
 def test_region_pages_browse_the_tree(two_sites):
