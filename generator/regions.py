@@ -481,16 +481,29 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
                 {"m": matter, "handlings": handlings, "impl": implementation_code(matter.code, place.region.level, code)}
             )
         here = {m.code for m, _ in local.get(code, ())}
+        # Where else people of this region can go. The regions above come as one line each
+        # (their own pages list the matters): a village page must not repeat the county's
+        # catalogue. Matters that no region above handles (通办 elsewhere) are listed one by one.
+        above: dict[str, list[Handling]] = defaultdict(list)
+        counts_above: dict[str, set[str]] = defaultdict(set)
         elsewhere = []
         for matter in matters:
             if matter.code in here:
                 continue
             serving = directory.serving(matter, code)
-            # the nearest first: the halls of the regions above this one; other halls (通办)
-            # only where none of those does, so a 跨省通办 matter does not list the nation
             near = [h for h in serving if h.place.code in place.ancestors]
-            if serving:
-                elsewhere.append({"m": matter, "handlings": near or serving})
+            for h in near:
+                counts_above[h.place.code].add(matter.code)
+                if h.hall not in [x.hall for x in above[h.place.code]]:
+                    above[h.place.code].append(h)
+            if serving and not near:
+                inside = [h for h in serving if h.place.code.startswith(place.prefix)]
+                elsewhere.append({"m": matter, "handlings": inside or serving})
+        upper = [
+            {"place": directory.places[c], "halls": [h.hall for h in above[c]], "count": len(counts_above[c])}
+            for c in reversed(place.ancestors)  # the nearest first
+            if c in above
+        ]
         title = f"在{place.region.name}可以办理的事项"
         out[region_src(code)] = pages.front_matter(title, f"{place.region.name}（区划代码 {code}）的政务服务办理点和可以办理的事项") + env.get_template(
             "regions/region.md.j2"
@@ -500,6 +513,7 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             crumbs=[directory.places[c] for c in place.ancestors],
             children=[{"place": c, "count": count(c)} for c in directory.children(code)],
             groups=[{"department": name, "items": groups[name]} for name in sorted(groups)],
+            upper=upper,
             elsewhere=elsewhere,
         )
     return out

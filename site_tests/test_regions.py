@@ -151,8 +151,10 @@ def test_scope_decides_where_people_of_a_region_can_go(two_sites):
     # 户口迁移 is handled in 龙桥街道 itself; 食品经营许可 (不通办) at the district and the city
     local = longqiao.split('id="matters"')[1].split('id="elsewhere"')[0]
     assert f"../../matters/{HUKOU}/" in local and f"../../matters/{FOOD}/" not in local
-    food_row = next(row for row in elsewhere.split("<tr>") if f"matters/{FOOD}/" in row)
-    assert "城厢区行政服务中心" in food_row and "莆田市行政服务中心" in food_row and "荔城区" not in food_row
+    # the regions above, one line each, with what they add; never the neighbouring district
+    assert re.search(r'href="\.\./350300000000/#matters">莆田市</a>（莆田市行政服务中心） <span class="guide-count">另有 1 项', elsewhere)
+    assert re.search(r'href="\.\./350302000000/#matters">城厢区</a>（城厢区行政服务中心） <span class="guide-count">另有 1 项', elsewhere)
+    assert "荔城区" not in elsewhere
     # the matter page's filter data: a 全市通办 hall serves the whole city, a local one its region
     hukou = _page(first, HUKOU)
     assert re.search(r'data-hall="licheng-center" data-region="350304000000" data-scope="3503"', hukou)
@@ -282,6 +284,10 @@ def test_coverage_gaps_are_warnings_not_errors(capsys):
     assert re.search(r"coverage/regions\.yml:8:9: regions\[0\]\.halls\[0\]\.level: \[coverage\] hall 莆田市行政服务中心 serves 市级, but no matter", warnings[1])
     status, err = _check(SAMPLE, capsys)
     assert status == 0 and "warning" not in err
+    # checking one file says nothing about halls: the other matters were not read
+    status = main(["--matters", str(SAMPLE), "check", "--cache-dir", "", str(SAMPLE / f"{ELDERLY}.yml")])
+    err = capsys.readouterr().err
+    assert status == 0 and "warning" not in err and "ok: 1 matters checked" in err
 
 
 def test_hall_text_is_escaped_everywhere(tmp_path):
