@@ -126,9 +126,14 @@ class Directory:
     places: dict[str, Place] = field(default_factory=dict)  # in document (pre-)order
     _handlings: dict[str, list[Handling]] = field(default_factory=dict, repr=False)
     _by_scope: dict[str, dict[str, list[Handling]]] = field(default_factory=dict, repr=False)
+    _children: dict[str | None, list[Place]] | None = field(default=None, repr=False)
 
     def children(self, code: str | None) -> list[Place]:
-        return [p for p in self.places.values() if p.parent == code]
+        if self._children is None:  # one pass, not one per region: a province has ~20,000 villages
+            self._children = defaultdict(list)
+            for place in self.places.values():
+                self._children[place.parent].append(place)
+        return self._children.get(code, [])
 
     def halls(self) -> list[tuple[Place, Hall]]:
         return [(p, h) for p in self.places.values() for h in p.region.halls]
@@ -423,10 +428,14 @@ def _env():
     return pages.environment()
 
 
-def _filter_options(directory: Directory) -> list[dict[str, Any]]:
+def _filter_options(directory: Directory, handlings: list[Handling]) -> list[dict[str, Any]]:
+    """Every region down to the townships, and the villages whose own halls handle the matter:
+    the thousands of other villages would only repeat their township's answer on every page."""
+    own = {h.place.code for h in handlings}
     return [
         {"code": p.code, "prefix": p.prefix, "label": "\u3000" * p.depth + p.region.name}
         for p in directory.places.values()
+        if p.region.level != "村级" or p.code in own
     ]
 
 
@@ -441,7 +450,7 @@ def halls_html(corpus: Corpus, matter: Matter) -> dict[str, Any]:
     html = _env().get_template("regions/halls.html.j2").render(
         m=matter,
         handlings=handlings,
-        options=_filter_options(directory),
+        options=_filter_options(directory, handlings),
         digits=LEVEL_DIGITS,
         impl=implementation_code,
     )
