@@ -62,7 +62,7 @@ LIMITED = "local differences are limited to halls, contacts and hours"
 _MATTER_STANDARD = set(Matter.model_fields) - {"code", "name", "contact"}
 STANDARD_KEYS = frozenset(
     _MATTER_STANDARD
-    | {key.rstrip("s") for key in _MATTER_STANDARD}
+    | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
     | set(TimeLimit.model_fields)
     | {"time_limits", "deadline", "fee", "amount", "charge", "charges"}
 ) - {name for model in (RegionDirectory, Region, Hall, Window) for name in model.model_fields}
