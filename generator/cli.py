@@ -33,6 +33,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not path.exists():
             raise UsageError(f"no such file: {path}")
     corpus = load_corpus(root, only=only, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+    # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
+    for warning in sorted(corpus.extras.get("warnings", ())):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"ok: {len(corpus.matters)} matters checked", file=sys.stderr)
     return 0
 

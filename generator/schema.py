@@ -9,9 +9,12 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.matter import Matter
+from generator.model.region import RegionDirectory
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 EDITOR_SCHEMA = Path("schema/matter.schema.json")
+REGIONS_SCHEMA = Path("schema/regions.schema.json")
+REGIONS_DESCRIPTION = "地区目录：行政区划树及各地政务服务办理点（大厅、窗口、地址、电话、办公时间）。只写在哪里办，不写怎么办。由 generator/model/region.py 生成，请勿手改。"
 
 
 class _Draft202012(GenerateJsonSchema):
@@ -21,22 +24,30 @@ class _Draft202012(GenerateJsonSchema):
         return result
 
 
-def matter_schema(model: type = Matter, title: str = "政务服务事项标准") -> dict[str, Any]:
+def matter_schema(
+    model: type = Matter,
+    title: str = "政务服务事项标准",
+    description: str = "一个政务服务事项的实施清单标准：一个 YAML 文件，一个事项。由 generator/model 生成，请勿手改。",
+) -> dict[str, Any]:
     schema = model.model_json_schema(schema_generator=_Draft202012, mode="validation")
     schema["title"] = title
-    schema["description"] = "一个政务服务事项的实施清单标准：一个 YAML 文件，一个事项。由 generator/model 生成，请勿手改。"
+    schema["description"] = description
     return schema
+
+
+def regions_schema() -> dict[str, Any]:
+    return matter_schema(RegionDirectory, "地区目录", REGIONS_DESCRIPTION)
 
 
 def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_editor_schema(root: Path = Path(".")) -> Path:
+def write_editor_schema(root: Path = Path("."), path: Path = EDITOR_SCHEMA, schema: dict[str, Any] | None = None) -> Path:
     """The schema VS Code reads through each matter's ``yaml-language-server`` line."""
-    target = root / EDITOR_SCHEMA
+    target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = schema_text(matter_schema())
+    text = schema_text(schema if schema is not None else matter_schema())
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     return target
@@ -44,3 +55,4 @@ def write_editor_schema(root: Path = Path(".")) -> Path:
 
 if __name__ == "__main__":
     print(write_editor_schema())
+    print(write_editor_schema(path=REGIONS_SCHEMA, schema=regions_schema()))
