@@ -44,3 +44,6 @@ def write_editor_schema(root: Path = Path(".")) -> Path:
 
 if __name__ == "__main__":
     print(write_editor_schema())
+    from generator.themes import write_theme_schema
+
+    print(write_theme_schema())
