@@ -33,7 +33,10 @@ Critical path
 
 Savings, theme versus the members done one by one (before → after, saved, percent)
     * 材料 materials: sum over members of their applicable materials → number of combined
-      materials.
+      materials the applicant still hands in. A combined material that is the result of a
+      member every user waits for (the 营业执照 issued by the registration member, matched by
+      its result name) is passed on inside the theme: it stays in the list, marked, and is not
+      counted.
     * 时限 time: sum of the members' promised days → the critical path in days.
     * 环节 steps: sum of the members' step counts → the theme's steps: one intake, plus every
       member's steps other than its own first step (受理) and last steps (送达/出件, steps with
@@ -425,7 +428,7 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: Corpus, stem: str) 
                 problems.append(source.problem(loc, f"member {_matter_label(dep, matters)} cannot depend on itself"))
                 complete = False
             elif dep not in codes:
-                problems.append(source.problem(loc, f"depends on {_matter_label(dep, matters)}, which is not a member of this theme; members: {', '.join(codes)}"))
+                problems.append(source.problem(loc, f"depends on {_matter_label(dep, matters)}, which is not a member of this theme; members: {', '.join(dict.fromkeys(codes))}"))
                 complete = False
             elif dep in seen_deps:
                 problems.append(source.problem(loc, f"dependency '{dep}' is listed twice"))
