@@ -1,0 +1,531 @@
+"""Approval flow diagrams (审批流程图): Graphviz SVG from a matter's ``steps``.
+
+Nothing is drawn by hand. Each matter's steps become a graph; the graph becomes DOT; ``dot``
+lays it out with the real metrics of Noto Sans CJK SC; the SVG is post-processed so it can
+be inlined in the page and is cached by a hash of everything it is made from.
+
+What a reader sees
+    * one box per step: its name (bold), who does it, and its time (``N个工作日`` or ``即办``);
+    * parallel steps (并联审批) side by side on one rank, then joining: every node is pinned to
+      its earliest rank (the longest chain of steps before it), so branches that start
+      together are drawn together;
+    * departments as lanes (clusters) when more than one takes part; a step without a
+      ``department`` belongs to the matter's department;
+    * the critical path (the longest path in working days) in thick lines and thick boxes,
+      so it survives black-and-white printing, with its total in the graph label.
+
+Layout direction: top to bottom, the way 办事流程图 are usually drawn and the way a phone
+reads. Only when the widest rank of parallel steps would be wider than a phone and a
+left-to-right layout would be narrower is the graph turned; when neither fits, the figure
+scrolls inside its own box (``docs/assets/diagrams.css``).
+
+Reusable API (the 一件事 themes draw a joint diagram with it: one intake, several
+departments in parallel, one exit)::
+
+    from generator import diagrams
+    graph = diagrams.FlowGraph(
+        title="开办餐饮店一件事联办流程图",
+        nodes=(diagrams.FlowNode("intake", "综合受理", ("政务服务中心综合窗口",), 1, lane="政务服务中心"),
+               diagrams.FlowNode("food", "食品经营许可", ("审查人员",), 5, lane="市场监督管理局"),
+               ...),
+        edges=(("intake", "food"), ...),
+    )
+    ids, total = diagrams.critical_path(graph)      # longest path in working days
+    dot_source = diagrams.flow_dot(graph)           # DOT text, every label escaped
+    svg_text = diagrams.render_svg(dot_source, cache, id_prefix="theme-kaidian",
+                                   title=diagrams.accessible_name(graph))
+    path = diagrams.svg_path(...)                   # the same, as the cached file (for the site)
+
+``render_svg``/``render_svgs`` run ``dot`` only for diagrams not in the cache (in parallel
+threads for many), and return the post-processed SVG: no XML prolog, doctype or Graphviz
+comments, ``role="img"``, a Chinese ``aria-label`` and ``<title>``, every id prefixed, width
+100% up to its natural size. :func:`matter_graph` builds the graph of one matter.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from generator import pages
+from generator.cache import ArtifactCache, digest, file_digest
+from generator.corpus import Corpus, extension
+from generator.model.matter import Matter
+from generator.problems import Problem
+
+FONT = "Noto Sans CJK SC"
+# Fonts a reader's device may have instead, with the same one-em CJK advance, so the boxes
+# that dot sized with Noto still fit the text.
+FONT_FALLBACK = "'Noto Sans CJK SC','Source Han Sans SC','Source Han Sans CN','PingFang SC','Microsoft YaHei','Hiragino Sans GB',sans-serif"
+FONT_SIZE = 12
+# Below this share of its natural size the 12pt (16px) text gets smaller than 12px, too small
+# for Chinese; the figure scrolls inside its box instead.
+MIN_SCALE = 0.75
+# A phone's content column is about 340 CSS px; at MIN_SCALE that holds a diagram of about
+# 450px = 340pt. Wider than this (estimated), a diagram turns or scrolls.
+PHONE_WIDTH_PT = 320
+# Label lines wrap at this many half-width columns (a CJK character counts two).
+WRAP_COLUMNS = 24
+CRITICAL_PEN = 2.5
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+
+
+class DiagramError(Exception):
+    """``dot`` is missing or failed; one line for the user, never a traceback."""
+
+
+# ---------------------------------------------------------------------------- the graph
+
+
+@dataclass(frozen=True)
+class FlowNode:
+    id: str
+    name: str
+    details: tuple[str, ...] = ()
+    days: int = 0
+    lane: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowGraph:
+    title: str
+    nodes: tuple[FlowNode, ...]
+    edges: tuple[tuple[str, str], ...]
+    note: str = field(default="")
+
+    def successors(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
+        for tail, head in self.edges:
+            out[tail].append(head)
+        return out
+
+
+def days_text(days: int) -> str:
+    return "即办" if days == 0 else f"{days}个工作日"
+
+
+def total_text(days: int) -> str:
+    return "0个工作日（即办）" if days == 0 else f"{days}个工作日"
+
+
+def matter_graph(matter: Matter) -> FlowGraph:
+    """The flow of one matter: steps in file order, lanes only when departments differ."""
+    home = matter.department.name
+    lanes = {step.department or home for step in matter.steps}
+    nodes = tuple(
+        FlowNode(
+            id=step.id,
+            name=step.name,
+            details=(step.actor,),
+            days=step.days,
+            lane=(step.department or home) if len(lanes) > 1 else None,
+        )
+        for step in matter.steps
+    )
+    edges = tuple((step.id, nxt) for step in matter.steps for nxt in step.next)
+    kind = "审批" if matter.matter_type == "行政许可" else "办理"
+    name = matter.name.removesuffix(kind)
+    return FlowGraph(title=f"{name}{kind}流程图", nodes=nodes, edges=edges)
+
+
+def topological_order(graph: FlowGraph) -> list[str]:
+    """Node ids in an order where every edge points forward, keeping the given order among
+    equals (so the result never depends on hashing). Raises ValueError on a cycle."""
+    position = {n.id: i for i, n in enumerate(graph.nodes)}
+    succ = graph.successors()
+    incoming = {nid: 0 for nid in position}
+    for tail, head in graph.edges:
+        incoming[head] += 1
+    ready = sorted((nid for nid, k in incoming.items() if k == 0), key=position.__getitem__)
+    order: list[str] = []
+    while ready:
+        nid = ready.pop(0)
+        order.append(nid)
+        for head in succ[nid]:
+            incoming[head] -= 1
+            if incoming[head] == 0:
+                ready.append(head)
+                ready.sort(key=position.__getitem__)
+    if len(order) != len(position):
+        raise ValueError("the flow has a cycle")
+    return order
+
+
+def ranks(graph: FlowGraph) -> dict[str, int]:
+    """Earliest rank of each node: the number of steps on the longest chain before it.
+    Steps that can start together share a rank and are drawn side by side."""
+    rank = {nid: 0 for nid in topological_order(graph)}
+    succ = graph.successors()
+    for nid in topological_order(graph):
+        for head in succ[nid]:
+            rank[head] = max(rank[head], rank[nid] + 1)
+    return rank
+
+
+def critical_path(graph: FlowGraph) -> tuple[list[str], int]:
+    """The longest path in working days: (node ids from intake to exit, total days).
+
+    Ties go to the step listed first, so the same flow always highlights the same path.
+    """
+    order = topological_order(graph)
+    position = {n.id: i for i, n in enumerate(graph.nodes)}
+    days = {n.id: n.days for n in graph.nodes}
+    best: dict[str, int] = {}
+    via: dict[str, str | None] = {}
+    preds: dict[str, list[str]] = {nid: [] for nid in order}
+    for tail, head in graph.edges:
+        preds[head].append(tail)
+    for nid in order:
+        chosen = None
+        for p in sorted(preds[nid], key=position.__getitem__):
+            if chosen is None or best[p] > best[chosen]:
+                chosen = p
+        via[nid] = chosen
+        best[nid] = days[nid] + (best[chosen] if chosen is not None else 0)
+    if not order:
+        return [], 0
+    succ = graph.successors()
+    # the path runs to an exit, even through steps of 0 days (制证送达 is part of the path)
+    end = max((nid for nid in order if not succ[nid]), key=lambda nid: (best[nid], -position[nid]))
+    path = [end]
+    while via[path[-1]] is not None:
+        path.append(via[path[-1]])
+    return path[::-1], best[end]
+
+
+def accessible_name(graph: FlowGraph) -> str:
+    """What a screen reader says for the figure: the stages in order, parallel ones named
+    together, then the critical path total."""
+    rank = ranks(graph)
+    by_rank: dict[int, list[str]] = {}
+    for node in graph.nodes:
+        by_rank.setdefault(rank[node.id], []).append(node.name)
+    stages = ["、".join(names) + ("（并联）" if len(names) > 1 else "") for _, names in sorted(by_rank.items())]
+    _, total = critical_path(graph)
+    return f"{graph.title}：{' → '.join(stages)}，关键路径合计{total_text(total)}"
+
+
+# ---------------------------------------------------------------------------- DOT
+
+
+def _columns(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def wrap(text: str, columns: int = WRAP_COLUMNS) -> list[str]:
+    """Break a label into lines of at most ``columns`` half-width columns, between words
+    for Latin text and anywhere in Chinese text."""
+    text = " ".join(str(text).split())
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[\x21-\x7e]+ ?|.", text):
+        if line and _columns(line + token.rstrip()) > columns:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _html(text: str) -> str:
+    """Text for a Graphviz HTML-like label: quotes, <, >, & become entities. Graphviz still
+    expands escString sequences (\\N, \\G, \\l) in HTML-like text, entities included, so a
+    backslash is doubled to stay a backslash. Braces mean nothing inside <...>."""
+    return html.escape(text, quote=True).replace("\\", "\\\\")
+
+
+def _label(lines_bold: list[str], lines: list[str], size: int | None = None) -> str:
+    parts = [f"<B>{_html(line)}</B>" for line in lines_bold] + [_html(line) for line in lines]
+    body = "<BR/>".join(parts)
+    if size:
+        body = f'<FONT POINT-SIZE="{size}">{body}</FONT>'
+    return f"<{body}>"
+
+
+def _legend(text: str) -> str:
+    # a small blank first line keeps the legend off the last box
+    return "<" + '<FONT POINT-SIZE="5"> </FONT><BR/>' + "<BR/>".join(_html(l) for l in wrap(text, 40)) + ">"
+
+
+def _safe_id(value: str, fallback: str) -> str:
+    return value if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,63}", value) else fallback
+
+
+def _node_width(node: FlowNode) -> float:
+    """Rough width in points of a node's box, only to choose the layout direction
+    (dot measures the real one)."""
+    lines = [l for text in (node.name, *node.details, days_text(node.days)) for l in wrap(text)]
+    return max(_columns(l) for l in lines) * FONT_SIZE / 2 + 20
+
+
+def layout_direction(graph: FlowGraph) -> str:
+    rank = ranks(graph)
+    widths: dict[int, list[float]] = {}
+    for node in graph.nodes:
+        widths.setdefault(rank[node.id], []).append(_node_width(node))
+    lane_pad = 16 if any(n.lane for n in graph.nodes) else 0
+    top_to_bottom = max(sum(w) + 18 * (len(w) - 1) + lane_pad * len(w) for w in widths.values())
+    left_to_right = sum(max(w) for w in widths.values()) + 36 * (len(widths) - 1) + lane_pad * 2
+    if top_to_bottom <= PHONE_WIDTH_PT or top_to_bottom <= left_to_right:
+        return "TB"
+    return "LR"
+
+
+def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
+    """DOT source for a flow graph. Node names in DOT are n0, n1, ... so no id from input
+    ever reaches the DOT syntax; every label is an escaped HTML-like label."""
+    path, total = critical_path(graph)
+    on_path = set(path)
+    path_edges = set(zip(path, path[1:]))
+    rank = ranks(graph)
+    dot_name = {node.id: f"n{i}" for i, node in enumerate(graph.nodes)}
+    direction = rankdir or layout_direction(graph)
+    legend = f"粗线为关键路径，合计{total_text(total)}"
+    if graph.note:
+        legend += f"；{graph.note}"
+    out = [
+        "digraph flow {",
+        f'  graph [rankdir={direction}, newrank=true, nodesep=0.25, ranksep=0.35, pad=0.12, bgcolor="white",'
+        f' fontname="{FONT}", fontsize={FONT_SIZE}, labelloc=b, label={_legend(legend)}];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="white", color="black", penwidth=1,'
+        f' fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.12,0.05"];',
+        '  edge [color="#444444", penwidth=1, arrowsize=0.7];',
+    ]
+
+    def node_line(node: FlowNode, indent: str) -> str:
+        critical = node.id in on_path
+        lines = [l for text in node.details for l in wrap(text)] + [days_text(node.days)]
+        attrs = [
+            f'id="step-{_safe_id(node.id, dot_name[node.id])}"',
+            f"label={_label(wrap(node.name), lines)}",
+        ]
+        if critical:
+            attrs += [f"penwidth={CRITICAL_PEN}", 'class="critical"']
+        return f"{indent}{dot_name[node.id]} [{', '.join(attrs)}];"
+
+    lanes: list[str] = []
+    for nid in sorted((n.id for n in graph.nodes), key=lambda nid: (rank[nid], [n.id for n in graph.nodes].index(nid))):
+        lane = next(n.lane for n in graph.nodes if n.id == nid)
+        if lane and lane not in lanes:
+            lanes.append(lane)
+    for i, lane in enumerate(lanes, 1):
+        out.append(f"  subgraph cluster_{i} {{")
+        out.append(f'    id="lane-{i}"; class="lane"; label={_label(wrap(lane, 30), [])}; labelloc=t; labeljust=c;')
+        out.append('    style="rounded,dashed"; color="#666666"; penwidth=1;')
+        out += [node_line(n, "    ") for n in graph.nodes if n.lane == lane]
+        out.append("  }")
+    out += [node_line(n, "  ") for n in graph.nodes if not n.lane]
+    by_rank: dict[int, list[str]] = {}
+    for node in graph.nodes:
+        by_rank.setdefault(rank[node.id], []).append(dot_name[node.id])
+    for r, names in sorted(by_rank.items()):
+        out.append(f"  {{ rank=same; {'; '.join(names)}; }}")
+    for i, (tail, head) in enumerate(graph.edges, 1):
+        attrs = [f'id="edge-{i}"']
+        if (tail, head) in path_edges:
+            attrs += [f"penwidth={CRITICAL_PEN}", 'color="black"', "arrowsize=0.8", 'class="critical"']
+        out.append(f"  {dot_name[tail]} -> {dot_name[head]} [{', '.join(attrs)}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------- SVG
+
+
+def dot_program() -> str:
+    found = shutil.which("dot")
+    if found is None:
+        raise DiagramError("the Graphviz 'dot' program is not installed; install it with: apt-get install graphviz (or run: make setup)")
+    return found
+
+
+@lru_cache(maxsize=None)
+def _toolchain_key(dot: str) -> str:
+    """Identity of what shapes the SVG besides the DOT text: the dot program and the CJK
+    font files (an upgrade of either changes the key). Stat only: running ``dot -V`` would
+    be a dot run on every no-change rebuild."""
+    parts = [__name__, file_digest(__file__)]
+    for path in (os.path.realpath(dot), *FONT_FILES):
+        try:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}:missing")
+    return digest(*parts)
+
+
+def run_dot(dot_source: str, dot: str) -> bytes:
+    """One ``dot -Tsvg`` run (a separate function so tests can count runs)."""
+    done = subprocess.run([dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True)
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiagramError(f"dot failed: {reason[0] if reason else f'exit status {done.returncode}'}")
+    return done.stdout
+
+
+_ID = re.compile(r'\bid="([^"]*)"')
+_TITLE = re.compile(r"<title>.*?</title>\n?", re.S)
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
+
+
+def postprocess(svg: str, *, id_prefix: str, title: str) -> str:
+    """Make dot's SVG fit to inline: no prolog, doctype or comments (they carry the Graphviz
+    version), no per-shape tooltips (they would show internal names), ids prefixed so
+    several diagrams can share a page, an accessible name, and a width that follows the
+    page up to the natural size."""
+    svg = re.sub(r"<\?xml.*?\?>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<!DOCTYPE.*?>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    svg = _TITLE.sub("", svg)
+    svg = _ID.sub(lambda m: f'id="{id_prefix}-{html.unescape(m.group(1))}"', svg)
+    svg = svg.replace(f'font-family="{FONT}"', f'font-family="{FONT_FALLBACK}"')
+    opening = _SVG_OPEN.search(svg)
+    if opening is None:
+        raise DiagramError("dot produced no SVG")
+    view_box = re.search(r'viewBox="([^"]+)"', opening.group(0))
+    width_pt = float(view_box.group(1).split()[2]) if view_box else 400.0
+    width_px = round(width_pt * 4 / 3)
+    name = html.escape(title, quote=True)
+    root = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' viewBox="{view_box.group(1) if view_box else "0 0 400 300"}" width="100%"'
+        f' style="max-width:{width_px}px;min-width:{min(width_px, round(width_px * MIN_SCALE))}px;height:auto"'
+        f' class="guide-flow-svg" role="img" aria-label="{name}">'
+        f'\n<title id="{id_prefix}-title">{name}</title>'
+    )
+    svg = svg[: opening.start()] + root + svg[opening.end():]
+    lines = [line.rstrip() for line in svg.strip().splitlines() if line.strip()]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """One diagram to render: its DOT text and how its SVG is labelled."""
+
+    dot_source: str
+    id_prefix: str
+    title: str
+
+    def key(self, dot: str) -> str:
+        return digest("flow-svg", _toolchain_key(dot), self.id_prefix, self.title, self.dot_source)
+
+
+def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on_render: Callable[[int], None] | None = None) -> list[Path]:
+    """Cached SVG files for ``items``, in order. Runs ``dot`` only for diagrams not in the
+    cache, ``jobs`` at a time (dot is a separate process, so threads suffice)."""
+    dot = dot_program()
+    keys = [item.key(dot) for item in items]
+    paths: list[Path | None] = [cache.get("svg", key, ".svg") for key in keys]
+    missing = [i for i, p in enumerate(paths) if p is None]
+    # the same diagram twice (two regions' copies) is rendered once
+    unique: dict[str, int] = {}
+    for i in missing:
+        unique.setdefault(keys[i], i)
+
+    def render(i: int) -> Path:
+        item = items[i]
+        svg = postprocess(run_dot(item.dot_source, dot).decode("utf-8"), id_prefix=item.id_prefix, title=item.title)
+        return cache.put("svg", keys[i], ".svg", svg.encode("utf-8"))
+
+    if unique:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(unique)))) as pool:
+            rendered = dict(zip(unique, pool.map(render, unique.values())))
+        if on_render:
+            on_render(len(unique))
+        for i in missing:
+            paths[i] = rendered[keys[i]]
+    return paths  # type: ignore[return-value]
+
+
+def svg_path(dot_source: str, cache: ArtifactCache, *, id_prefix: str, title: str, on_render: Callable[[int], None] | None = None) -> Path:
+    return render_svgs([Diagram(dot_source, id_prefix, title)], cache, on_render=on_render)[0]
+
+
+def render_svg(dot_source: str, cache: ArtifactCache, *, id_prefix: str, title: str, on_render: Callable[[int], None] | None = None) -> str:
+    """The post-processed SVG text for ``dot_source`` (from the cache when it is there)."""
+    return svg_path(dot_source, cache, id_prefix=id_prefix, title=title, on_render=on_render).read_text(encoding="utf-8")
+
+
+def matter_diagram(matter: Matter) -> Diagram:
+    graph = matter_graph(matter)
+    return Diagram(flow_dot(graph), f"flow-{matter.code}", accessible_name(graph))
+
+
+# ---------------------------------------------------------------------------- check
+
+
+@extension
+def critical_path_problems(corpus: Corpus) -> list[Problem]:
+    """The critical path must fit in the promised time limit (cycles are rejected earlier,
+    by validation, so every matter here has a forward flow)."""
+    problems = []
+    for code in sorted(corpus.matters):
+        matter = corpus.matters[code]
+        graph = matter_graph(matter)
+        path, total = critical_path(graph)
+        promised = matter.time_limit.promised_days
+        if total > promised:
+            names = {n.id: n.name for n in graph.nodes}
+            problems.append(
+                corpus.sources[code].problem(
+                    ("time_limit", "promised_days"),
+                    f"the critical path {' → '.join(names[n] for n in path)} takes {total} working days, longer than the promised {promised}; "
+                    "shorten the steps' days or promise a longer time limit",
+                )
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------- site
+
+
+FLOW_SVGS = "flow_svg"
+
+
+def produce_flow_svgs(ctx: Any) -> list[tuple[str, Any]]:
+    """``matters/<code>/flow.svg`` for every matter; the page inlines the same file."""
+    from mkdocs.exceptions import PluginError
+
+    matters = ctx.corpus.sorted_matters()
+    try:
+        paths = render_svgs(
+            [matter_diagram(m) for m in matters],
+            ArtifactCache(ctx.cache_dir),
+            jobs=ctx.jobs,
+            on_render=lambda n: ctx.count_rendered("svg", n),
+        )
+    except DiagramError as error:
+        raise PluginError(f"flow diagrams: {error}") from None
+    by_code = {m.code: p for m, p in zip(matters, paths)}
+    ctx.corpus.extras[FLOW_SVGS] = by_code
+    return [(f"matters/{code}/flow.svg", path) for code, path in by_code.items()]
+
+
+def flow_svg_part(corpus: Any, matter: Matter) -> dict[str, Any]:
+    path = corpus.extras.get(FLOW_SVGS, {}).get(matter.code)
+    return {"flow_svg": path.read_text(encoding="utf-8")} if path is not None else {}
+
+
+def _register() -> None:
+    from generator import plugin
+
+    if produce_flow_svgs not in plugin.ARTIFACT_PRODUCERS:
+        plugin.ARTIFACT_PRODUCERS.append(produce_flow_svgs)
+    if flow_svg_part not in pages.PAGE_CONTRIBUTORS:
+        pages.PAGE_CONTRIBUTORS.append(flow_svg_part)
+
+
+_register()
