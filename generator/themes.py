@@ -51,7 +51,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import subprocess
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -650,163 +649,52 @@ def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
     return summaries
 
 
-# --- the joint flow diagram: a generic graph first, then DOT
-
-@dataclass(frozen=True)
-class FlowNode:
-    id: str
-    label: str
-    kind: str  # intake, member, exit
-    group: str | None = None  # department: members of one department are drawn together
-    critical: bool = False
+# --- the joint flow diagram, drawn by generator.diagrams like every matter's own
 
 
-@dataclass(frozen=True)
-class FlowEdge:
-    source: str
-    target: str
-    critical: bool = False
-    label: str = ""
+def joint_graph(plan: ThemePlan):
+    """One intake, the members in their departments' lanes (in parallel unless one waits for
+    another's result), one exit. A member's box takes its promised days, so the diagram's
+    critical path is the theme's."""
+    from generator import diagrams
 
-
-@dataclass(frozen=True)
-class FlowGraph:
-    title: str
-    nodes: tuple[FlowNode, ...]
-    edges: tuple[FlowEdge, ...]
-    groups: tuple[tuple[str, str], ...]  # (group id, label), in first-use order
-
-
-def _wrap(text: str, width: int = 13) -> list[str]:
-    """Chinese text in lines of about ``width`` characters, never leaving one or two
-    characters (a closing bracket) alone on the last line."""
-    lines = [text[i : i + width] for i in range(0, len(text), width)] or [""]
-    if len(lines) > 1 and len(lines[-1]) <= 2:
-        lines[-2:] = [lines[-2] + lines[-1]]
-    return lines
-
-
-def joint_graph(plan: ThemePlan) -> FlowGraph:
-    """One intake, the members (in departments, in parallel unless one waits for another's
-    result), one exit; the critical path is marked."""
     theme = plan.theme
-    critical = set(plan.critical_path)
-    chain = list(plan.critical_path)
-    critical_edges = set(zip(chain, chain[1:]))
-    if chain:
-        critical_edges |= {("intake", chain[0]), (chain[-1], "exit")}
-    nodes = [FlowNode("intake", f"一窗受理\n{theme.intake.window}", "intake", critical=True)]
-    groups: dict[str, str] = {}
+    nodes = [diagrams.FlowNode("intake", "一窗受理", (theme.intake.window,), 0)]
     for member in theme.members:
         matter = plan.matters[member.code]
-        group = f"dept-{matter.department.credit_code.lower()}"
-        groups.setdefault(group, matter.department.name)
-        days = chinese.working_days(matter.time_limit.promised_days)
-        label = "\n".join(_wrap(matter.name)) + f"\n承诺{days}（第{plan.start(member.code)}–{plan.finish[member.code]}个工作日）"
-        nodes.append(FlowNode(f"m{member.code}", label, "member", group, member.code in critical))
-    nodes.append(FlowNode("exit", f"统一出件\n{theme.intake.exit_window}", "exit", critical=True))
-    edges = []
+        details = [member.role]
+        if member.depends_on:
+            details.append("凭" + "、".join(dict.fromkeys(plan.matters[d].result.name for d in member.depends_on)) + "办理")
+        nodes.append(diagrams.FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department.name))
+    nodes.append(diagrams.FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
     waiting = {m.code for m in theme.members if m.depends_on}
     needed = {dep for m in theme.members for dep in m.depends_on}
-    for member in theme.members:
-        if member.code not in waiting:
-            edges.append(FlowEdge("intake", f"m{member.code}", ("intake", member.code) in critical_edges))
-        for dep in member.depends_on:
-            result = plan.matters[dep].result.name
-            edges.append(FlowEdge(f"m{dep}", f"m{member.code}", (dep, member.code) in critical_edges, f"凭{result}"))
-    for member in theme.members:
-        if member.code not in needed:
-            edges.append(FlowEdge(f"m{member.code}", "exit", (member.code, "exit") in critical_edges))
-    return FlowGraph(f"{theme.name} 联办流程图", tuple(nodes), tuple(edges), tuple(groups.items()))
+    edges = [("intake", f"m{m.code}") for m in theme.members if m.code not in waiting]
+    edges += [(f"m{dep}", f"m{m.code}") for m in theme.members for dep in m.depends_on]
+    edges += [(f"m{m.code}", "exit") for m in theme.members if m.code not in needed]
+    return diagrams.FlowGraph(
+        title=f"{theme.name}一件事联办流程图",
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        note=f"本件事承诺{chinese.working_days(theme.promised_days)}办结",
+    )
 
 
-def _dot_string(text: str) -> str:
-    """A DOT double-quoted string; line breaks become centred breaks, nothing else is special."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "\\n".join(escaped.splitlines() or [""]) + '"'
+def graph_dot(graph) -> str:
+    from generator import diagrams
 
-
-FONT = "Noto Sans CJK SC"
-ACCENT = "#c62828"
-
-
-def graph_dot(graph: FlowGraph) -> str:
-    lines = [
-        "digraph theme {",
-        f'  graph [rankdir=LR, bgcolor="transparent", fontname={_dot_string(FONT)}, fontsize=11, nodesep=0.25, ranksep=0.45, labeljust=l];',
-        f'  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#546e7a", fontname={_dot_string(FONT)}, fontsize=10, margin="0.12,0.06"];',
-        f'  edge [color="#546e7a", fontname={_dot_string(FONT)}, fontsize=9, arrowsize=0.7];',
-    ]
-    styles = {
-        "intake": 'shape=box, style="rounded,filled,bold", fillcolor="#fdecea"',
-        "exit": 'shape=box, style="rounded,filled,bold", fillcolor="#e8f5e9"',
-        "member": "",
-    }
-
-    def node_line(node: FlowNode, indent: str) -> str:
-        attrs = [f"label={_dot_string(node.label)}"]
-        if styles[node.kind]:
-            attrs.append(styles[node.kind])
-        if node.critical:
-            attrs.append(f'color="{ACCENT}", penwidth=2')
-        return f"{indent}{node.id} [{', '.join(attrs)}];"
-
-    for node in graph.nodes:
-        if node.group is None:
-            lines.append(node_line(node, "  "))
-    for index, (group, label) in enumerate(graph.groups):
-        lines.append(f"  subgraph cluster_{index} {{")
-        lines.append(f'    label={_dot_string(label)}; style="rounded,dashed"; color="#90a4ae"; fontcolor="#37474f";')
-        for node in graph.nodes:
-            if node.group == group:
-                lines.append(node_line(node, "    "))
-        lines.append("  }")
-    for edge in graph.edges:
-        attrs = []
-        if edge.label:
-            attrs.append(f"label={_dot_string(edge.label)}")
-        if edge.critical:
-            attrs.append(f'color="{ACCENT}", penwidth=2')
-        lines.append(f"  {edge.source} -> {edge.target}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-@lru_cache(maxsize=1)
-def _dot_version() -> str:
-    result = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
-    return (result.stderr or result.stdout).strip()
-
-
-_SVG_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
-_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
-
-
-def accessible_svg(svg: str, title: str, title_id: str) -> str:
-    """Graphviz's SVG without prolog and comments, named for screen readers."""
-    import html
-
-    svg = _COMMENT.sub("", _SVG_PROLOG.sub("", svg, count=1))
-    svg = re.sub(r"<svg\b", f'<svg role="img" aria-labelledby="{title_id}"', svg, count=1)
-    return re.sub(r"(<svg\b[^>]*>)", lambda m: f'{m.group(1)}\n<title id="{title_id}">{html.escape(title)}</title>', svg, count=1).strip() + "\n"
+    return diagrams.flow_dot(graph)
 
 
 def flow_svg_path(plan: ThemePlan, cache: ArtifactCache, count=None) -> Path:
     """The joint diagram as SVG, from the content-hash cache; rendered only when new."""
+    from generator import diagrams
+
     graph = joint_graph(plan)
-    dot = graph_dot(graph)
-    description = _flow_description(plan)
-    key = digest("theme-flow", dot, description, _dot_version(), file_digest(__file__))
-    cached = cache.get("theme-flow", key, ".svg")
-    if cached is not None:
-        return cached
-    result = subprocess.run(["dot", "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"dot failed for theme {plan.theme.id}: {result.stderr.decode('utf-8', 'replace')}")
-    svg = accessible_svg(result.stdout.decode("utf-8"), description, f"theme-flow-{plan.theme.id}")
-    if count:
-        count("theme-flow")
-    return cache.put("theme-flow", key, ".svg", svg.encode("utf-8"))
+    on_render = (lambda n: count("theme-flow", n)) if count else None
+    return diagrams.svg_path(
+        diagrams.flow_dot(graph), cache, id_prefix=f"theme-{plan.theme.id}", title=diagrams.accessible_name(graph), on_render=on_render
+    )
 
 
 def _flow_description(plan: ThemePlan) -> str:

@@ -112,9 +112,10 @@ def test_savings_are_computed_from_the_members(plan):
 
 
 def test_joint_diagram_has_one_intake_parallel_branches_and_one_exit(plan):
+    from generator import diagrams
+
     graph = joint_graph(plan)
-    edges = {(e.source, e.target) for e in graph.edges}
-    assert edges == {
+    assert set(graph.edges) == {
         ("intake", f"m{REGISTRATION}"),
         (f"m{REGISTRATION}", f"m{FOOD}"),
         (f"m{REGISTRATION}", f"m{FIRE}"),
@@ -123,30 +124,31 @@ def test_joint_diagram_has_one_intake_parallel_branches_and_one_exit(plan):
         (f"m{FIRE}", "exit"),
         (f"m{SIGN}", "exit"),
     }
-    critical = {(e.source, e.target) for e in graph.edges if e.critical}
-    assert critical == {("intake", f"m{REGISTRATION}"), (f"m{REGISTRATION}", f"m{FIRE}"), (f"m{FIRE}", "exit")}
+    # the three members that wait for the licence share one rank: drawn side by side
+    ranks = diagrams.ranks(graph)
+    assert ranks[f"m{FOOD}"] == ranks[f"m{FIRE}"] == ranks[f"m{SIGN}"] == ranks[f"m{REGISTRATION}"] + 1
+    # the diagram's critical path is the theme's
+    assert diagrams.critical_path(graph) == (["intake", f"m{REGISTRATION}", f"m{FIRE}", "exit"], plan.critical_days)
     dot = graph_dot(graph)
-    # members of one department are drawn together; three departments, three clusters
+    # members of one department are drawn together: three departments, three lanes
     assert dot.count("subgraph cluster_") == 3
-    assert f"m{REGISTRATION} -> m{FOOD}" in dot and f"m{REGISTRATION} -> m{FIRE}" in dot and f"m{REGISTRATION} -> m{SIGN}" in dot
-
-
-def test_diagram_text_is_escaped_for_dot():
-    from generator.themes import _dot_string
-
-    assert _dot_string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+    names = {node.id: f"n{i}" for i, node in enumerate(graph.nodes)}
+    for code in (FOOD, FIRE, SIGN):
+        assert f"{names['m' + REGISTRATION]} -> {names['m' + code]} " in dot
+        assert f"{names['m' + code]} -> {names['exit']} " in dot
+    assert f"{names['intake']} -> {names['m' + REGISTRATION]} " in dot
 
 
 def test_built_svg_has_the_branches_and_an_accessible_name(site):
     svg = (site / "themes" / "open-shop" / "flow.svg").read_text(encoding="utf-8")
-    assert svg.startswith('<svg role="img" aria-labelledby="theme-flow-open-shop"')
-    assert '<title id="theme-flow-open-shop">我要开饭店联办流程：' in svg
+    assert 'role="img"' in svg.split(">", 1)[0]
+    assert "我要开饭店一件事联办流程图：一窗受理 → 企业设立登记（有限责任公司） → " in svg
+    assert "食品经营许可（新办）、公众聚集场所投入使用、营业前消防安全检查、户外广告设施设置审批（并联） → 统一出件" in svg
     for code in (REGISTRATION, FOOD, FIRE, SIGN):
-        assert f"<title>m{code}</title>" in svg
-    for code in (FOOD, FIRE, SIGN):
-        assert f"<title>m{REGISTRATION}&#45;&gt;m{code}</title>" in svg
+        assert f'id="theme-open-shop-step-m{code}"' in svg
+    assert svg.count('class="edge') == 7
     page = (site / "themes" / "open-shop" / "index.html").read_text(encoding="utf-8")
-    assert 'aria-labelledby="theme-flow-open-shop"' in page
+    assert '<title id="theme-open-shop-title">' in page
 
 
 def test_page_shows_savings_members_and_combined_materials(site):
