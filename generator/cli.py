@@ -87,7 +87,7 @@ def _register_extra_commands() -> list:
 
 
 _COMMANDS: list = []
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("generator.fmt", "generator.diff")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("generator.fmt", "generator.diff", "generator.slips")
 
 
 def main(argv: list[str] | None = None) -> int:

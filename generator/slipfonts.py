@@ -1,0 +1,268 @@
+"""The fonts the slips embed: one subset of the system Noto CJK fonts per build, not per slip.
+
+Why: WeasyPrint subsets the font of every PDF it writes, keeping glyph ids as they are.
+Subsetting the 65,000-glyph system Noto CJK font keeps tables sized for all 65,000 ids, so
+every PDF carried about 50 KB per face before any glyph was drawn (a one-page slip came to
+about 260 KB). Here each face is cut once to a fixed, committed character set of about
+6,000 characters ordered by frequency (``generator/data/slip-charset.txt``, made by
+``scripts/make_slip_charset.py``) plus every character of the slip templates, with glyph
+ids renumbered. WeasyPrint's own per-PDF subset of that small font is then a few KB of
+overhead, and loading it is quicker too.
+
+The character set does not depend on the matters, so a new matter never changes the font
+(which would re-render every cached slip). A character outside it still prints: the CSS
+names the full system family after the subset one, and Pango falls back per character.
+
+The subsets live in the artifact cache, keyed by the source font file (path, size, mtime),
+the character set and the generator version; they are deterministic (no timestamps), so
+their content digests can go into each slip's cache key.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from generator.cache import ArtifactCache, digest, file_digest
+
+DATA = Path(__file__).parent / "data"
+CHARSET_FILE = DATA / "slip-charset.txt"
+TEMPLATES = Path(__file__).parent / "templates" / "slips"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str  # the name the slip CSS uses
+    pattern: str  # fontconfig pattern of the system font it is cut from
+    fallback: str  # the system family to fall back to per character
+    weight: str
+    charset: str  # "text" (the committed set and the templates) or the literal characters
+
+
+FACES: tuple[Face, ...] = (
+    # body text, 仿宋-like: a serif
+    Face("GuideSerif", "Noto Serif CJK SC:style=Regular", "Noto Serif CJK SC", "400", "text"),
+    # titles, headings, table headers and emphasis, 黑体-like. (A bold serif for the title,
+    # 小标宋-like, would be a third CJK font in every PDF: about 20 KB more per slip.)
+    Face("GuideSans", "Noto Sans CJK SC:style=Bold", "Noto Sans CJK SC", "700", "text"),
+    # the tick boxes of the correction slip: not in the CJK fonts
+    Face("GuideSymbols", "DejaVu Sans:style=Book", "DejaVu Sans", "400", "☐☑☒✓"),
+)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    face: Face
+    path: Path | None  # None: the system font is used as it is (subsetting unavailable)
+    sha256: str
+
+
+def template_characters() -> str:
+    chars: set[str] = set()
+    for path in sorted(TEMPLATES.glob("*")):
+        if path.is_file():
+            chars.update(path.read_text(encoding="utf-8"))
+    return "".join(sorted(c for c in chars if c >= " "))
+
+
+@lru_cache(maxsize=1)
+def text_charset() -> str:
+    committed = "".join(CHARSET_FILE.read_text(encoding="utf-8").split("\n"))
+    # the templates' characters are on every slip: give them the lowest glyph ids
+    return "".join(dict.fromkeys(template_characters() + committed))
+
+
+def locate(pattern: str) -> tuple[Path, int] | None:
+    """(file, index in a collection) of the font fontconfig picks for ``pattern``."""
+    if shutil.which("fc-match") is None:
+        return None
+    out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", pattern], capture_output=True, text=True)
+    lines = out.stdout.split("\n")
+    if out.returncode != 0 or len(lines) < 3:
+        return None
+    family = pattern.split(":")[0]
+    if family not in lines[2].split(","):  # fontconfig substituted another family: not installed
+        return None
+    return Path(lines[0]), int(lines[1] or 0)
+
+
+_HB_CDEF = """
+typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t; typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t; typedef uint32_t hb_codepoint_t;
+hb_blob_t* hb_blob_create_from_file(const char*);
+hb_face_t* hb_face_create(hb_blob_t*, unsigned int);
+hb_subset_input_t* hb_subset_input_create_or_fail(void);
+hb_set_t* hb_subset_input_unicode_set(hb_subset_input_t*);
+hb_set_t* hb_subset_input_set(hb_subset_input_t*, int);
+void hb_set_add(hb_set_t*, hb_codepoint_t);
+void hb_subset_input_set_flags(hb_subset_input_t*, unsigned);
+hb_face_t* hb_subset_or_fail(hb_face_t*, const hb_subset_input_t*);
+hb_blob_t* hb_face_reference_blob(hb_face_t*);
+const char* hb_blob_get_data(hb_blob_t*, unsigned int*);
+void hb_blob_destroy(hb_blob_t*);
+void hb_face_destroy(hb_face_t*);
+void hb_subset_input_destroy(hb_subset_input_t*);
+"""
+_HB_NO_HINTING, _HB_NOTDEF_OUTLINE, _HB_NO_LAYOUT_CLOSURE = 0x1, 0x40, 0x200
+_HB_SETS_DROP_TABLE_TAG = 3
+# Horizontal Chinese needs no shaping tables, and vertical metrics are never used
+_DROP_TABLES = ("BASE", "DSIG", "GDEF", "GPOS", "GSUB", "JSTF", "VORG", "vhea", "vmtx")
+
+
+def _hb_subset(source: Path, index: int, chars: str) -> bytes | None:
+    """Subset with libharfbuzz-subset (about 0.2 s for a CJK face; fontTools takes ~4 s)."""
+    try:
+        from cffi import FFI
+
+        ffi = FFI()
+        ffi.cdef(_HB_CDEF)
+        hb = ffi.dlopen("libharfbuzz.so.0")
+        hbs = ffi.dlopen("libharfbuzz-subset.so.0")
+    except (ImportError, OSError):
+        return None
+    blob = hb.hb_blob_create_from_file(str(source).encode())
+    face = hb.hb_face_create(blob, index)
+    subset_input = hbs.hb_subset_input_create_or_fail()
+    try:
+        unicodes = hbs.hb_subset_input_unicode_set(subset_input)
+        for char in chars:
+            hb.hb_set_add(unicodes, ord(char))
+        drop = hbs.hb_subset_input_set(subset_input, _HB_SETS_DROP_TABLE_TAG)
+        for tag in _DROP_TABLES:
+            hb.hb_set_add(drop, int.from_bytes(tag.encode(), "big"))
+        # no layout closure: glyph variants (vertical, other locales) would triple the font
+        hbs.hb_subset_input_set_flags(subset_input, _HB_NO_HINTING | _HB_NOTDEF_OUTLINE | _HB_NO_LAYOUT_CLOSURE)
+        subset_face = hbs.hb_subset_or_fail(face, subset_input)
+        if subset_face == ffi.NULL:
+            return None
+        out_blob = hb.hb_face_reference_blob(subset_face)
+        length = ffi.new("unsigned int *")
+        data = ffi.buffer(hb.hb_blob_get_data(out_blob, length), length[0])[:]
+        hb.hb_blob_destroy(out_blob)
+        hb.hb_face_destroy(subset_face)
+        return data or None
+    finally:
+        hbs.hb_subset_input_destroy(subset_input)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+
+
+def _fonttools_subset(source: Path, index: int, chars: str) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source), fontNumber=index, recalcTimestamp=False, recalcBBoxes=False, lazy=False)
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = [1, 2]
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += list(_DROP_TABLES)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _frequency_order(data: bytes, chars: str) -> bytes:
+    """Renumber glyphs in the order of ``chars`` (most frequent first).
+
+    WeasyPrint keeps glyph ids when it subsets a font for one PDF, so every PDF carries
+    metrics and an index entry for each id up to the highest one it uses. A subset keeps
+    the source font's order (Adobe-GB1, where common and rare characters are mixed), so
+    almost any slip reached the last id (about 30 KB per font per PDF); in frequency order
+    a typical slip stops far earlier.
+
+    The fonts are CID-keyed CFF, and PDF viewers look glyphs up by CID, so each glyph is
+    renamed to the CID of its new position and the FDSelect follows it.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=False)
+    if "CFF " not in font:
+        return data
+    for tag in ("GDEF", "GSUB", "GPOS", "MATH"):  # unused here, and they pin glyph order
+        if tag in font:
+            del font[tag]
+    top = font["CFF "].cff.topDictIndex[0]
+    old = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    order = [old[0]]
+    seen = {old[0]}
+    for char in chars:
+        name = cmap.get(ord(char))
+        if name is not None and name not in seen:
+            order.append(name)
+            seen.add(name)
+    order += [name for name in old if name not in seen]
+    cid_keyed = hasattr(top, "ROS")
+    new_names = [old[0]] + [f"cid{i:05d}" if cid_keyed else f"g{i}" for i in range(1, len(order))]
+    rename = dict(zip(order, new_names))
+    strings = top.CharStrings
+    old_index = {name: i for i, name in enumerate(old)}
+    glyphs = {}
+    for name in order:
+        glyph = strings[name]
+        if hasattr(top, "FDSelect"):
+            glyph.fdSelectIndex = top.FDSelect[old_index[name]]
+        glyphs[rename[name]] = glyph
+    strings.charStrings = glyphs
+    strings.charStringsAreIndexed = 0
+    if hasattr(top, "FDSelect"):
+        top.FDSelect.gidArray = []  # rebuilt from each glyph's fdSelectIndex on compile
+        strings.fdSelect = top.FDSelect
+        strings.fdArray = top.FDArray
+    top.charset = new_names
+    font["hmtx"].metrics = {rename[k]: v for k, v in font["hmtx"].metrics.items()}
+    # variation sequences (format 14) are not used on slips
+    font["cmap"].tables = [t for t in font["cmap"].tables if t.format != 14]
+    for table in font["cmap"].tables:
+        table.cmap = {code: rename[name] for code, name in table.cmap.items()}
+    font.setGlyphOrder(new_names)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _subset(source: Path, index: int, chars: str) -> bytes:
+    data = _hb_subset(source, index, chars) or _fonttools_subset(source, index, chars)
+    return _frequency_order(data, chars)
+
+
+def build_fonts(cache_dir: Path) -> list[FontFile]:
+    """The subset font files for this build, cut now if the cache does not have them."""
+    cache = ArtifactCache(cache_dir)
+    result = []
+    for face in FACES:
+        found = locate(face.pattern)
+        if found is None:
+            result.append(FontFile(face, None, digest("missing", face.pattern)))
+            continue
+        path, index = found
+        chars = text_charset() if face.charset == "text" else face.charset
+        stat = path.stat()
+        key = digest("slip-font", str(path), str(index), str(stat.st_size), str(stat.st_mtime_ns), chars)
+        cached = cache.get("fonts", key, ".otf")
+        if cached is None:
+            cached = cache.put("fonts", key, ".otf", _subset(path, index, chars))
+        result.append(FontFile(face, cached, file_digest(str(cached))))
+    return result
+
+
+def font_face_css(fonts: list[FontFile]) -> str:
+    """@font-face rules for the subsets (file URLs: the fonts never leave the build machine)."""
+    rules = []
+    for font in fonts:
+        if font.path is None:
+            continue
+        rules.append(
+            f'@font-face {{ font-family: "{font.face.family}"; font-weight: {font.face.weight}; '
+            f'src: url("{font.path.resolve().as_uri()}"); }}'
+        )
+    return "\n".join(rules) + "\n"

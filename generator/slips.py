@@ -1,0 +1,479 @@
+"""Printable slips for window staff (WeasyPrint PDFs), from the same matter file as the page.
+
+Four kinds per matter (``matters/<code>/slips/<kind>.pdf``), blank for staff to fill by hand:
+
+- ``notice`` 一次性告知单: conditions, every material (situations marked), time limits,
+  fees, result, where and when, phones;
+- ``correction`` 补正材料通知书: a tick box and a line per material, the deadline, the
+  five-day rule of 《行政许可法》第三十二条;
+- ``acceptance`` 受理通知书: materials received, statutory and promised limits with the
+  completion date, progress enquiry and collection;
+- ``rejection`` 不予受理通知书: reason lines, where to apply instead, 行政复议 and 行政诉讼
+  with their time limits (from the matter's ``remedy``; blank lines where it has none).
+
+Every slip has a QR code of the matter's page URL (:func:`qr_payload`), and a footer with
+the code, the standard version and the fingerprint, so a printed slip can be traced to the
+standard it was made from; page x of y for a slip longer than a page (the table header
+repeats on each page).
+
+``guides slip CODE --kind KIND [--missing ID,…] [--applicant NAME] [--date YYYY-MM-DD]
+[--within N] [-o FILE]`` prints one filled slip: missing materials ticked ☑ (the others ☐),
+the correction deadline and the promised completion date computed in working days
+(:mod:`generator.workdays`). Exit 2 for wrong usage (unknown kind, bad date, ``--missing``
+with another kind); exit 1 for an unknown matter code or material id (invalid input, with
+the valid ids listed).
+
+Speed: the fonts are subset once per build (:mod:`generator.slipfonts`); each PDF is cached
+by a hash of everything it is made from, so an unchanged matter renders nothing; the slips
+to render are spread over ``ctx.jobs`` worker processes, each building its
+``FontConfiguration`` and parsed CSS once (:func:`_init_worker`).
+
+For other outputs (the 一件事 themes): :class:`Renderer` (or :func:`render_pdf`) turns any
+HTML into a PDF with the slip fonts and stylesheet, and :func:`combined_notice_html` fills
+``templates/slips/combined_notice.html.j2``, a one-time notice for several matters at once::
+
+    from generator import slips
+    html = slips.combined_notice_html(
+        title="开办餐饮店“一件事”一次性告知单", issuer="莆田市行政服务中心",
+        page_url="https://…/themes/open-restaurant/", members=[matter, …],
+        conditions=[("食品经营许可（新办）", "已取得营业执照…"), …],
+        materials=[{"name": …, "form": "原件", "copies": 1, "note": "…", "used_by": ["…"]}, …],
+        trace="主题 open-restaurant · 指纹 …", created="2026-03-01")
+    pdf_bytes = slips.render_pdf(html, cache_dir)   # or a cached path: slips.cached_pdf(...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import __version__, chinese, pages, plugin, slipfonts
+from generator.cache import ArtifactCache, digest, file_digest
+from generator.model.matter import Matter
+
+TEMPLATES = Path(__file__).parent / "templates" / "slips"
+CSS_FILE = TEMPLATES / "slip.css"
+
+KINDS: dict[str, str] = {
+    "notice": "一次性告知单",
+    "correction": "补正材料通知书",
+    "acceptance": "受理通知书",
+    "rejection": "不予受理通知书",
+}
+# The authority sets a reasonable period to supply missing materials; this is the default
+# printed on a filled correction slip (``--within`` changes it).
+DEFAULT_CORRECTION_DAYS = 5
+# 《行政许可法》第三十二条: missing materials must be notified at once or within five days
+NOTIFY_DAYS = 5
+DEFAULT_SITE_URL = "https://guides.example.gov.cn/"
+
+
+# ---------------------------------------------------------------------------- content
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["working_days"] = chinese.working_days
+    env.filters["yuan"] = chinese.yuan
+    env.filters["visits"] = chinese.visits_text
+    return env
+
+
+def qr_payload(site_url: str, code: str) -> str:
+    """What the QR code of a matter's slips encodes: the absolute URL of its guide page."""
+    return site_url.rstrip("/") + "/" + pages.matter_url(code)
+
+
+@lru_cache(maxsize=4096)
+def qr_svg(payload: str) -> str:
+    """The QR code as inline SVG: one path, no XML declaration, the same bytes every time."""
+    import segno
+
+    return segno.make(payload, error="m", micro=False).svg_inline(scale=1, border=2, omitsize=False)
+
+
+def cn_number(n: int) -> str:
+    """60 -> 六十, 6 -> 六: legal time limits are written in Chinese numerals."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return str(n)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What ``guides slip`` fills in for one applicant (dates already in Chinese)."""
+
+    applicant: str = ""
+    received: str = ""
+    serial: str = ""
+    deadline: str = ""
+    within: int = 0
+    notify_by: str = ""
+    promised_date: str = ""
+    statutory_date: str = ""
+
+
+def slip_context(matter: Matter, fingerprint: str, kind: str, site_url: str, fill: Fill | None = None, missing: frozenset[str] = frozenset()) -> dict[str, Any]:
+    remedy = matter.remedy
+    return {
+        "m": matter,
+        "kind": kind,
+        "title": KINDS[kind],
+        "fingerprint": fingerprint,
+        "labels": matter.option_labels(),
+        "licensing": matter.matter_type == "行政许可",
+        "qr_svg": qr_svg(qr_payload(site_url, matter.code)),
+        "fill": fill,
+        "missing": missing,
+        # the PDF's dates come from the matter (or the filled date), never from the clock
+        "created": matter.effective_date.isoformat(),
+        "remedy": {
+            "reconsideration_body": remedy.reconsideration_body if remedy else "",
+            "reconsideration_days": cn_number(remedy.reconsideration_days if remedy else 60) + "日",
+            "litigation_court": remedy.litigation_court if remedy else "",
+            "litigation_months": cn_number(remedy.litigation_months if remedy else 6) + "个月",
+        },
+    }
+
+
+def render_html(matter: Matter, fingerprint: str, kind: str, site_url: str, fill: Fill | None = None, missing: frozenset[str] = frozenset(), created: str | None = None) -> str:
+    context = slip_context(matter, fingerprint, kind, site_url, fill, missing)
+    if created:
+        context["created"] = created
+    return environment().get_template(f"{kind}.html.j2").render(context)
+
+
+def combined_notice_html(
+    title: str,
+    issuer: str,
+    page_url: str,
+    members: list[Matter],
+    conditions: list[tuple[str, str]],
+    materials: list[dict[str, Any]],
+    trace: str,
+    created: str,
+    notes: list[str] | None = None,
+) -> str:
+    """One 一次性告知单 for several matters handled together (a 一件事 theme).
+
+    ``conditions``: (matter name, condition text); ``materials``: dicts with name, form,
+    copies, note (optional) and used_by (the member matters' names that need it, shared
+    materials once). Escaped like every slip; render with :func:`render_pdf`.
+    """
+    return environment().get_template("combined_notice.html.j2").render(
+        title=title,
+        issuer=issuer,
+        qr_svg=qr_svg(page_url),
+        members=members,
+        conditions=conditions,
+        materials=materials,
+        trace=trace,
+        created=created,
+        notes=notes or [],
+    )
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("weasyprint")
+
+
+def style_digest(fonts: list[slipfonts.FontFile]) -> str:
+    """Everything besides the HTML that shapes a PDF: stylesheet, templates, fonts, versions."""
+    templates = [file_digest(str(p)) for p in sorted(TEMPLATES.glob("*")) if p.is_file()]
+    return digest("slip-style", _weasyprint_version(), file_digest(str(CSS_FILE)), *templates, *(f.sha256 for f in fonts))
+
+
+class Renderer:
+    """WeasyPrint with one FontConfiguration and one parsed stylesheet, reused for every PDF
+    (parsing the CSS and loading fonts again for each slip would double the time)."""
+
+    def __init__(self, fonts: list[slipfonts.FontFile]):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        css_text = slipfonts.font_face_css(fonts) + CSS_FILE.read_text(encoding="utf-8")
+        self.css = CSS(string=css_text, font_config=self.font_config)
+
+    def render(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        # no base URL: a slip loads nothing from outside (the QR code is inline)
+        return HTML(string=html, base_url=None).write_pdf(
+            stylesheets=[self.css],
+            font_config=self.font_config,
+            pdf_identifier=False,  # no random file id: the same slip is the same bytes
+            uncompressed_pdf=False,
+        )
+
+
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(cache_dir: Path) -> Renderer:
+    key = str(Path(cache_dir).resolve())
+    if key not in _RENDERERS:
+        _RENDERERS[key] = Renderer(slipfonts.build_fonts(Path(cache_dir)))
+    return _RENDERERS[key]
+
+
+def render_pdf(html: str, cache_dir: Path | str = ".cache/guides") -> bytes:
+    """Any slip-styled HTML to PDF bytes (fonts subset into ``cache_dir`` on first use)."""
+    return renderer(Path(cache_dir)).render(html)
+
+
+def cached_pdf(html: str, cache_dir: Path, count=None) -> Path:
+    """The PDF of ``html`` from the artifact cache, rendered (and counted) only when missing."""
+    fonts = slipfonts.build_fonts(Path(cache_dir))
+    key = digest("slip-html", style_digest(fonts), html)
+    cache = ArtifactCache(cache_dir)
+    found = cache.get("pdf", key, ".pdf")
+    if found is not None:
+        return found
+    if count is not None:
+        count("pdf")
+    return cache.put("pdf", key, ".pdf", renderer(Path(cache_dir)).render(html))
+
+
+# One renderer per worker process, made by the pool's initializer.
+_WORKER: Renderer | None = None
+
+
+def _init_worker(fonts: list[slipfonts.FontFile]) -> None:
+    global _WORKER
+    _WORKER = Renderer(fonts)
+
+
+def _render_job(job: tuple[str, str, str]) -> tuple[str, float]:
+    html, key, cache_root = job
+    started = time.perf_counter()
+    data = _WORKER.render(html)
+    ArtifactCache(Path(cache_root)).put("pdf", key, ".pdf", data)
+    return key, time.perf_counter() - started
+
+
+def render_many(jobs: list[tuple[str, str]], cache_dir: Path, fonts: list[slipfonts.FontFile], workers: int) -> list[float]:
+    """Render (html, key) pairs into the cache; returns the seconds each PDF took."""
+    if not jobs:
+        return []
+    tasks = [(html, key, str(cache_dir)) for html, key in jobs]
+    workers = max(1, min(workers, len(tasks)))
+    if workers == 1:
+        _init_worker(fonts)
+        return [_render_job(task)[1] for task in tasks]
+    # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
+    chunk = max(1, min(16, len(tasks) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts,)) as pool:
+        return [seconds for _, seconds in pool.map(_render_job, tasks, chunksize=chunk)]
+
+
+# ---------------------------------------------------------------------------- build
+
+
+def site_url_of(ctx: Any) -> str:
+    configured = getattr(ctx.config, "site_url_for_qr", None) or (ctx.mkdocs_config.get("site_url") if ctx.mkdocs_config else None)
+    return configured or DEFAULT_SITE_URL
+
+
+def slip_src(code: str, kind: str) -> str:
+    return f"matters/{code}/slips/{kind}.pdf"
+
+
+def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
+    """Blank slips for every matter: cached PDFs, the missing ones rendered in parallel."""
+    corpus = ctx.corpus
+    fonts = slipfonts.build_fonts(ctx.cache_dir)
+    site_url = site_url_of(ctx)
+    style = style_digest(fonts)
+    cache = ArtifactCache(ctx.cache_dir)
+    out: list[tuple[str, Path]] = []
+    todo: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []
+    for matter in corpus.sorted_matters():
+        fingerprint = corpus.fingerprint(matter.code)
+        # the inputs, not the rendered HTML: an unchanged matter then costs no template work
+        data = matter.model_dump_json()
+        for kind in KINDS:
+            key = digest("slip", style, kind, site_url, fingerprint, data)
+            path = cache.path("pdf", key, ".pdf")
+            if not path.exists():
+                todo.append((render_html(matter, fingerprint, kind, site_url), key))
+            pending.append((slip_src(matter.code, kind), key))
+    seconds = render_many(todo, ctx.cache_dir, fonts, ctx.jobs)
+    ctx.count_rendered("pdf", len(todo))
+    ctx.stats.setdefault("slip_render_s", []).extend(round(s, 4) for s in seconds)
+    for src, key in pending:
+        out.append((src, cache.path("pdf", key, ".pdf")))
+    return out
+
+
+def slip_links(corpus: Any, matter: Matter) -> dict[str, Any]:
+    # relative to the page matters/<code>/
+    return {"slip_links": [(label, f"slips/{kind}.pdf") for kind, label in KINDS.items()]}
+
+
+plugin.ARTIFACT_PRODUCERS.append(produce_slips)
+pages.PAGE_CONTRIBUTORS.append(slip_links)
+
+
+# ---------------------------------------------------------------------------- command
+
+
+class SlipInputError(Exception):
+    """A code or material id that does not exist: invalid input (exit 1)."""
+
+
+def _site_url_from_config(config_file: Path) -> str:
+    import yaml
+
+    class _Lenient(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may use !ENV or !!python tags; only site_url matters here
+    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient) or {}
+    except (OSError, yaml.YAMLError):
+        return DEFAULT_SITE_URL
+    plugins = data.get("plugins") or []
+    for entry in plugins:
+        if isinstance(entry, dict) and isinstance(entry.get("guides"), dict) and entry["guides"].get("site_url_for_qr"):
+            return str(entry["guides"]["site_url_for_qr"])
+    return str(data.get("site_url") or DEFAULT_SITE_URL)
+
+
+def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], applicant: str, received: dt.date | None, within: int, site_url: str) -> tuple[str, list[str]]:
+    """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids."""
+    matter = corpus.matters.get(code)
+    if matter is None:
+        raise SlipInputError(
+            f"no matter with code '{code}' in {corpus.root}; the codes are the file names there "
+            f"(ls {corpus.root}/*.yml), and each page's URL ends with its code"
+        )
+    valid = [m.id for m in matter.materials]
+    unknown = [i for i in missing_ids if i not in valid]
+    if unknown:
+        listing = "\n".join(f"  {m.id}  {m.name}" for m in matter.materials)
+        raise SlipInputError(f"unknown material id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {code}; valid ids:\n{listing}")
+    from generator.workdays import calendar_of
+
+    calendar = calendar_of(corpus)
+    warnings: list[str] = []
+    fill: dict[str, Any] = {"applicant": applicant}
+    if received is not None:
+        fill["received"] = chinese.cn_date(received)
+        ends: list[dt.date] = []
+        if kind == "correction":
+            deadline = calendar.add_working_days(received, within)
+            notify_by = calendar.add_working_days(received, NOTIFY_DAYS)
+            fill.update(deadline=chinese.cn_date(deadline), within=within, notify_by=chinese.cn_date(notify_by))
+            ends += [deadline, notify_by]
+        if kind == "acceptance":
+            promised = calendar.add_working_days(received, matter.time_limit.promised_days)
+            fill["promised_date"] = chinese.cn_date(promised)
+            ends.append(promised)
+            if matter.time_limit.statutory_days is not None:
+                statutory = calendar.add_working_days(received, matter.time_limit.statutory_days)
+                fill["statutory_date"] = chinese.cn_date(statutory)
+                ends.append(statutory)
+        if ends:
+            years = calendar.uncovered(received, max(ends))
+            if years:
+                warnings.append(
+                    f"no holiday notice recorded for {', '.join(map(str, years))} in holidays.yml; only weekends were skipped"
+                )
+    html = render_html(
+        matter,
+        corpus.fingerprint(code),
+        kind,
+        site_url,
+        Fill(**fill),
+        frozenset(missing_ids),
+        created=(received or matter.effective_date).isoformat(),
+    )
+    return html, warnings
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
+
+
+def cmd_slip(args: argparse.Namespace) -> int:
+    from generator.cli import UsageError
+    from generator.corpus import load_corpus
+
+    missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
+    if missing and args.kind != "correction":
+        raise UsageError("--missing applies to --kind correction only")
+    if args.within is not None and args.kind != "correction":
+        raise UsageError("--within applies to --kind correction only")
+    if args.within is not None and args.within <= 0:
+        raise UsageError("--within must be a positive number of working days")
+    config_file = Path(args.config)
+    root = Path(args.matters)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else None
+    corpus = load_corpus(root, cache_dir=cache_dir)
+    site_url = _site_url_from_config(config_file) if config_file.exists() else DEFAULT_SITE_URL
+    try:
+        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url)
+    except SlipInputError as exc:
+        print(f"guides slip: {exc}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"guides slip: warning: {warning}", file=sys.stderr)
+    pdf = render_pdf(html, cache_dir or Path(".cache/guides"))
+    output = Path(args.output or f"{args.code}-{args.kind}.pdf")
+    if str(output) == "-":
+        sys.stdout.buffer.write(pdf)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(pdf)
+        print(f"{output}: {KINDS[args.kind]}, {len(pdf) // 1024} KB", file=sys.stderr)
+    return 0
+
+
+def register_command(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "slip",
+        help="a filled slip for one applicant, as PDF",
+        description="打印一份填好的告知单/通知书。Exit 1: unknown code or material id; exit 2: wrong usage.",
+    )
+    parser.add_argument("code", help="the matter's 12-character code (its file name in matters/)")
+    parser.add_argument("--kind", required=True, choices=list(KINDS), help="notice, correction, acceptance or rejection")
+    parser.add_argument("--missing", help="correction: ids of the missing materials, comma-separated")
+    parser.add_argument("--applicant", help="the applicant's name")
+    parser.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
+    parser.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
+    parser.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
+    parser.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
+    parser.add_argument("--cache-dir", default=".cache/guides", help=argparse.SUPPRESS)
+    parser.set_defaults(run=cmd_slip)
