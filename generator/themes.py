@@ -53,12 +53,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from generator import chinese
-from generator.cache import ArtifactCache, digest, file_digest
+from generator.cache import ArtifactCache
 from generator.corpus import Corpus, display_path, extension
 from generator.loader import SourceFile, load_yaml
 from generator.model.matter import Matter
@@ -762,12 +761,10 @@ def page_context(plan: ThemePlan, corpus: Corpus, svg: str) -> dict[str, Any]:
         "t": theme,
         "plan": plan,
         "names": names,
-        "index_of": {m.code: i for i, m in enumerate(theme.members, 1)},
         "members": members,
         "departments": list(dict.fromkeys(matter.department.name for matter in plan.matters.values())),
         "savings": _saving_rows(plan),
         "flow_svg": svg,
-        "flow_description": _flow_description(plan),
         "critical_names": [names[c] for c in plan.critical_path],
         "json_url": f"../../{theme_json_path(theme.id)}",
         "fingerprints": [(code, plan.matters[code].version, corpus.fingerprint(code)) for code in plan.matters],
@@ -789,43 +786,75 @@ def render_index_page(corpus: Corpus) -> str:
     return front_matter("一件事", "一件事一次办：把开饭店、开小作坊、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
 
 
-# --- the combined 一次性告知单
+# --- the combined 一次性告知单, typeset by generator.slips like every matter's slips
 
 
-NOTICE_CSS = TEMPLATES / "theme_notice.css"
+def _material_note(group: CombinedMaterial, names: dict[str, str]) -> str:
+    notes = []
+    if group.provided_by:
+        notes.append(f"由“{names[group.provided_by]}”办结后在窗口内部流转，申请人无需提交")
+    if group.conditional:
+        notes.append("适用：" + "；".join(group.conditional))
+    if group.shared_certificate:
+        notes.append(f"可用{group.shared_certificate}替代，免于提交")
+    if group.is_combined_form:
+        notes.append("替代" + "、".join(dict.fromkeys(use.name for use in group.uses)))
+    elif group.other_names:
+        notes.append("各事项写法：" + "；".join(f"{name}（{'、'.join(names[c] for c in codes)}）" for name, codes in group.other_names))
+    return "。".join(notes)
 
 
-def notice_html(plan: ThemePlan, corpus: Corpus) -> str:
-    context = page_context(plan, corpus, "")
-    context["css"] = NOTICE_CSS.read_text(encoding="utf-8")
-    return _environment().get_template("theme_notice.html.j2").render(context)
+def notice_html(plan: ThemePlan, corpus: Corpus, site_url: str | None = None) -> str:
+    from generator import slips
+
+    theme = plan.theme
+    names = {code: matter.name for code, matter in plan.matters.items()}
+    savings = "；".join(
+        f"{SAVING_LABELS[key]}由逐个办理的{s.before}{SAVING_UNITS[key]}减为{s.after}{SAVING_UNITS[key]}" + (f"（减少{s.percent}%）" if s.percent is not None else "")
+        for key, s in plan.savings.items()
+        if s.before
+    )
+    notes = [
+        f"办理流程：{_flow_description(plan)}",
+        f"办理时限：本件事承诺{chinese.working_days(theme.promised_days)}办结，{chinese.visits_text(theme.visits)}。{savings}。",
+    ]
+    if theme.form:
+        notes.append(f"一表申请：填写《{theme.form.name}》一张表，替代各事项的申请表。")
+    notes.append(
+        f"受理窗口：{theme.intake.window}；出件窗口：{theme.intake.exit_window}"
+        + (f"；咨询电话：{theme.consult_phone}" if theme.consult_phone else "")
+        + "。"
+    )
+    trace = f"一件事 {theme.id} · 依据 " + "；".join(f"{code} 版本{plan.matters[code].version} {corpus.fingerprint(code)[:12]}" for code in plan.matters)
+    return slips.combined_notice_html(
+        title=f"“{theme.name}”一件事一次性告知单",
+        issuer=theme.intake.organiser or theme.intake.window,
+        page_url=(site_url or slips.DEFAULT_SITE_URL).rstrip("/") + "/" + theme_url(theme.id),
+        members=list(plan.matters.values()),
+        conditions=[("、".join(names[c] for c in cond.members), cond.text + (f"（适用：{'；'.join(cond.conditional)}）" if cond.conditional else "")) for cond in plan.conditions],
+        materials=[
+            {
+                "name": group.name,
+                "form": group.form,
+                "copies": group.copies,
+                "note": _material_note(group, names),
+                "used_by": [names[c] for c in group.members],
+            }
+            for group in plan.materials
+        ],
+        trace=trace,
+        created=max(matter.effective_date for matter in plan.matters.values()).isoformat(),
+        notes=notes,
+    )
 
 
-def render_pdf(html_text: str) -> bytes:
-    import weasyprint
-
-    return weasyprint.HTML(string=html_text, base_url=str(TEMPLATES)).write_pdf()
-
-
-@lru_cache(maxsize=1)
-def _pdf_tools_digest() -> str:
-    import weasyprint
-
-    return digest(weasyprint.__version__, file_digest(str(NOTICE_CSS)), file_digest(__file__))
-
-
-def notice_pdf_path(plan: ThemePlan, corpus: Corpus, cache: ArtifactCache, count=None) -> Path:
+def notice_pdf_path(plan: ThemePlan, corpus: Corpus, cache_dir: Path, site_url: str | None = None, count=None) -> Path:
     """The combined 一次性告知单 as PDF, cached by a hash of its HTML (which holds every
-    input) and of the tools that typeset it."""
-    html_text = notice_html(plan, corpus)
-    key = digest("theme-notice", html_text, _pdf_tools_digest())
-    cached = cache.get("theme-notice", key, ".pdf")
-    if cached is not None:
-        return cached
-    data = render_pdf(html_text)
-    if count:
-        count("theme-notice")
-    return cache.put("theme-notice", key, ".pdf", data)
+    input) and of the slip style (fonts, stylesheet, templates)."""
+    from generator import slips
+
+    on_render = (lambda _kind: count("theme-notice")) if count else None
+    return slips.cached_pdf(notice_html(plan, corpus, site_url), Path(cache_dir), count=on_render)
 
 
 # --- build
@@ -833,7 +862,10 @@ def notice_pdf_path(plan: ThemePlan, corpus: Corpus, cache: ArtifactCache, count
 
 def theme_artifacts(ctx) -> list[tuple[str, Any]]:
     corpus = ctx.corpus
+    from generator import slips
+
     cache = ArtifactCache(ctx.cache_dir)
+    site_url = slips.site_url_of(ctx)
     out: list[tuple[str, Any]] = []
     for plan in theme_plans(corpus):
         theme_id = plan.theme.id
@@ -841,7 +873,7 @@ def theme_artifacts(ctx) -> list[tuple[str, Any]]:
         svg = svg_path.read_text(encoding="utf-8")
         out.append((f"themes/{theme_id}.md", render_theme_page(plan, corpus, svg)))
         out.append((f"{theme_url(theme_id)}flow.svg", svg_path))
-        out.append((f"{theme_url(theme_id)}notice.pdf", notice_pdf_path(plan, corpus, cache, ctx.count_rendered)))
+        out.append((f"{theme_url(theme_id)}notice.pdf", notice_pdf_path(plan, corpus, ctx.cache_dir, site_url, ctx.count_rendered)))
         out.append((theme_json_path(theme_id), theme_json(plan, corpus)))
     out.append(("themes/index.md", render_index_page(corpus)))
     return out

@@ -165,7 +165,7 @@ def test_page_shows_savings_members_and_combined_materials(site):
 
 def test_notice_pdf_contains_every_combined_material(site, plan):
     pdf = site / "themes" / "open-shop" / "notice.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "一次性告知单" in flat
     for group in plan.materials:
