@@ -648,6 +648,11 @@ def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
     return summaries
 
 
+def catalogue_section(corpus: Corpus) -> dict[str, Any]:
+    """The ``themes`` key of ``api/v1/catalogue.json`` (hook ``catalogue.CATALOGUE_SECTIONS``)."""
+    return {"themes": theme_summaries(corpus)}
+
+
 # --- the joint flow diagram, drawn by generator.diagrams like every matter's own
 
 
@@ -880,10 +885,18 @@ def theme_artifacts(ctx) -> list[tuple[str, Any]]:
 
 
 def _register() -> None:
+    import importlib.util
+
     from generator import plugin
 
     if theme_artifacts not in plugin.ARTIFACT_PRODUCERS:
         plugin.ARTIFACT_PRODUCERS.append(theme_artifacts)
+    # the catalogue is another output; when it is part of the build, themes join it
+    if importlib.util.find_spec("generator.catalogue") is not None:
+        from generator import catalogue
+
+        if catalogue_section not in catalogue.CATALOGUE_SECTIONS:
+            catalogue.CATALOGUE_SECTIONS.append(catalogue_section)
 
 
 _register()

@@ -317,3 +317,17 @@ def test_every_theme_file_names_the_schema_and_validates_against_it():
         depth = len(path.parent.relative_to(ROOT).parts)
         assert text.startswith(f"# yaml-language-server: $schema={'../' * depth}schema/theme.schema.json\n"), path
         assert [e.message for e in validator.iter_errors(yaml.safe_load(text))] == [], path
+
+
+def test_sample_themes_are_valid_and_computed_from_the_sample_matters(sample_corpus):
+    plans = sample_corpus.extras["themes"]
+    assert sorted(plans) == ["car-repair", "food-workshop", "open-restaurant"]
+    restaurant = plans["open-restaurant"]
+    registration = "000117001000"
+    assert restaurant.critical_path[0] == registration
+    licence = next(g for g in restaurant.materials if g.provided_by == registration)
+    assert licence.members == ["000117012000", "000130001000", "000121003000", "000121004000"]
+    for plan in plans.values():
+        # a theme never asks for more than its members one by one
+        assert all(s.after <= s.before for s in plan.savings.values()), plan.theme.id
+        assert plan.theme.promised_days <= plan.critical_days
