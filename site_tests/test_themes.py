@@ -331,3 +331,14 @@ def test_sample_themes_are_valid_and_computed_from_the_sample_matters(sample_cor
         # a theme never asks for more than its members one by one
         assert all(s.after <= s.before for s in plan.savings.values()), plan.theme.id
         assert plan.theme.promised_days <= plan.critical_days
+
+
+def test_every_theme_field_has_a_chinese_title():
+    schema = theme_schema()
+    missing = [
+        f"{name}.{field}"
+        for name, definition in [("Theme", schema)] + list(schema["$defs"].items())
+        for field, spec in definition.get("properties", {}).items()
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in spec.get("title", ""))
+    ]
+    assert missing == []
