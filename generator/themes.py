@@ -787,7 +787,7 @@ def render_index_page(corpus: Corpus) -> str:
     from generator.pages import front_matter
 
     plans = theme_plans(corpus)
-    body = _environment().get_template("themes_index.md.j2").render(plans=plans, labels=SAVING_SHORT)
+    body = _environment().get_template("themes_index.md.j2").render(plans=plans, labels=SAVING_SHORT, definitions=DEFINITIONS)
     return front_matter("一件事", "一件事一次办：把开饭店、开小作坊、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
 
 
