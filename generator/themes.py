@@ -881,6 +881,10 @@ def theme_artifacts(ctx) -> list[tuple[str, Any]]:
         out.append((f"{theme_url(theme_id)}notice.pdf", notice_pdf_path(plan, corpus, ctx.cache_dir, site_url, ctx.count_rendered)))
         out.append((theme_json_path(theme_id), theme_json(plan, corpus)))
     out.append(("themes/index.md", render_index_page(corpus)))
+    from generator.schema import schema_text
+
+    # integrators validate theme files (and editors get completion) with the same schema
+    out.append(("api/v1/schema/theme.schema.json", schema_text(theme_schema())))
     return out
 
 
