@@ -44,6 +44,16 @@ Savings, theme versus the members done one by one (before → after, saved, perc
     * 跑动 visits: sum of the members' ``visits`` → the theme's ``visits``.
     saved = before − after; percent = saved / before, rounded half up to a whole percent
     (none when before is 0).
+
+Outputs (registered as an output module of the plugin)
+    ``themes/<id>/`` the page (savings with their definitions, members linked to their one
+    standard page, combined materials with the members that use each, combined conditions,
+    the joint diagram inline); ``themes/<id>/flow.svg`` the joint diagram, drawn by
+    :mod:`generator.diagrams` (one intake, members in department lanes, parallel members on
+    one rank, the critical path thick); ``themes/<id>/notice.pdf`` the combined 一次性告知单,
+    typeset by :mod:`generator.slips`; ``api/v1/themes/<id>.json``; ``themes/`` the index
+    (``一件事`` in the navigation); the ``themes`` key of ``api/v1/catalogue.json``
+    (:func:`theme_summaries`). The SVG and the PDF are cached by content hash.
 """
 
 from __future__ import annotations
@@ -68,7 +78,6 @@ from generator.validate import find_cycle, schema_problems
 THEMES_DIR = "themes"
 THEME_FILE = re.compile(r"^[a-z][a-z0-9-]*\.yml$")
 EDITOR_SCHEMA = Path("schema/theme.schema.json")
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,10 +186,6 @@ class ThemePlan:
     theme_steps: int
     savings: dict[str, Saving]
     source: str  # the theme file as the user would type it
-
-    @property
-    def members(self) -> list[Member]:
-        return list(self.theme.members)
 
     def start(self, code: str) -> int:
         return self.finish[code] - self.matters[code].time_limit.promised_days
@@ -496,11 +501,6 @@ def themes_problems(corpus: Corpus) -> list[Problem]:
 
 def theme_plans(corpus: Corpus) -> list[ThemePlan]:
     return list(corpus.extras.get("themes", {}).values())
-
-
-def themes_of(corpus: Corpus, code: str) -> list[ThemePlan]:
-    """The themes a matter belongs to, for links from its page."""
-    return [plan for plan in theme_plans(corpus) if code in plan.matters]
 
 
 # ---------------------------------------------------------------------------------------------
