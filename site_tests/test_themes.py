@@ -343,3 +343,11 @@ def test_every_theme_field_has_a_chinese_title():
         if not any("\u4e00" <= ch <= "\u9fff" for ch in spec.get("title", ""))
     ]
     assert missing == []
+
+
+def test_notice_pdf_is_the_same_bytes_from_two_empty_caches(tmp_path, corpus, plan):
+    from generator.themes import notice_pdf_path
+
+    first = notice_pdf_path(plan, corpus, tmp_path / "a").read_bytes()
+    second = notice_pdf_path(plan, corpus, tmp_path / "b").read_bytes()
+    assert first.startswith(b"%PDF") and first == second
