@@ -30,16 +30,25 @@ departments in parallel, one exit)::
                ...),
         edges=(("intake", "food"), ...),
     )
-    ids, total = diagrams.critical_path(graph)      # longest path in working days
-    dot_source = diagrams.flow_dot(graph)           # DOT text, every label escaped
+    ids, total = diagrams.critical_path(graph)      # longest path in working days (ValueError on a cycle)
+    dot_source = diagrams.flow_dot(graph)           # DOT text, every label escaped; rankdir= to force
+    cache = ArtifactCache(ctx.cache_dir)            # generator.cache
     svg_text = diagrams.render_svg(dot_source, cache, id_prefix="theme-kaidian",
-                                   title=diagrams.accessible_name(graph))
-    path = diagrams.svg_path(...)                   # the same, as the cached file (for the site)
+                                   title=diagrams.accessible_name(graph),
+                                   on_render=lambda n: ctx.count_rendered("svg", n))
+    path = diagrams.svg_path(dot_source, cache, id_prefix=..., title=...)  # the cached file, for the site
+    paths = diagrams.render_svgs([diagrams.Diagram(dot_source, prefix, title), ...], cache, jobs=ctx.jobs)
 
-``render_svg``/``render_svgs`` run ``dot`` only for diagrams not in the cache (in parallel
-threads for many), and return the post-processed SVG: no XML prolog, doctype or Graphviz
-comments, ``role="img"``, a Chinese ``aria-label`` and ``<title>``, every id prefixed, width
-100% up to its natural size. :func:`matter_graph` builds the graph of one matter.
+``FlowNode(id, name, details, days, lane)``: ``details`` are the lines under the bold name
+(who does it), ``days`` is shown as ``N个工作日``/``即办``, ``lane`` is the cluster (department)
+or None. ``FlowGraph.note`` is appended to the legend. ``accessible_name(graph)`` is the
+Chinese description for ``aria-label``/``<title>``. ``id_prefix`` must be unique on the page.
+
+``render_svg``/``svg_path``/``render_svgs`` run ``dot`` only for diagrams not in the cache
+(several at once in threads), raise :class:`DiagramError` (one line) when ``dot`` is missing
+or fails, and give the post-processed SVG: no XML prolog, doctype or Graphviz comments,
+``role="img"``, a Chinese ``aria-label`` and ``<title>``, every id prefixed, width 100% of
+its box down to 75% of its natural size. :func:`matter_graph` builds the graph of one matter.
 """
 
 from __future__ import annotations
@@ -247,12 +256,16 @@ def _html(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
-def _label(lines_bold: list[str], lines: list[str], size: int | None = None) -> str:
+def _label(lines_bold: list[str], lines: list[str]) -> str:
     parts = [f"<B>{_html(line)}</B>" for line in lines_bold] + [_html(line) for line in lines]
-    body = "<BR/>".join(parts)
-    if size:
-        body = f'<FONT POINT-SIZE="{size}">{body}</FONT>'
-    return f"<{body}>"
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _box_label(lines_bold: list[str], lines: list[str], padding: int = 2) -> str:
+    """A step's label as a borderless table, one row a line: <BR/> lines in Graphviz 2.43
+    are set solid (line height = font size), which crowds Chinese text; cells add leading."""
+    rows = [f"<TR><TD><B>{_html(line)}</B></TD></TR>" for line in lines_bold] + [f"<TR><TD>{_html(line)}</TD></TR>" for line in lines]
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">' + "".join(rows) + "</TABLE>>"
 
 
 def _legend(text: str) -> str:
@@ -301,7 +314,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
         f'  graph [rankdir={direction}, newrank=true, nodesep=0.25, ranksep=0.35, pad=0.12, bgcolor="white",'
         f' fontname="{FONT}", fontsize={FONT_SIZE}, labelloc=b, label={_legend(legend)}];',
         f'  node [shape=box, style="rounded,filled", fillcolor="white", color="black", penwidth=1,'
-        f' fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.12,0.05"];',
+        f' fontname="{FONT}", fontsize={FONT_SIZE}, margin="0.08,0.05"];',
         '  edge [color="#444444", penwidth=1, arrowsize=0.7];',
     ]
 
@@ -310,7 +323,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
         lines = [l for text in node.details for l in wrap(text)] + [days_text(node.days)]
         attrs = [
             f'id="step-{_safe_id(node.id, dot_name[node.id])}"',
-            f"label={_label(wrap(node.name), lines)}",
+            f"label={_box_label(wrap(node.name), lines)}",
         ]
         if critical:
             attrs += [f"penwidth={CRITICAL_PEN}", 'class="critical"']
@@ -323,7 +336,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
             lanes.append(lane)
     for i, lane in enumerate(lanes, 1):
         out.append(f"  subgraph cluster_{i} {{")
-        out.append(f'    id="lane-{i}"; class="lane"; label={_label(wrap(lane, 30), [])}; labelloc=t; labeljust=c;')
+        out.append(f'    id="lane-{i}"; class="lane"; label={_box_label(wrap(lane, 30), [], padding=4)}; labelloc=t; labeljust=c;')
         out.append('    style="rounded,dashed"; color="#666666"; penwidth=1;')
         out += [node_line(n, "    ") for n in graph.nodes if n.lane == lane]
         out.append("  }")

@@ -358,3 +358,19 @@ def test_build_without_dot_on_path_prints_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert "Graphviz 'dot' program is not installed" in done.stderr
+
+
+def test_a_short_branch_starts_beside_the_first_step_of_a_long_one(tmp_path):
+    """Steps that can start together are drawn together, even when the branches differ in length."""
+    node = diagrams.FlowNode
+    graph = diagrams.FlowGraph("测试流程图", (
+        node("intake", "受理", ("综合受理窗口",), 1),
+        node("review", "材料审查", ("审查人员",), 2),
+        node("inspect", "现场核查", ("核查人员",), 3),
+        node("expert", "专家评审", ("评审专家",), 2),
+        node("decision", "审批决定", ("分管负责人",), 1),
+    ), (("intake", "review"), ("review", "inspect"), ("inspect", "decision"), ("intake", "expert"), ("expert", "decision")))
+    svg = diagrams.render_svg(diagrams.flow_dot(graph), ArtifactCache(tmp_path), id_prefix="t", title="测试")
+    boxes = node_boxes(ET.fromstring(svg))
+    assert boxes["expert"]["y"] == pytest.approx(boxes["review"]["y"], abs=1)
+    assert boxes["inspect"]["y"] < boxes["decision"]["y"]
