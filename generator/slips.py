@@ -125,7 +125,6 @@ class Fill:
 
     applicant: str = ""
     received: str = ""
-    serial: str = ""
     deadline: str = ""
     within: int = 0
     notify_by: str = ""
@@ -270,27 +269,41 @@ def _init_worker(fonts: list[slipfonts.FontFile]) -> None:
     _WORKER = Renderer(fonts)
 
 
-def _render_job(job: tuple[str, str, str]) -> tuple[str, float]:
-    html, key, cache_root = job
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class SlipJob:
+    """One PDF to render into the cache: either ready HTML, or a matter's blank slip, whose
+    HTML the worker renders itself (templating and the QR code then run in parallel too)."""
+
+    key: str
+    html: str = ""
+    matter: Matter | None = None
+    fingerprint: str = ""
+    kind: str = ""
+    site_url: str = ""
+
+
+def _render_job(job: tuple[SlipJob, str]) -> tuple[float, float]:
+    slip, cache_root = job
+    started, cpu = time.perf_counter(), time.process_time()
+    html = slip.html or render_html(slip.matter, slip.fingerprint, slip.kind, slip.site_url)
     data = _WORKER.render(html)
-    ArtifactCache(Path(cache_root)).put("pdf", key, ".pdf", data)
-    return key, time.perf_counter() - started
+    ArtifactCache(Path(cache_root)).put("pdf", slip.key, ".pdf", data)
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def render_many(jobs: list[tuple[str, str]], cache_dir: Path, fonts: list[slipfonts.FontFile], workers: int) -> list[float]:
-    """Render (html, key) pairs into the cache; returns the seconds each PDF took."""
+def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.FontFile], workers: int) -> list[tuple[float, float]]:
+    """Render the jobs into the cache; returns (wall, CPU) seconds of each PDF."""
     if not jobs:
         return []
-    tasks = [(html, key, str(cache_dir)) for html, key in jobs]
+    tasks = [(job, str(cache_dir)) for job in jobs]
     workers = max(1, min(workers, len(tasks)))
     if workers == 1:
         _init_worker(fonts)
-        return [_render_job(task)[1] for task in tasks]
+        return [_render_job(task) for task in tasks]
     # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
     chunk = max(1, min(16, len(tasks) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts,)) as pool:
-        return [seconds for _, seconds in pool.map(_render_job, tasks, chunksize=chunk)]
+        return list(pool.map(_render_job, tasks, chunksize=chunk))
 
 
 # ---------------------------------------------------------------------------- build
@@ -313,7 +326,7 @@ def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
     style = style_digest(fonts)
     cache = ArtifactCache(ctx.cache_dir)
     out: list[tuple[str, Path]] = []
-    todo: list[tuple[str, str]] = []
+    todo: list[SlipJob] = []
     pending: list[tuple[str, str]] = []
     for matter in corpus.sorted_matters():
         fingerprint = corpus.fingerprint(matter.code)
@@ -323,11 +336,12 @@ def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
             key = digest("slip", style, kind, site_url, fingerprint, data)
             path = cache.path("pdf", key, ".pdf")
             if not path.exists():
-                todo.append((render_html(matter, fingerprint, kind, site_url), key))
+                todo.append(SlipJob(key, matter=matter, fingerprint=fingerprint, kind=kind, site_url=site_url))
             pending.append((slip_src(matter.code, kind), key))
     seconds = render_many(todo, ctx.cache_dir, fonts, ctx.jobs)
     ctx.count_rendered("pdf", len(todo))
-    ctx.stats.setdefault("slip_render_s", []).extend(round(s, 4) for s in seconds)
+    ctx.stats.setdefault("slip_render_s", []).extend(round(wall, 4) for wall, _ in seconds)
+    ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
     for src, key in pending:
         out.append((src, cache.path("pdf", key, ".pdf")))
     return out
@@ -427,17 +441,30 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
+class SlipUsageError(Exception):
+    """Options that do not go together (exit 2)."""
+
+
 def cmd_slip(args: argparse.Namespace) -> int:
-    from generator.cli import UsageError
+    # usage errors are reported here rather than through generator.cli.UsageError, so the
+    # exit code is right also under ``python -m generator.cli`` (a second copy of that module)
+    try:
+        return _slip(args)
+    except SlipUsageError as exc:
+        print(f"guides slip: {exc}", file=sys.stderr)
+        return 2
+
+
+def _slip(args: argparse.Namespace) -> int:
     from generator.corpus import load_corpus
 
     missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
     if missing and args.kind != "correction":
-        raise UsageError("--missing applies to --kind correction only")
+        raise SlipUsageError("--missing applies to --kind correction only")
     if args.within is not None and args.kind != "correction":
-        raise UsageError("--within applies to --kind correction only")
+        raise SlipUsageError("--within applies to --kind correction only")
     if args.within is not None and args.within <= 0:
-        raise UsageError("--within must be a positive number of working days")
+        raise SlipUsageError("--within must be a positive number of working days")
     config_file = Path(args.config)
     root = Path(args.matters)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None

@@ -1,0 +1,314 @@
+"""Printable slips (WeasyPrint PDFs), working days and ``guides slip``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_project, make_project
+
+SLIPS = FIXTURES / "slips"
+SAMPLE = "000117012000"
+LONG = "000117012099"
+SITE_URL = "https://guides.example.gov.cn/"
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def pdf_text(path: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: names wrap across lines in a table cell."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def long_corpus():
+    from generator.corpus import load_corpus
+
+    return load_corpus(SLIPS / "long")
+
+
+@pytest.fixture(scope="module")
+def slip_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("slip-cache")
+
+
+@pytest.fixture(scope="module")
+def long_pdfs(long_corpus, slip_cache, tmp_path_factory) -> dict[str, Path]:
+    from generator import slips
+
+    out = tmp_path_factory.mktemp("long-slips")
+    matter = long_corpus.matters[LONG]
+    paths = {}
+    for kind in slips.KINDS:
+        html = slips.render_html(matter, long_corpus.fingerprint(LONG), kind, SITE_URL)
+        paths[kind] = out / f"{kind}.pdf"
+        paths[kind].write_bytes(slips.render_pdf(html, slip_cache))
+    return paths
+
+
+# ------------------------------------------------------------------ working days
+
+
+def test_working_days_skip_weekends_holidays_and_count_swapped_saturdays(sample_corpus):
+    from generator.workdays import calendar_of
+
+    calendar = calendar_of(sample_corpus)
+    # Friday + 5: the weekend is skipped
+    assert calendar.add_working_days(dt.date(2026, 11, 20), 5) == dt.date(2026, 11, 27)
+    # 国庆节 1–7 October 2026 is skipped, Saturday 10 October (调休上班) counts
+    assert calendar.add_working_days(dt.date(2026, 9, 30), 5) == dt.date(2026, 10, 13)
+    # 中秋节 25–27 September 2026
+    assert calendar.add_working_days(dt.date(2026, 9, 24), 3) == dt.date(2026, 9, 30)
+    # 春节 2025: 28 Jan – 4 Feb off, Saturday 8 Feb worked
+    assert calendar.add_working_days(dt.date(2025, 1, 27), 1) == dt.date(2025, 2, 5)
+    assert calendar.is_working_day(dt.date(2025, 2, 8))
+    assert calendar.add_working_days(dt.date(2026, 11, 20), 0) == dt.date(2026, 11, 20)
+    assert calendar.uncovered(dt.date(2026, 12, 20), dt.date(2027, 1, 5)) == [2027]
+
+
+def test_bad_holiday_file_is_reported_with_positions():
+    from generator.corpus import load_corpus
+    from generator.problems import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        load_corpus(SLIPS / "bad-holidays")
+    lines = [str(p) for p in caught.value.problems]
+    assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: date 2027-02-15 is not in 2026", line) for line in lines)
+    assert any("holidays[2].to: ends (2026-09-25) before it starts (2026-09-27)" in line for line in lines)
+    assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 is a weekday", line) for line in lines)
+    assert any("workdays[2]: expected a date YYYY-MM-DD, got 'tomorrow'" in line for line in lines)
+
+
+# ------------------------------------------------------------------ the built site
+
+
+@needs_poppler
+def test_each_kind_exists_with_matter_and_material_names(built_site, sample_corpus):
+    from generator import slips
+
+    for code, matter in sample_corpus.matters.items():
+        for kind, title in slips.KINDS.items():
+            pdf = built_site / "matters" / code / "slips" / f"{kind}.pdf"
+            assert pdf.is_file(), pdf
+            text = squeeze(pdf_text(pdf))
+            assert squeeze(title) in text
+            assert squeeze(matter.name) in text
+            assert sample_corpus.fingerprint(code) in text  # footer: traceable to the standard
+            if kind == "rejection":  # reasons and remedies, no list of materials
+                continue
+            for material in matter.materials:
+                assert squeeze(material.name) in text, (kind, material.name)
+        page = (built_site / "matters" / code / "index.html").read_text(encoding="utf-8")
+        for kind in slips.KINDS:
+            assert f'href="slips/{kind}.pdf"' in page
+
+
+@needs_poppler
+def test_every_font_is_embedded(built_site, long_pdfs):
+    pdfs = sorted(built_site.glob("matters/*/slips/*.pdf")) + list(long_pdfs.values())
+    for pdf in pdfs:
+        out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = out.splitlines()[2:]
+        assert rows, f"{pdf}: no fonts"
+        for row in rows:
+            # name, type..., encoding, emb, sub, uni, object id
+            emb, sub, uni = row.split()[-5:-2]
+            assert (emb, sub, uni) == ("yes", "yes", "yes"), f"{pdf}: {row}"
+
+
+def test_qr_payload_is_the_page_url(sample_corpus):
+    from generator import slips
+
+    assert slips.qr_payload(SITE_URL, SAMPLE) == f"{SITE_URL}matters/{SAMPLE}/"
+    assert slips.qr_payload("https://x.gov.cn/guides", SAMPLE) == f"https://x.gov.cn/guides/matters/{SAMPLE}/"
+    html = slips.render_html(sample_corpus.matters[SAMPLE], sample_corpus.fingerprint(SAMPLE), "notice", SITE_URL)
+    assert slips.qr_svg(f"{SITE_URL}matters/{SAMPLE}/") in html
+    assert slips._site_url_from_config(ROOT / "mkdocs.yml") == SITE_URL
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None, reason="zbar-tools not installed")
+def test_qr_code_decodes_to_the_page_url(built_site, tmp_path):
+    pdf = built_site / "matters" / SAMPLE / "slips" / "correction.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    image = next(tmp_path.glob("page*.png"))
+    out = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True)
+    assert out.stdout.strip() == f"{SITE_URL}matters/{SAMPLE}/"
+
+
+# ------------------------------------------------------------------ long and hostile matters
+
+
+@needs_poppler
+def test_hostile_text_is_escaped_and_long_names_wrap(long_corpus, long_pdfs):
+    from generator import slips
+
+    matter = long_corpus.matters[LONG]
+    html = slips.render_html(matter, long_corpus.fingerprint(LONG), "notice", SITE_URL)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    long_name = next(m.name for m in matter.materials if m.id == "very-long")
+    assert len(long_name) >= 300
+    for kind, pdf in long_pdfs.items():
+        text = squeeze(pdf_text(pdf))
+        assert "<script>alert(1)</script>" in text  # printed as text, not run or dropped
+        if kind != "rejection":
+            assert '<script>alert("材料")</script>' in text
+            assert squeeze(long_name) in text
+        # nothing runs off the page: every word's box lies inside the A4 width
+        bbox = pdf_text(pdf, "-bbox")
+        width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+        right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+        assert right_edges and max(right_edges) <= width - 20, (kind, max(right_edges), width)
+
+
+@needs_poppler
+def test_long_slip_paginates_with_repeated_header_and_page_numbers(long_pdfs):
+    pdf = long_pdfs["notice"]
+    pages = pdf_text(pdf).split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"第{number}页共{len(pages)}页" in squeeze(page)
+        assert LONG in page  # the footer's matter code on every page
+    for page in pages[1:]:
+        if "序号" in page.split("一次性告知单")[0] or "材料名称" in page:
+            assert "材料名称" in page and "形式及份数" in page
+
+
+def test_rejection_slip_states_remedies(long_pdfs):
+    text = squeeze(pdf_text(long_pdfs["rejection"]))
+    assert "自收到本通知书之日起六十日内向莆田市人民政府申请行政复议" in text
+    assert "六个月内向莆田市城厢区人民法院提起行政诉讼" in text
+    assert "逾期不告知的" not in text  # that is the correction slip's rule
+
+
+@needs_poppler
+def test_same_input_gives_the_same_bytes(long_corpus, slip_cache, tmp_path):
+    from generator import slips
+
+    matter = long_corpus.matters[LONG]
+    html = slips.render_html(matter, long_corpus.fingerprint(LONG), "correction", SITE_URL)
+    first = slips.Renderer(slips.slipfonts.build_fonts(slip_cache)).render(html)
+    second = slips.Renderer(slips.slipfonts.build_fonts(slip_cache)).render(html)
+    assert first == second
+    out = tmp_path / "slip.pdf"
+    out.write_bytes(first)
+    info = subprocess.run(["pdfinfo", "-isodates", str(out)], capture_output=True, text=True, check=True).stdout
+    # the PDF's date is the standard's effective date, not the clock
+    assert re.search(r"CreationDate:\s+2026-03-01", info), info
+
+
+def test_combined_notice_for_a_theme(sample_corpus, slip_cache, tmp_path):
+    from generator import slips
+
+    matter = sample_corpus.matters[SAMPLE]
+    html = slips.combined_notice_html(
+        title="开办餐饮店“一件事”一次性告知单",
+        issuer="莆田市行政服务中心",
+        page_url=f"{SITE_URL}themes/open-restaurant/",
+        members=[matter],
+        conditions=[(matter.name, c.text) for c in matter.conditions],
+        materials=[{"name": "<b>营业执照</b>", "form": "复印件", "copies": 1, "note": "", "used_by": [matter.name]}],
+        trace="主题 open-restaurant",
+        created="2026-03-01",
+    )
+    assert "&lt;b&gt;营业执照&lt;/b&gt;" in html
+    pdf = tmp_path / "theme.pdf"
+    pdf.write_bytes(slips.render_pdf(html, slip_cache))
+    if shutil.which("pdftotext"):
+        assert "<b>营业执照</b>" in squeeze(pdf_text(pdf))
+
+
+# ------------------------------------------------------------------ guides slip
+
+
+@pytest.fixture
+def in_project(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project)
+    return project
+
+
+@needs_poppler
+def test_filled_correction_ticks_missing_materials_and_dates_in_working_days(in_project, capsys):
+    from generator.cli import main
+
+    out = in_project / "out.pdf"
+    code = main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,agent-id", "--applicant", "张三", "--date", "2026-09-30", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    layout = pdf_text(out, "-layout")
+    text = squeeze(layout)
+    assert "张三" in text and "2026年9月30日" in text
+    ticks = {}
+    for line in layout.splitlines():
+        box = re.search(r"[☐☑]", line)
+        if box and re.match(r"\s*\d+\s+[☐☑]", line):
+            ticks[int(line.split()[0])] = box.group(0)
+    assert ticks == {1: "☐", 2: "☑", 3: "☐", 4: "☐", 5: "☐", 6: "☐", 7: "☐", 8: "☑"}
+    # 5 working days from 30 September 2026: 国庆节 1–7 Oct off, Sat 10 Oct worked, weekend 11 Oct
+    assert "请于2026年10月13日前" in text
+    assert "逾期不告知的，自收到申请材料之日起即为受理" in text
+    assert "本通知书最迟应于2026年10月13日送达" in text
+
+
+@needs_poppler
+def test_filled_acceptance_promises_a_working_day_date(in_project, capsys):
+    from generator.cli import main
+
+    out = in_project / "acceptance.pdf"
+    assert main(["slip", SAMPLE, "--kind", "acceptance", "--applicant", "莆田市某某餐饮有限公司", "--date", "2026-11-20", "-o", str(out)]) == 0
+    text = squeeze(pdf_text(out))
+    # promised 5 working days from Friday 20 November 2026; statutory 20
+    assert "承诺办结日期：2026年11月27日" in text
+    assert "即2026年12月18日前" in text
+    assert "莆田市某某餐饮有限公司" in text
+
+
+def test_slip_command_errors(in_project, capsys):
+    from generator.cli import main
+
+    assert main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,no-such-thing"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown material id no-such-thing" in err
+    assert "application-form" in err and "agent-id" in err  # the valid ids are listed
+    assert main(["slip", "ZZZZZZZZZZZZ", "--kind", "notice"]) == 1
+    err = capsys.readouterr().err
+    assert "no matter with code 'ZZZZZZZZZZZZ'" in err and "matters/*.yml" in err
+    assert main(["slip", SAMPLE, "--kind", "notice", "--missing", "agent-id"]) == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["slip", SAMPLE, "--kind", "receipt"])
+    assert usage.value.code == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["slip", SAMPLE, "--kind", "correction", "--date", "2026-02-30"])
+    assert usage.value.code == 2
+    assert not list(in_project.glob("*.pdf"))
+
+
+# ------------------------------------------------------------------ caching
+
+
+def test_rebuild_without_changes_renders_no_pdf(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "site", SLIPS / "long")
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv("GUIDES_STATS", str(stats))
+    site = build_project(project)
+    first = json.loads(stats.read_text(encoding="utf-8"))
+    assert first["rendered"]["pdf"] == 4
+    assert (site / "matters" / LONG / "slips" / "rejection.pdf").is_file()
+    before = (site / "matters" / LONG / "slips" / "notice.pdf").read_bytes()
+    site = build_project(project)
+    again = json.loads(stats.read_text(encoding="utf-8"))
+    assert again["rendered"].get("pdf", 0) == 0
+    # rendered in a worker process before, taken from the cache now: the same bytes
+    assert (site / "matters" / LONG / "slips" / "notice.pdf").read_bytes() == before
