@@ -180,7 +180,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
 # Loaders of the other files in matters/ (regions, themes, ...) register here; each reads
 # its own files, stores its model in corpus.extras and returns its problems.
 _EXTENSIONS: list = []
-CHECK_MODULES: tuple[str, ...] = ("generator.policy", "generator.diagrams", "generator.workdays", "generator.regions")
+CHECK_MODULES: tuple[str, ...] = ("generator.policy", "generator.diagrams", "generator.workdays", "generator.regions", "generator.themes")
 
 
 def extension(func):

@@ -56,3 +56,6 @@ def write_editor_schema(root: Path = Path("."), path: Path = EDITOR_SCHEMA, sche
 if __name__ == "__main__":
     print(write_editor_schema())
     print(write_editor_schema(path=REGIONS_SCHEMA, schema=regions_schema()))
+    from generator.themes import write_theme_schema
+
+    print(write_theme_schema())
