@@ -360,6 +360,21 @@ def test_deadline_counts_working_days(new_page, start, days, calendar, due):
     assert got == due
 
 
+def test_notice_deadline_uses_the_page_calendar(new_page):
+    page = new_page()
+    page.add_init_script("localStorage.setItem('guides.staff', '1')")
+    page.goto(page.base + f"matters/{FOOD}/")
+    # The build puts matters/holidays.yml into the page this way (generator/frontend.py)
+    page.evaluate(
+        """() => { const s = document.createElement('script'); s.type = 'application/json'; s.id = 'guide-calendar';
+                   s.textContent = JSON.stringify({holidays: ['2026-10-01','2026-10-02','2026-10-05','2026-10-06','2026-10-07'],
+                                                   workdays: ['2026-10-10']});
+                   document.getElementById('guide-notice').appendChild(s) }"""
+    )
+    page.fill(".guide-staff-panel input[name=received]", "2026-09-30")
+    assert "2026年10月13日（星期二）" in page.inner_text(".guide-staff-summary")
+
+
 def test_notice_keeps_hostile_text_as_text(new_page, hostile):
     site, base = hostile
     code = matter_pages(site)[0].split("/")[1]
