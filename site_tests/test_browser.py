@@ -254,7 +254,7 @@ def test_print_view_of_a_guide_page(new_page, demo, sample_corpus):
     matter = sample_corpus.matters[FOOD]
     page.emulate_media(media="print")
     for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search",
-                   ".guide-situations", ".guide-page-actions", ".guide-staff", ".guide-elderly-toggle"):
+                   ".guide-situations", ".guide-page-actions", ".guide-staff-bar", ".guide-elderly-toggle"):
         assert not page.locator(hidden).first.is_visible(), f"{hidden} printed"
     assert visible_materials(page) == [m.id for m in matter.materials], "with no 情形 chosen all materials print"
     assert page.locator(".guide-print-source").is_visible()

@@ -181,7 +181,7 @@
     if (table.hasAttribute("data-guide-ready")) return;
     table.setAttribute("data-guide-ready", "");
     var wrap = table.closest(".guide-table-wrap") || table;
-    var bar = el("div", { class: "guide-staff" });
+    var bar = el("div", { class: "guide-staff-bar" });
     var toggle = el(
       "button",
       { type: "button", class: "guide-button guide-staff-toggle", "aria-pressed": "false", "data-guide-staff": "" },
