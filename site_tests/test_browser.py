@@ -189,7 +189,7 @@ def expected_visible(items, chosen: dict[str, str]) -> set[str]:
     """The rule the page states: an item applies when any of its options could hold."""
     shown = set()
     for item in items:
-        refs = [f"{w.situation}.{w.option}" if hasattr(w, "situation") else str(w) for w in item.when]
+        refs = list(item.when)  # "situation.option"
         if not refs or any(chosen.get(ref.split(".")[0]) in (None, ref) for ref in refs):
             shown.add(item.id)
     return shown
