@@ -524,12 +524,14 @@ def axe_problems(page) -> list[str]:
         (f"matters/{FOOD}/", "elderly"),
         (f"matters/{FOOD}/", "staff"),
         (f"matters/{FOOD}/", "phone"),
+        (f"matters/{FOOD}/", "elderly-phone"),
     ],
 )
 def test_axe_no_serious_violations(new_page, path, mode):
-    page = new_page(viewport=PHONE if mode == "phone" else DESKTOP)
-    if mode in ("elderly", "staff"):
-        page.add_init_script(f"localStorage.setItem('guides.{mode}', '1')")
+    page = new_page(viewport=PHONE if "phone" in mode else DESKTOP)
+    for stored in ("elderly", "staff"):
+        if stored in mode:
+            page.add_init_script(f"localStorage.setItem('guides.{stored}', '1')")
     page.goto(page.base + path)
     if mode == "staff":
         page.locator("input[name=missing]").first.check()
