@@ -356,11 +356,14 @@
    * long-press menu, some phone keyboards committing Chinese) would show no results: pass each
    * finished input on as a keyup. Input still being composed by an IME waits for its commit.
    */
-  document.addEventListener("input", function (event) {
+  function searchNow(event) {
     var input = event.target;
     if (!input.matches || !input.matches("[data-md-component=search-query]") || event.isComposing) return;
     input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-  });
+  }
+  document.addEventListener("input", searchNow);
+  // Chrome sends the last input of a composition before compositionend, still marked composing
+  document.addEventListener("compositionend", searchNow);
 
   // A mode switched in another tab applies here too
   window.addEventListener("storage", function (event) {
