@@ -158,28 +158,49 @@ def pdf_text(pdf: Path) -> str:
 # ------------------------------------------------------------------- search
 
 
+def type_chinese(page, pinyin: str, text: str) -> None:
+    """Type as a Chinese IME does: compose the pinyin, then commit the characters. No key of
+    the commit reaches the page as a keyup, which is what Material's search listens for."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": pinyin, "selectionStart": len(pinyin), "selectionEnd": len(pinyin)})
+    cdp.send("Input.insertText", {"text": text})
+    cdp.detach()
+
+
+def search_results(page) -> tuple[set[str], str]:
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "as => as.map(a => a.href)")
+    # Titles carry the zero-width spaces the index was segmented with; they are not painted
+    titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
+    return {urlsplit(href).path for href in links}, titles
+
+
 @pytest.mark.parametrize(
-    "query, name",
-    [("饭店", "食品经营许可（新办）"), ("食品经营", "食品经营许可（新办）"), ("结婚", "结婚登记")],
+    "query, pinyin, name",
+    [("饭店", "fan'dian", "食品经营许可（新办）"), ("食品经营", "shi'pin'jing'ying", "食品经营许可（新办）"), ("结婚", "jie'hun", "结婚登记")],
 )
-def test_search_box_finds_the_matter(new_page, sample_corpus, query, name):
+def test_search_box_finds_the_matter(new_page, sample_corpus, query, pinyin, name):
     codes = [m.code for m in sample_corpus.sorted_matters() if name in m.name]
     assert codes, f"no sample matter named like {name}"
     page = new_page()
     page.goto(page.base)
-    box = page.locator("input[data-md-component=search-query]")
-    box.click()
-    # An IME commits Chinese text without a key press of its own; type it the same way
-    page.keyboard.type(query)
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "as => as.map(a => a.href)")
-    found = {urlsplit(href).path for href in links}
+    page.locator("input[data-md-component=search-query]").click()
+    type_chinese(page, pinyin, query)
+    found, titles = search_results(page)
     for code in codes:
         assert f"/matters/{code}/" in found, f"{query!r}: {code} not among results {sorted(found)}"
-    # Titles carry the zero-width spaces the index was segmented with; they are not painted
-    titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
     assert name in titles
     assert not page.guard.outside and not page.guard.errors
+
+
+def test_search_runs_on_text_entered_without_keys(new_page):
+    """Voice input and a paste from the phone's menu put text in without any key."""
+    page = new_page(viewport=PHONE)
+    page.goto(page.base)
+    page.click("label[for=__search]")
+    page.keyboard.insert_text("开饭店")
+    found, _ = search_results(page)
+    assert f"/matters/{FOOD}/" in found
 
 
 # --------------------------------------------------------------- situations
