@@ -83,6 +83,7 @@ class PageParts:
     halls_html: str = ""
     json_ld: str = ""
     json_url: str = ""
+    calendar_json: str = ""
 
 
 # Outputs that add to a matter page register a function (corpus, matter) -> dict of PageParts fields.

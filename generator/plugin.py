@@ -68,7 +68,15 @@ class BuildContext:
 # Producers add files to the site: f(ctx) -> list of (src_uri, content bytes|str or Path).
 ARTIFACT_PRODUCERS: list[Callable[[BuildContext], list[tuple[str, Any]]]] = []
 # Output modules that register producers, page contributors or post-build steps.
-OUTPUT_MODULES: tuple[str, ...] = ("generator.diagrams", "generator.slips", "generator.catalogue", "generator.linked_data", "generator.regions", "generator.themes")
+OUTPUT_MODULES: tuple[str, ...] = (
+    "generator.diagrams",
+    "generator.slips",
+    "generator.catalogue",
+    "generator.linked_data",
+    "generator.regions",
+    "generator.themes",
+    "generator.frontend",
+)
 POST_BUILD: list[Callable[[BuildContext, Any], None]] = []
 
 

@@ -1,0 +1,603 @@
+"""The built site in a real browser: headless Debian Chromium driven by Playwright.
+
+Search, the 情形 filter, printing (the guide page and the filled 补正材料通知书), phones at
+375 px, 长辈模式, accessibility (axe-core from the npm registry) and an intranet with no
+internet. The demo site is served by a local http.server on 127.0.0.1; screenshots and PDFs go
+to site_tests/artifacts/browser/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_project, make_project
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "site_tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "site_tests" / "artifacts" / "browser"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+FOOD = "000117012000"  # 食品经营许可（新办）: the matter the README and the issues use
+
+
+# ----------------------------------------------------------------- fixtures
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def demo(built_site):
+    server, base = serve(built_site)
+    yield built_site, base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    site = build_project(make_project(tmp_path_factory.mktemp("browser-hostile"), FIXTURES / "foundation" / "hostile"))
+    server, base = serve(site)
+    yield site, base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Guard:
+    """Every request a context makes; anything not for the local server is aborted and kept."""
+
+    def __init__(self, base: str):
+        self.local = urlsplit(base).netloc
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("data", "blob", "about") or urlsplit(url).netloc == self.local:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def request(self, request):
+        url = request.url
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != self.local:
+            if url not in self.outside:
+                self.outside.append(url)
+
+
+@pytest.fixture
+def new_page(browser, demo):
+    """A fresh browser context (empty localStorage) per call, guarded against outside requests."""
+    contexts = []
+
+    def make(viewport=DESKTOP, base=None, **options):
+        base = base or demo[1]
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        guard = Guard(base)
+        context.route("**/*", guard.route)
+        context.on("request", guard.request)
+        page = context.new_page()
+        page.on("pageerror", lambda error: guard.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (guard.errors.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.guard = guard
+        page.base = base
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every HTML page of a built site, as URL paths."""
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        found.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return found
+
+
+def matter_pages(site: Path) -> list[str]:
+    return [p for p in pages_of(site) if re.fullmatch(r"matters/\d{12}/", p)]
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
+
+
+def visible_materials(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "table[data-guide-materials] tr[data-material]",
+        "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.material)",
+    )
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+# ------------------------------------------------------------------- search
+
+
+def type_chinese(page, pinyin: str, text: str) -> None:
+    """Type as a Chinese IME does: compose the pinyin, then commit the characters. No key of
+    the commit reaches the page as a keyup, which is what Material's search listens for."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": pinyin, "selectionStart": len(pinyin), "selectionEnd": len(pinyin)})
+    cdp.send("Input.insertText", {"text": text})
+    cdp.detach()
+
+
+def search_results(page) -> tuple[set[str], str]:
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "as => as.map(a => a.href)")
+    # Titles carry the zero-width spaces the index was segmented with; they are not painted
+    titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
+    return {urlsplit(href).path for href in links}, titles
+
+
+@pytest.mark.parametrize(
+    "query, pinyin, name",
+    [("饭店", "fan'dian", "食品经营许可（新办）"), ("食品经营", "shi'pin'jing'ying", "食品经营许可（新办）"), ("结婚", "jie'hun", "结婚登记")],
+)
+def test_search_box_finds_the_matter(new_page, sample_corpus, query, pinyin, name):
+    codes = [m.code for m in sample_corpus.sorted_matters() if name in m.name]
+    assert codes, f"no sample matter named like {name}"
+    page = new_page()
+    page.goto(page.base)
+    page.locator("input[data-md-component=search-query]").click()
+    type_chinese(page, pinyin, query)
+    found, titles = search_results(page)
+    for code in codes:
+        assert f"/matters/{code}/" in found, f"{query!r}: {code} not among results {sorted(found)}"
+    assert name in titles
+    assert not page.guard.outside and not page.guard.errors
+
+
+def test_search_runs_on_text_entered_without_keys(new_page):
+    """Voice input and a paste from the phone's menu put text in without any key."""
+    page = new_page(viewport=PHONE)
+    page.goto(page.base)
+    page.click("label[for=__search]")
+    page.keyboard.insert_text("开饭店")
+    found, _ = search_results(page)
+    assert f"/matters/{FOOD}/" in found
+
+
+# --------------------------------------------------------------- situations
+
+
+def expected_visible(items, chosen: dict[str, str]) -> set[str]:
+    """The rule the page states: an item applies when any of its options could hold."""
+    shown = set()
+    for item in items:
+        refs = list(item.when)  # "situation.option"
+        if not refs or any(chosen.get(ref.split(".")[0]) in (None, ref) for ref in refs):
+            shown.add(item.id)
+    return shown
+
+
+def test_situations_filter_materials_and_conditions(new_page, demo, sample_corpus):
+    checked = 0
+    for matter in sample_corpus.sorted_matters():
+        if not matter.situations or not any(m.when for m in matter.materials):
+            continue
+        page = new_page(viewport=PHONE)
+        page.goto(page.base + f"matters/{matter.code}/")
+        all_ids = [m.id for m in matter.materials]
+        assert visible_materials(page) == all_ids, "before a choice every material shows"
+        status = page.locator(".guide-situations-status")
+        assert f"{len(all_ids)} 项材料" in status.inner_text()
+        for situation in matter.situations:
+            for option in situation.options:
+                chosen = {situation.id: f"{situation.id}.{option.id}"}
+                page.check(f"input[name='{situation.id}'][value='{situation.id}.{option.id}']")
+                want = expected_visible(matter.materials, chosen)
+                shown = set(visible_materials(page))
+                assert shown == want, f"{matter.code} {chosen}: shown {sorted(shown)}, expected {sorted(want)}"
+                conditions = page.eval_on_selector_all(
+                    "ol.guide-conditions > li", "items => items.map(li => li.offsetParent !== null)"
+                )
+                want_conditions = expected_visible(matter.conditions, chosen)
+                assert [c.id in want_conditions for c in matter.conditions] == conditions
+                assert f"需要提交 {len(want)} 项材料（共 {len(all_ids)} 项）" in status.inner_text()
+                checked += len(all_ids) - len(want)  # materials hidden by this choice
+            page.check(f"input[name='{situation.id}'][value='']")
+            assert visible_materials(page) == all_ids, "全部显示 shows everything again"
+        assert not page.guard.errors
+    assert checked > 0, "no sample matter has a situation that hides a material"
+
+
+def test_without_javascript_every_guide_page_shows_everything(new_page, demo, sample_corpus):
+    site, _ = demo
+    for path in matter_pages(site):
+        code = path.split("/")[1]
+        matter = sample_corpus.matters[code]
+        page = new_page(viewport=PHONE, java_script_enabled=False)
+        page.goto(page.base + path)
+        assert visible_materials(page) == [m.id for m in matter.materials]
+        assert page.locator("ol.guide-conditions > li:visible").count() == len(matter.conditions)
+        text = page.inner_text("article")
+        for needed in ("承诺办结时限", "法定办结时限", "咨询电话", "监督投诉电话", matter.contact.consult_phone, matter.contact.complaint_phone):
+            assert needed in text, f"{code}: {needed} not shown without JavaScript"
+        # Controls that need the script are not offered without it
+        assert not page.locator(".guide-situations").is_visible()
+        assert not page.locator(".guide-staff-only").first.is_visible()
+        assert not page.locator(".guide-notice").is_visible()
+        page.context.close()
+
+
+# ----------------------------------------------------------------- printing
+
+
+def test_print_view_of_a_guide_page(new_page, demo, sample_corpus):
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/")
+    matter = sample_corpus.matters[FOOD]
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search",
+                   ".guide-situations", ".guide-page-actions", ".guide-staff-bar", ".guide-elderly-toggle"):
+        assert not page.locator(hidden).first.is_visible(), f"{hidden} printed"
+    assert visible_materials(page) == [m.id for m in matter.materials], "with no 情形 chosen all materials print"
+    assert page.locator(".guide-print-source").is_visible()
+    pdf = artifact(f"print-{FOOD}.pdf")
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = pdf_text(pdf)
+    assert matter.name in text and "按部门" not in text and "长辈模式" not in text
+    for material in matter.materials:
+        assert material.name[:8] in text.replace("\n", "")
+    if matter.contact.online_url:
+        assert matter.contact.online_url in text
+
+
+def test_printed_links_show_where_they_go(new_page):
+    page = new_page()
+    page.goto(page.base + "types/licensing/")
+    page.emulate_media(media="print")
+    links = page.eval_on_selector_all(
+        "article a[href]", "as => as.map(a => [a.href, getComputedStyle(a, '::after').content])"
+    )
+    assert links
+    for href, after in links:
+        assert href in after, f"{href} printed without its address ({after})"
+
+
+def test_print_follows_the_chosen_situation(new_page, demo, sample_corpus):
+    matter = sample_corpus.matters[FOOD]
+    situation = matter.situations[0]
+    option = situation.options[-1]
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/")
+    page.check(f"input[value='{situation.id}.{option.id}']")
+    page.emulate_media(media="print")
+    want = expected_visible(matter.materials, {situation.id: f"{situation.id}.{option.id}"})
+    assert set(visible_materials(page)) == want
+    note = page.inner_text(".guide-print-situations")
+    assert option.label in note and "全部情形见网页" in note
+
+
+def test_filled_correction_notice(new_page, demo, sample_corpus):
+    matter = sample_corpus.matters[FOOD]
+    missing, kept = matter.materials[0], matter.materials[1]
+    other = matter.materials[2]
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/")
+    # The 缺件 column is for staff only
+    assert not page.locator("th.guide-staff-only").is_visible()
+    page.click("[data-guide-staff]")
+    assert page.locator("th.guide-staff-only").is_visible()
+    page.reload()
+    assert page.locator("th.guide-staff-only").is_visible(), "staff mode is remembered"
+    page.evaluate("() => { window.print = () => { window.__printed = (window.__printed || 0) + 1 } }")
+    # Nothing ticked: nothing to print, and staff are told why
+    page.click("[data-guide-print-notice]")
+    assert page.evaluate("window.__printed") is None
+    assert "请先" in page.inner_text(".guide-staff-summary")
+    page.check(f"tr[data-material='{missing.id}'] input[name=missing]")
+    page.check(f"tr[data-material='{other.id}'] input[name=missing]")
+    page.fill(f"tr[data-material='{other.id}'] .guide-missing-note", "未加盖公章")
+    page.fill(".guide-staff-panel input[name=applicant]", "张三")
+    page.fill(".guide-staff-panel input[name=received]", "2026-11-20")
+    assert "2026年11月27日（星期五）" in page.inner_text(".guide-staff-summary")
+    page.click("[data-guide-print-notice]")
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    notice = page.locator("#guide-notice")
+    assert notice.is_visible()
+    for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", "#matter-title", "table[data-guide-materials]", ".guide-summary"):
+        assert not page.locator(hidden).first.is_visible(), f"{hidden} printed with the notice"
+    rows = page.eval_on_selector_all("#guide-notice tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))")
+    assert rows == [["1", missing.name, ""], ["2", other.name, "未加盖公章"]]
+    text = notice.inner_text()
+    assert "张三" in text and "2026年11月20日" in text and "2026年11月27日（星期五）" in text
+    assert kept.name not in text
+    pdf = artifact(f"correction-notice-{FOOD}.pdf")
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    printed = pdf_text(pdf)
+    assert "补正材料通知书" in printed and "张三" in printed and "受理条件" not in printed and "按部门" not in printed
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), "the notice fits one A4 page"
+    # After printing, the page is the guide again
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("#matter-title").is_visible()
+    assert not page.guard.errors
+
+
+@pytest.mark.parametrize(
+    "start, days, calendar, due",
+    [
+        ("2026-11-20", 5, {}, "2026-11-27"),  # Friday: the next week's Friday
+        ("2026-11-21", 5, {}, "2026-11-27"),  # received on a Saturday
+        ("2026-11-25", 5, {}, "2026-12-02"),  # over a weekend
+        ("2026-09-30", 5, {"holidays": [f"2026-10-0{d}" for d in range(1, 8)], "workdays": ["2026-10-10"]}, "2026-10-13"),
+    ],
+)
+def test_deadline_counts_working_days(new_page, start, days, calendar, due):
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/")
+    got = page.evaluate(
+        "([start, days, calendar]) => guides.isoDate(guides.addWorkingDays(new Date(start + 'T00:00'), days, calendar))",
+        [start, days, calendar],
+    )
+    assert got == due
+
+
+def test_notice_deadline_uses_the_page_calendar(new_page):
+    page = new_page()
+    page.add_init_script("localStorage.setItem('guides.staff', '1')")
+    page.goto(page.base + f"matters/{FOOD}/")
+    # The build puts matters/holidays.yml into the page this way (generator/frontend.py)
+    page.evaluate(
+        """() => { const s = document.createElement('script'); s.type = 'application/json'; s.id = 'guide-calendar';
+                   s.textContent = JSON.stringify({holidays: ['2026-10-01','2026-10-02','2026-10-05','2026-10-06','2026-10-07'],
+                                                   workdays: ['2026-10-10']});
+                   document.getElementById('guide-notice').appendChild(s) }"""
+    )
+    page.fill(".guide-staff-panel input[name=received]", "2026-09-30")
+    assert "2026年10月13日（星期二）" in page.inner_text(".guide-staff-summary")
+
+
+def test_notice_keeps_hostile_text_as_text(new_page, hostile):
+    site, base = hostile
+    code = matter_pages(site)[0].split("/")[1]
+    page = new_page(base=base)
+    page.goto(base + f"matters/{code}/")
+    page.click("[data-guide-staff]")
+    page.evaluate("() => { window.print = () => {} }")
+    names = page.eval_on_selector_all(".guide-material-name", "ns => ns.map(n => n.textContent)")
+    hostile_row = next(i for i, n in enumerate(names) if "<script>" in n)
+    page.locator("input[name=missing]").nth(hostile_row).check()
+    page.fill(".guide-staff-panel input[name=applicant]", "<img src=x onerror=alert(1)>")
+    page.click("[data-guide-print-notice]")
+    cells = page.eval_on_selector_all("#guide-notice tbody td:nth-child(2)", "cs => cs.map(c => c.textContent)")
+    assert cells == [names[hostile_row]]
+    assert page.locator("#guide-notice script, #guide-notice img").count() == 0
+    assert page.inner_text("[data-notice=applicant]") == "<img src=x onerror=alert(1)>"
+    assert not page.guard.errors, page.guard.errors
+
+
+# -------------------------------------------------------------------- phone
+
+
+def test_phone_no_horizontal_scroll_on_any_page(new_page, demo):
+    site, _ = demo
+    wide = []
+    modes = {"": (), "-elderly": ("elderly",), "-staff": ("elderly", "staff")}
+    for suffix, stored in modes.items():
+        page = new_page(viewport=PHONE)
+        for key in stored:
+            page.add_init_script(f"localStorage.setItem('guides.{key}', '1')")
+        for path in pages_of(site):
+            if suffix == "-staff" and not path.startswith("matters/"):
+                continue  # staff mode changes matter pages only
+            page.goto(page.base + path)
+            if suffix == "-staff":
+                # a ticked material grows a note field in the narrow card
+                page.locator("input[name=missing]").first.check()
+            scroll, client = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+            if scroll > client:
+                wide.append(f"{path} ({suffix or 'standard'}): {scroll} > {client}")
+            if suffix != "-staff" and (path == "" or path.startswith("matters/")):
+                name = (path.strip("/").replace("/", "-") or "home") + suffix
+                page.screenshot(path=str(artifact(f"phone-{name}.png")), full_page=True)
+        assert not page.guard.errors
+        page.context.close()
+    assert not wide, "pages wider than a 375 px phone:\n" + "\n".join(wide)
+
+
+def test_desktop_screenshots(new_page, demo):
+    for elderly in (False, True):
+        page = new_page(viewport=DESKTOP)
+        if elderly:
+            page.add_init_script("localStorage.setItem('guides.elderly', '1')")
+        page.goto(page.base + f"matters/{FOOD}/")
+        scroll, client = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+        assert scroll <= client
+        page.screenshot(path=str(artifact(f"desktop-{FOOD}{'-elderly' if elderly else ''}.png")), full_page=True)
+
+
+# ------------------------------------------------------------------ 长辈模式
+
+
+def _font_px(page, selector):
+    return page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def _contrast(page, selector):
+    """Contrast ratio of an element's text on the white page, alpha blended as it is painted."""
+    return page.eval_on_selector(
+        selector,
+        """e => {
+          const [r, g, b, a = 1] = getComputedStyle(e).color.match(/[\\d.]+/g).map(Number);
+          const lin = c => { c = (c * a + 255 * (1 - a)) / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 };
+          const l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+          return 1.05 / (l + 0.05);
+        }""",
+    )
+
+
+def test_elderly_mode(new_page, demo):
+    page = new_page(viewport=PHONE)
+    page.goto(page.base + f"matters/{FOOD}/")
+    text = "ol.guide-conditions > li"
+    plain = {sel: _font_px(page, sel) for sel in (text, ".guide-summary td", ".md-header__topic")}
+    plain_contrast = {sel: _contrast(page, sel) for sel in (text, ".guide-keywords", ".guide-summary th")}
+    toggle = page.locator("[data-guide-elderly]")
+    assert toggle.is_visible() and toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('guide-elderly')"), "still on after a reload"
+    assert page.locator("[data-guide-elderly]").get_attribute("aria-pressed") == "true"
+    for sel, px in plain.items():
+        assert _font_px(page, sel) >= 1.5 * px, f"{sel}: {_font_px(page, sel)}px is not 1.5 × {px}px"
+    for sel, ratio in plain_contrast.items():
+        now = _contrast(page, sel)
+        assert now >= 7 and now >= ratio, f"{sel}: contrast {now:.1f} (was {ratio:.1f})"
+    # Tap targets of at least 44 × 44 px
+    page.click("[data-guide-staff]")
+    small = page.evaluate(
+        """sels => sels.flatMap(sel => [...document.querySelectorAll(sel)]
+             .filter(e => e.offsetParent !== null)
+             .map(e => [sel, e.getBoundingClientRect()])
+             .filter(([, r]) => r.height < 44 || r.width < 44)
+             .map(([sel, r]) => `${sel} ${Math.round(r.width)}×${Math.round(r.height)}`))""",
+        [".guide-elderly-toggle", ".md-header__button", ".guide-situations label", ".guide-button",
+         ".guide-staff-only label", ".guide-facts a[href^='tel:']", ".guide-staff-panel input"],
+    )
+    assert not small, small
+    # Applied by the head script before the page's own script runs: no flash of small text
+    page.route("**/assets/guides.js", lambda route: route.abort())
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('guide-elderly')")
+    assert _font_px(page, text) >= 1.5 * plain[text]
+    # Remembered across pages, with the toggle on every page
+    page.unroute("**/assets/guides.js")
+    for path in ("", "departments/", "types/", "levels/", "404.html"):
+        page.goto(page.base + path)
+        assert page.locator("[data-guide-elderly]").get_attribute("aria-pressed") == "true", path
+    page.click("[data-guide-elderly]")
+    page.reload()
+    assert not page.evaluate("document.documentElement.classList.contains('guide-elderly')")
+
+
+# ------------------------------------------------------------ accessibility
+
+
+def axe_problems(page) -> list[str]:
+    assert AXE.exists(), f"{AXE} missing: run scripts/setup.sh (npm install in site_tests/browser)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at "
+        + "; ".join(f"{n['target']} {[c['message'] for c in n['any']][:1]}" for n in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path, mode",
+    [
+        ("", ""),
+        ("departments/", ""),
+        ("types/licensing/", ""),
+        (f"matters/{FOOD}/", ""),
+        (f"matters/{FOOD}/", "elderly"),
+        (f"matters/{FOOD}/", "staff"),
+        (f"matters/{FOOD}/", "phone"),
+        (f"matters/{FOOD}/", "elderly-phone"),
+    ],
+)
+def test_axe_no_serious_violations(new_page, path, mode):
+    page = new_page(viewport=PHONE if "phone" in mode else DESKTOP)
+    for stored in ("elderly", "staff"):
+        if stored in mode:
+            page.add_init_script(f"localStorage.setItem('guides.{stored}', '1')")
+    page.goto(page.base + path)
+    if mode == "staff":
+        page.locator("input[name=missing]").first.check()
+    problems = axe_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_axe_region_pages(new_page, demo):
+    site, _ = demo
+    regions = [p for p in pages_of(site) if re.fullmatch(r"regions/[^/]+/", p)]
+    if not regions:
+        pytest.skip("no region pages in the demo site yet")
+    problems = []
+    for path in regions:
+        page = new_page()
+        page.goto(page.base + path)
+        problems += [f"{path}: {p}" for p in axe_problems(page)]
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ intranet
+
+
+def test_no_request_leaves_localhost(new_page, demo):
+    site, _ = demo
+    page = new_page()
+    for path in pages_of(site):
+        page.goto(page.base + path, wait_until="networkidle")
+    # The search worker loads its index and language support on first use
+    page.goto(page.base)
+    page.locator("input[data-md-component=search-query]").click()
+    page.keyboard.type("结婚")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    page.wait_for_load_state("networkidle")
+    assert not page.guard.outside, "requests left the intranet:\n" + "\n".join(page.guard.outside)
+    assert not page.guard.errors, page.guard.errors
+
+
+def test_pages_reference_nothing_outside(demo):
+    """The HTML itself loads no outside script, style, font or image (links to read are fine)."""
+    site, _ = demo
+    loads = re.compile(r"<(?:script|img|iframe|source|link[^>]*rel=\"?(?:stylesheet|preload|preconnect|icon)[^>]*)[^>]*(?:src|href)=\"?(https?:)?//", re.I)
+    offenders = [path for path in pages_of(site) if loads.search((site / (path + ("index.html" if path.endswith("/") or not path else ""))).read_text(encoding="utf-8"))]
+    assert not offenders, offenders
+    css = "".join(p.read_text(encoding="utf-8") for p in (site / "assets").rglob("*.css"))
+    assert not re.search(r"@import|url\((['\"]?)https?:", css)
+    assert shutil.which("pdftotext"), "poppler-utils is needed for the print tests"
