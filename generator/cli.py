@@ -36,7 +36,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
     for warning in sorted(corpus.extras.get("warnings", ())):
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"ok: {len(corpus.matters)} matters checked", file=sys.stderr)
+    others = []
+    if corpus.extras.get("themes"):
+        others.append(f"{len(corpus.extras['themes'])} themes")
+    regions = corpus.extras.get("regions")
+    if regions is not None and getattr(regions, "places", None):
+        others.append(f"{len(regions.places)} regions")
+    print(f"ok: {len(corpus.matters)} matters checked" + (f" (with {', '.join(others)})" if others else ""), file=sys.stderr)
     return 0
 
 

@@ -84,6 +84,7 @@ class PageParts:
     json_ld: str = ""
     json_url: str = ""
     calendar_json: str = ""
+    theme_links: list[tuple[str, str]] | None = None
 
 
 # Outputs that add to a matter page register a function (corpus, matter) -> dict of PageParts fields.

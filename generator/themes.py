@@ -888,10 +888,20 @@ def theme_artifacts(ctx) -> list[tuple[str, Any]]:
     return out
 
 
+def theme_links(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+    """A member's page points to the themes it belongs to: someone who found 食品经营许可
+    should learn that opening a restaurant can be done as one thing."""
+    links = [(plan.theme.name, "../../" + theme_url(plan.theme.id)) for plan in theme_plans(corpus) if matter.code in plan.matters]
+    return {"theme_links": links} if links else {}
+
+
 def _register() -> None:
     import importlib.util
 
-    from generator import plugin
+    from generator import pages, plugin
+
+    if theme_links not in pages.PAGE_CONTRIBUTORS:
+        pages.PAGE_CONTRIBUTORS.append(theme_links)
 
     if theme_artifacts not in plugin.ARTIFACT_PRODUCERS:
         plugin.ARTIFACT_PRODUCERS.append(theme_artifacts)

@@ -351,3 +351,11 @@ def test_notice_pdf_is_the_same_bytes_from_two_empty_caches(tmp_path, corpus, pl
     first = notice_pdf_path(plan, corpus, tmp_path / "a").read_bytes()
     second = notice_pdf_path(plan, corpus, tmp_path / "b").read_bytes()
     assert first.startswith(b"%PDF") and first == second
+
+
+def test_member_pages_link_back_to_their_theme(site, plan):
+    for code in (REGISTRATION, FOOD, FIRE, SIGN):
+        page = (site / "matters" / code / "index.html").read_text(encoding="utf-8")
+        assert f'<a href="../../themes/open-shop/">{plan.theme.name}</a>' in page
+    others = [p for p in (site / "matters").glob("*/index.html") if p.parent.name not in plan.matters]
+    assert all("guide-themes" not in p.read_text(encoding="utf-8") for p in others)
