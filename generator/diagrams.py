@@ -454,8 +454,13 @@ def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on
         return cache.put("svg", keys[i], ".svg", svg.encode("utf-8"))
 
     if unique:
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(unique)))) as pool:
-            rendered = dict(zip(unique, pool.map(render, unique.values())))
+        from generator.progress import Progress
+
+        rendered = {}
+        with Progress("flow diagrams", len(unique)) as progress, ThreadPoolExecutor(max_workers=max(1, min(jobs, len(unique)))) as pool:
+            for key, path in zip(unique, pool.map(render, unique.values())):
+                rendered[key] = path
+                progress.advance()
         if on_render:
             on_render(len(unique))
         for i in missing:
