@@ -94,18 +94,10 @@ class Use:
     when: tuple[str, ...]  # labels of the options it applies under; empty = always
 
 
-@dataclass
-class CombinedMaterial:
-    id: str
-    name: str
-    form: str
-    copies: int
-    source: str
-    required: bool
-    uses: list[Use] = field(default_factory=list)
-    shared_certificate: str | None = None
-    is_combined_form: bool = False
-    provided_by: str | None = None  # member whose result it is: passed on inside the theme
+class UsedByMembers:
+    """A combined material or condition: which members need it, and under which options."""
+
+    uses: list[Use]
 
     @property
     def members(self) -> list[str]:
@@ -117,6 +109,20 @@ class CombinedMaterial:
         if any(not use.when for use in self.uses):
             return []
         return list(dict.fromkeys(label for use in self.uses for label in use.when))
+
+
+@dataclass
+class CombinedMaterial(UsedByMembers):
+    id: str
+    name: str
+    form: str
+    copies: int
+    source: str
+    required: bool
+    uses: list[Use] = field(default_factory=list)
+    shared_certificate: str | None = None
+    is_combined_form: bool = False
+    provided_by: str | None = None  # member whose result it is: passed on inside the theme
 
     @property
     def other_names(self) -> list[tuple[str, list[str]]]:
@@ -131,19 +137,9 @@ class CombinedMaterial:
 
 
 @dataclass
-class CombinedCondition:
+class CombinedCondition(UsedByMembers):
     text: str
     uses: list[Use] = field(default_factory=list)
-
-    @property
-    def members(self) -> list[str]:
-        return list(dict.fromkeys(use.code for use in self.uses))
-
-    @property
-    def conditional(self) -> list[str]:
-        if any(not use.when for use in self.uses):
-            return []
-        return list(dict.fromkeys(label for use in self.uses for label in use.when))
 
 
 @dataclass(frozen=True)
