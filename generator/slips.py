@@ -214,6 +214,33 @@ def style_digest(fonts: list[slipfonts.FontFile]) -> str:
     return digest("slip-style", _weasyprint_version(), file_digest(str(CSS_FILE)), *templates, *(f.sha256 for f in fonts))
 
 
+class _OpenArrayFFI:
+    """WeasyPrint's cffi handle, except that ``new("T[n]", items)`` becomes ``new("T[]", items)``.
+
+    WeasyPrint subsets each PDF's fonts with arrays typed ``hb_codepoint_t[<count>]``; cffi
+    parses every new type string with pycparser (about 7 ms) and the counts differ from slip
+    to slip, so that parse ran two or three times per slip: about a tenth of its CPU. An open
+    array filled from the same items is the same memory, so the PDF bytes do not change."""
+
+    def __init__(self, ffi: Any):
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if init is not None and cdecl.endswith("]") and "[" in cdecl and not isinstance(init, int):
+            cdecl = cdecl[: cdecl.index("[")] + "[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+def _cheap_subset_arrays() -> None:
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    if hasattr(pdf_fonts, "ffi") and not isinstance(pdf_fonts.ffi, _OpenArrayFFI):
+        pdf_fonts.ffi = _OpenArrayFFI(pdf_fonts.ffi)
+
+
 class Renderer:
     """WeasyPrint with one FontConfiguration and one parsed stylesheet, reused for every PDF
     (parsing the CSS and loading fonts again for each slip would double the time)."""
@@ -222,6 +249,7 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        _cheap_subset_arrays()
         self.font_config = FontConfiguration()
         css_text = slipfonts.font_face_css(fonts) + CSS_FILE.read_text(encoding="utf-8")
         self.css = CSS(string=css_text, font_config=self.font_config)
