@@ -13,7 +13,9 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -55,6 +57,9 @@ class BuildContext:
         self.cache_dir = (base_dir / config.cache_dir).resolve()
         self.jobs = config.jobs or int(os.environ.get("GUIDES_JOBS", 0)) or os.cpu_count() or 1
         self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
+        self.cancelled = threading.Event()
+        self._background: list[Future] = []
+        self._background_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="guides-background")
 
     def count_rendered(self, kind: str, n: int = 1) -> None:
         self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
@@ -63,6 +68,41 @@ class BuildContext:
         """Add the time since ``started`` to a stage, for the benchmark's per-stage figures."""
         stages = self.stats["stage_s"]
         stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
+
+    def in_background(self, name: str, work: Callable[[threading.Event], None]) -> None:
+        """Run ``work`` while MkDocs renders the pages; the site is published only after it ends.
+
+        Rendering pages keeps one core busy in this process; artifacts that are rendered in
+        worker processes (slips) can use the other cores at the same time. ``work`` gets an
+        event that is set when the build fails, so it can stop early.
+        """
+        started = time.perf_counter()
+
+        def run() -> None:
+            try:
+                work(self.cancelled)
+            finally:
+                self.stage(f"{name}_background", started)
+
+        future = self._background_pool.submit(run)
+        self._background.append(future)
+
+    def wait_background(self) -> None:
+        """Wait for the background work; its first error fails the build."""
+        started = time.perf_counter()
+        futures, self._background = self._background, []
+        for future in futures:
+            future.result()
+        self.stage("background_wait", started)
+
+    def cancel_background(self) -> None:
+        self.cancelled.set()
+        for future in self._background:
+            try:
+                future.result()
+            except BaseException:  # the build has already failed for a reason of its own
+                pass
+        self._background = []
 
 
 # Producers add files to the site: f(ctx) -> list of (src_uri, content bytes|str or Path).
@@ -142,6 +182,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx = self.ctx
         ctx.stage("mkdocs_render", self._mkdocs_started)
         started = time.perf_counter()
+        ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         for step in POST_BUILD:
             step(ctx, config)
@@ -150,6 +191,10 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
             Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+    def on_build_error(self, error) -> None:
+        if self.ctx is not None:
+            self.ctx.cancel_background()
 
 
 def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:

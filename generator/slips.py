@@ -47,8 +47,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -325,19 +326,43 @@ def _render_job(job: tuple[SlipJob, str]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.FontFile], workers: int) -> list[tuple[float, float]]:
-    """Render the jobs into the cache; returns (wall, CPU) seconds of each PDF."""
+def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.FontFile], workers: int, cancelled: threading.Event | None = None) -> list[tuple[float, float]]:
+    """Render the jobs into the cache; returns (wall, CPU) seconds of each PDF rendered.
+
+    Stops early, with the PDFs rendered so far, when ``cancelled`` is set (a failed build)."""
     if not jobs:
         return []
+    from generator.progress import Progress
+
     tasks = [(job, str(cache_dir)) for job in jobs]
     workers = max(1, min(workers, len(tasks)))
-    if workers == 1:
-        _init_worker(fonts)
-        return [_render_job(task) for task in tasks]
-    # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
-    chunk = max(1, min(16, len(tasks) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts,)) as pool:
-        return list(pool.map(_render_job, tasks, chunksize=chunk))
+    seconds: list[tuple[float, float]] = []
+    with Progress("slips", len(tasks)) as progress:
+        if workers == 1:
+            _init_worker(fonts)
+            for task in tasks:
+                if cancelled is not None and cancelled.is_set():
+                    break
+                seconds.append(_render_job(task))
+                progress.advance()
+            return seconds
+        # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
+        chunk = max(1, min(16, len(tasks) // (workers * 4)))
+        batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts,)) as pool:
+            futures = [pool.submit(_render_batch, batch) for batch in batches]
+            for future in as_completed(futures):
+                if cancelled is not None and cancelled.is_set():
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    break
+                done = future.result()
+                seconds.extend(done)
+                progress.advance(len(done))
+    return seconds
+
+
+def _render_batch(batch: list[tuple[SlipJob, str]]) -> list[tuple[float, float]]:
+    return [_render_job(task) for task in batch]
 
 
 # ---------------------------------------------------------------------------- build
@@ -372,10 +397,17 @@ def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
             if not path.exists():
                 todo.append(SlipJob(key, matter=matter, fingerprint=fingerprint, kind=kind, site_url=site_url))
             pending.append((slip_src(matter.code, kind), key))
-    seconds = render_many(todo, ctx.cache_dir, fonts, ctx.jobs)
-    ctx.count_rendered("pdf", len(todo))
-    ctx.stats.setdefault("slip_render_s", []).extend(round(wall, 4) for wall, _ in seconds)
-    ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
+
+    def render(cancelled: threading.Event) -> None:
+        seconds = render_many(todo, ctx.cache_dir, fonts, ctx.jobs, cancelled)
+        ctx.count_rendered("pdf", len(seconds))
+        ctx.stats.setdefault("slip_render_s", []).extend(round(wall, 4) for wall, _ in seconds)
+        ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
+
+    if todo:
+        # the PDFs land at their cache paths while MkDocs renders the pages; the plugin
+        # waits for them before it links them into the site
+        ctx.in_background("slips", render)
     for src, key in pending:
         out.append((src, cache.path("pdf", key, ".pdf")))
     return out

@@ -73,3 +73,45 @@ def test_an_aborted_render_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys,
     assert "Traceback" not in err and err.count("\n") == 1 and "build aborted" in err
     assert "dot exited with status 1" in caplog.text  # MkDocs logs the reason itself
     assert not (project / "site").exists()
+
+
+def test_background_work_failing_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch):
+    """Slips render in the background while MkDocs renders pages; their failure is the build's."""
+    from generator import plugin
+
+    project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
+    site = build_project(project)
+    before = tree_digest(site)
+
+    def broken_in_background(ctx):
+        def work(cancelled):
+            raise RuntimeError("WeasyPrint crashed")
+
+        ctx.in_background("slips", work)
+        return []
+
+    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [*plugin.ARTIFACT_PRODUCERS, broken_in_background])
+    with pytest.raises(Exception, match="WeasyPrint crashed"):
+        build_project(project)
+    assert tree_digest(site) == before
+
+
+def test_background_work_ends_before_the_site_is_published(tmp_path, monkeypatch):
+    import time
+
+    from generator import plugin
+
+    finished = []
+
+    def slow_in_background(ctx):
+        def work(cancelled):
+            time.sleep(0.5)
+            finished.append(True)
+
+        ctx.in_background("slow", work)
+        return []
+
+    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [*plugin.ARTIFACT_PRODUCERS, slow_in_background])
+    project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
+    build_project(project)
+    assert finished == [True]
