@@ -109,8 +109,8 @@ class BuildContext:
 ARTIFACT_PRODUCERS: list[Callable[[BuildContext], list[tuple[str, Any]]]] = []
 # Output modules that register producers, page contributors or post-build steps.
 OUTPUT_MODULES: tuple[str, ...] = (
-    "generator.diagrams",
     "generator.slips",
+    "generator.diagrams",
     "generator.catalogue",
     "generator.linked_data",
     "generator.regions",

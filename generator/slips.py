@@ -418,7 +418,9 @@ def slip_links(corpus: Any, matter: Matter) -> dict[str, Any]:
     return {"slip_links": [(label, f"slips/{kind}.pdf") for kind, label in KINDS.items()]}
 
 
-plugin.ARTIFACT_PRODUCERS.append(produce_slips)
+# First among the producers: the slips render in worker processes in the background, so the
+# diagrams, the JSON and the pages are made meanwhile on the remaining core.
+plugin.ARTIFACT_PRODUCERS.insert(0, produce_slips)
 pages.PAGE_CONTRIBUTORS.append(slip_links)
 
 
