@@ -117,3 +117,7 @@ def test_search_index_keeps_only_findable_sections(fixture_site):
     assert anchors <= {"", "matter-title", "conditions", "materials"}
     assert "materials" in anchors
     assert index["config"]["lang"] == ["zh"]
+    # the hidden 补正材料通知书 under the materials is not searchable, down to its last line
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("matters/"))
+    assert "补正" not in text.replace("\u200b", "")
+    assert "标准指纹" not in text.replace("\u200b", "")
