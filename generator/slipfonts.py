@@ -13,8 +13,13 @@ The character set does not depend on the matters, so a new matter never changes 
 (which would re-render every cached slip). A character outside it still prints: the CSS
 names the full system family after the subset one, and Pango falls back per character.
 
+The CFF faces are also scaled from 1000 to 256 units per em (:mod:`generator.fontscale`):
+one-byte coordinates make every PDF's copy of the serif about a fifth smaller, and 1/256
+em is below a printer's dot at body size. That needs flat charstrings, so the subset is
+desubroutinized here (WeasyPrint flattens each PDF's subset anyway).
+
 The subsets live in the artifact cache, keyed by the source font file (path, size, mtime),
-the character set and the generator version; they are deterministic (no timestamps), so
+the character set, the units per em, the code that cuts them and the generator version; they are deterministic (no timestamps), so
 their content digests can go into each slip's cache key.
 """
 
@@ -27,11 +32,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from generator import fontscale
 from generator.cache import ArtifactCache, digest, file_digest
 
 DATA = Path(__file__).parent / "data"
 CHARSET_FILE = DATA / "slip-charset.txt"
 TEMPLATES = Path(__file__).parent / "templates" / "slips"
+# Units per em of the CFF subsets (the system fonts have 1000): coarser coordinates make
+# the outlines about a quarter smaller, and 1/256 em is below a printer's dot at body size
+# (see generator/fontscale.py).
+UPEM = 256
+# The code that cuts the fonts: a change to it must cut them again
+_RECIPE = (Path(__file__), Path(fontscale.__file__))
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,7 @@ void hb_blob_destroy(hb_blob_t*);
 void hb_face_destroy(hb_face_t*);
 void hb_subset_input_destroy(hb_subset_input_t*);
 """
-_HB_NO_HINTING, _HB_NOTDEF_OUTLINE, _HB_NO_LAYOUT_CLOSURE = 0x1, 0x40, 0x200
+_HB_NO_HINTING, _HB_DESUBROUTINIZE, _HB_NOTDEF_OUTLINE, _HB_NO_LAYOUT_CLOSURE = 0x1, 0x4, 0x40, 0x200
 _HB_SETS_DROP_TABLE_TAG = 3
 # Horizontal Chinese needs no shaping tables, and vertical metrics are never used
 _DROP_TABLES = ("BASE", "DSIG", "GDEF", "GPOS", "GSUB", "JSTF", "VORG", "vhea", "vmtx")
@@ -134,8 +146,10 @@ def _hb_subset(source: Path, index: int, chars: str) -> bytes | None:
         drop = hbs.hb_subset_input_set(subset_input, _HB_SETS_DROP_TABLE_TAG)
         for tag in _DROP_TABLES:
             hb.hb_set_add(drop, int.from_bytes(tag.encode(), "big"))
-        # no layout closure: glyph variants (vertical, other locales) would triple the font
-        hbs.hb_subset_input_set_flags(subset_input, _HB_NO_HINTING | _HB_NOTDEF_OUTLINE | _HB_NO_LAYOUT_CLOSURE)
+        # no layout closure: glyph variants (vertical, other locales) would triple the font;
+        # flat charstrings, which the UPM scaling needs (every PDF's subset is flattened anyway)
+        flags = _HB_NO_HINTING | _HB_DESUBROUTINIZE | _HB_NOTDEF_OUTLINE | _HB_NO_LAYOUT_CLOSURE
+        hbs.hb_subset_input_set_flags(subset_input, flags)
         subset_face = hbs.hb_subset_or_fail(face, subset_input)
         if subset_face == ffi.NULL:
             return None
@@ -161,6 +175,7 @@ def _fonttools_subset(source: Path, index: int, chars: str) -> bytes:
     options.name_IDs = [1, 2]
     options.notdef_outline = True
     options.hinting = False
+    options.desubroutinize = True
     options.drop_tables += list(_DROP_TABLES)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
@@ -170,7 +185,7 @@ def _fonttools_subset(source: Path, index: int, chars: str) -> bytes:
     return out.getvalue()
 
 
-def _frequency_order(data: bytes, chars: str) -> bytes:
+def _frequency_order(font, chars: str) -> None:
     """Renumber glyphs in the order of ``chars`` (most frequent first).
 
     WeasyPrint keeps glyph ids when it subsets a font for one PDF, so every PDF carries
@@ -182,11 +197,6 @@ def _frequency_order(data: bytes, chars: str) -> bytes:
     The fonts are CID-keyed CFF, and PDF viewers look glyphs up by CID, so each glyph is
     renamed to the CID of its new position and the FDSelect follows it.
     """
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=False)
-    if "CFF " not in font:
-        return data
     for tag in ("GDEF", "GSUB", "GPOS", "MATH"):  # unused here, and they pin glyph order
         if tag in font:
             del font[tag]
@@ -225,6 +235,17 @@ def _frequency_order(data: bytes, chars: str) -> bytes:
     for table in font["cmap"].tables:
         table.cmap = {code: rename[name] for code, name in table.cmap.items()}
     font.setGlyphOrder(new_names)
+
+
+def _prepare(data: bytes, chars: str, upem: int) -> bytes:
+    """A CFF subset in frequency order, scaled to ``upem`` units per em (TrueType as it is)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=False)
+    if "CFF " not in font:
+        return data
+    _frequency_order(font, chars)
+    fontscale.scale_font(font, upem)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -232,7 +253,7 @@ def _frequency_order(data: bytes, chars: str) -> bytes:
 
 def _subset(source: Path, index: int, chars: str) -> bytes:
     data = _hb_subset(source, index, chars) or _fonttools_subset(source, index, chars)
-    return _frequency_order(data, chars)
+    return _prepare(data, chars, UPEM)
 
 
 def build_fonts(cache_dir: Path) -> list[FontFile]:
@@ -247,7 +268,8 @@ def build_fonts(cache_dir: Path) -> list[FontFile]:
         path, index = found
         chars = text_charset() if face.charset == "text" else face.charset
         stat = path.stat()
-        key = digest("slip-font", str(path), str(index), str(stat.st_size), str(stat.st_mtime_ns), chars)
+        recipe = [file_digest(str(p)) for p in _RECIPE]
+        key = digest("slip-font", str(path), str(index), str(stat.st_size), str(stat.st_mtime_ns), chars, str(UPEM), *recipe)
         cached = cache.get("fonts", key, ".otf")
         if cached is None:
             cached = cache.put("fonts", key, ".otf", _subset(path, index, chars))

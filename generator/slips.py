@@ -28,6 +28,9 @@ by a hash of everything it is made from, so an unchanged matter renders nothing;
 to render are spread over ``ctx.jobs`` worker processes, each building its
 ``FontConfiguration`` and parsed CSS once (:func:`_init_worker`).
 
+Size: the CJK faces are embedded as bare CID-keyed CFF rather than OpenType files
+(:class:`_BareCFF`), at 256 units per em (:mod:`generator.fontscale`).
+
 For other outputs (the 一件事 themes): :class:`Renderer` (or :func:`render_pdf`) turns any
 HTML into a PDF with the slip fonts and stylesheet, and :func:`combined_notice_html` fills
 ``templates/slips/combined_notice.html.j2``, a one-time notice for several matters at once::
@@ -242,6 +245,76 @@ def _cheap_subset_arrays() -> None:
         pdf_fonts.ffi = _OpenArrayFFI(pdf_fonts.ffi)
 
 
+def _cff_of(otf: bytes) -> bytes | None:
+    """The CFF table of an OpenType font, if it is a CID-keyed CFF (its Top DICT starts with ROS)."""
+    import struct
+
+    if otf[:4] != b"OTTO":
+        return None
+    (count,) = struct.unpack_from(">H", otf, 4)
+    for k in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sLLL", otf, 12 + 16 * k)
+        if tag == b"CFF ":
+            cff = otf[offset : offset + length]
+            break
+    else:
+        return None
+
+    def skip_index(pos: int) -> int:
+        (n,) = struct.unpack_from(">H", cff, pos)
+        if n == 0:
+            return pos + 2
+        size = cff[pos + 2]
+        last = int.from_bytes(cff[pos + 3 + n * size : pos + 3 + (n + 1) * size], "big")
+        return pos + 3 + (n + 1) * size + last - 1
+
+    try:
+        top_index = skip_index(cff[2])  # header, then the Name INDEX
+        size = cff[top_index + 2]
+        data = top_index + 3 + 2 * size  # the Top DICT INDEX of one dict: its data
+        pos = data
+        # ROS comes first in a CIDFont's Top DICT: three integer operands, then 12 30
+        for _ in range(3):
+            b0 = cff[pos]
+            pos += 3 if b0 == 28 else 5 if b0 == 29 else 1 if 32 <= b0 <= 246 else 2 if 247 <= b0 <= 254 else 0
+            if pos == data or b0 in (30, 255):
+                return None
+            data = pos
+        if cff[pos : pos + 2] != b"\x0c\x1e":
+            return None
+    except (IndexError, struct.error):
+        return None
+    return cff
+
+
+class _BareCFF:
+    """pydyf for WeasyPrint's font module, except that an OpenType font with a CID-keyed CFF
+    is embedded as the bare CFF (FontFile3 /CIDFontType0C, the classic form every PDF reader
+    takes) instead of the whole OpenType file (/OpenType). The OpenType wrapper's cmap, hmtx,
+    name and OS/2 tables serve no purpose in a PDF (the widths and the text mapping are PDF
+    objects) and cost about 2 KB per face per slip."""
+
+    def __init__(self, pydyf: Any):
+        self._pydyf = pydyf
+
+    def Stream(self, stream: Any = None, extra: Any = None, compress: bool = False) -> Any:  # noqa: N802
+        if extra is not None and extra.get("Subtype") == "/OpenType" and stream and len(stream) == 1:
+            cff = _cff_of(bytes(stream[0]))
+            if cff is not None:
+                stream, extra = [cff], self._pydyf.Dictionary({"Subtype": "/CIDFontType0C"})
+        return self._pydyf.Stream(stream, extra, compress=compress)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pydyf, name)
+
+
+def _bare_cff_fonts() -> None:
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    if not isinstance(pdf_fonts.pydyf, _BareCFF):
+        pdf_fonts.pydyf = _BareCFF(pdf_fonts.pydyf)
+
+
 class Renderer:
     """WeasyPrint with one FontConfiguration and one parsed stylesheet, reused for every PDF
     (parsing the CSS and loading fonts again for each slip would double the time)."""
@@ -251,6 +324,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         _cheap_subset_arrays()
+        _bare_cff_fonts()
         self.font_config = FontConfiguration()
         css_text = slipfonts.font_face_css(fonts) + CSS_FILE.read_text(encoding="utf-8")
         self.css = CSS(string=css_text, font_config=self.font_config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -125,6 +126,33 @@ def test_every_font_is_embedded(built_site, long_pdfs):
             # name, type..., encoding, emb, sub, uni, object id
             emb, sub, uni = row.split()[-5:-2]
             assert (emb, sub, uni) == ("yes", "yes", "yes"), f"{pdf}: {row}"
+
+
+@needs_poppler
+def test_cjk_fonts_are_bare_cff_at_256_units_per_em(long_pdfs):
+    """The CJK faces go into the PDF as bare CID-keyed CFF (no OpenType wrapper), scaled to
+    256 units per em, and the text still comes back out of them."""
+    import zlib
+
+    from fontTools.cffLib import CFFFontSet
+
+    from generator import slipfonts
+
+    pdf = long_pdfs["correction"]
+    rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    cjk = [row for row in rows if "GuideSerif" in row or "GuideSans" in row]
+    assert len(cjk) == 2 and all("CID Type 0C " in row and "(OT)" not in row for row in cjk), rows
+    data = pdf.read_bytes()
+    matrices = []
+    for match in re.finditer(rb"/Subtype /CIDFontType0C[^>]*/Length (\d+)[^>]*>>\s*stream\r?\n", data):
+        start = match.end()
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(zlib.decompress(data[start : start + int(match.group(1))])), None)
+        top = cff.topDictIndex[0]
+        assert hasattr(top, "ROS")
+        matrices.append(top.FontMatrix[0])
+    assert matrices == [pytest.approx(1 / slipfonts.UPEM)] * 2
+    assert "补正材料通知书" in pdf_text(pdf)
 
 
 def test_qr_payload_is_the_page_url(sample_corpus):
