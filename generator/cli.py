@@ -24,25 +24,55 @@ def print_problems(problems) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
 
 
+def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | None]:
+    """Which matters directories to load, and which files of each (None: all of them).
+
+    A directory is checked as a matters directory of its own; a file inside ``matters`` is
+    checked with the rest of that catalogue (cross-references, duplicate codes), a file
+    elsewhere with the directory it lies in. Nothing named is ever silently skipped."""
+    from generator.corpus import MATTER_FILE
+
+    targets: dict[Path, list[Path] | None] = {}
+    if not paths:
+        return {matters: None}
+    for name in paths:
+        path = Path(name)
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
+        if path.is_dir():
+            targets[path] = None
+            continue
+        root = matters if path.resolve().is_relative_to(matters.resolve()) else path.parent
+        if not MATTER_FILE.match(path.name):  # regions, themes, holidays: with their catalogue
+            targets[root] = None
+        elif targets.get(root, []) is not None:
+            targets.setdefault(root, []).append(path)
+    return targets
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.corpus import load_corpus
 
-    root = Path(args.matters)
-    only = [Path(p) for p in args.paths] or None
-    for path in only or ():
-        if not path.exists():
-            raise UsageError(f"no such file: {path}")
-    corpus = load_corpus(root, only=only, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
-    # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
-    for warning in sorted(corpus.extras.get("warnings", ())):
-        print(f"warning: {warning}", file=sys.stderr)
-    others = []
-    if corpus.extras.get("themes"):
-        others.append(f"{len(corpus.extras['themes'])} themes")
-    regions = corpus.extras.get("regions")
-    if regions is not None and getattr(regions, "places", None):
-        others.append(f"{len(regions.places)} regions")
-    print(f"ok: {len(corpus.matters)} matters checked" + (f" (with {', '.join(others)})" if others else ""), file=sys.stderr)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else None
+    problems, checked, others = [], 0, []
+    for root, only in check_targets(Path(args.matters), args.paths).items():
+        try:
+            corpus = load_corpus(root, only=only, cache_dir=cache_dir)
+        except InvalidInput as exc:
+            problems += exc.problems
+            continue
+        checked += len(corpus.matters)
+        # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
+        for warning in sorted(corpus.extras.get("warnings", ())):
+            print(f"warning: {warning}", file=sys.stderr)
+        if corpus.extras.get("themes"):
+            others.append(f"{len(corpus.extras['themes'])} themes")
+        regions = corpus.extras.get("regions")
+        if regions is not None and getattr(regions, "places", None):
+            others.append(f"{len(regions.places)} regions")
+    if problems:
+        raise InvalidInput(problems)
+    print(f"ok: {checked} matters checked" + (f" (with {', '.join(others)})" if others else ""), file=sys.stderr)
     return 0
 
 
@@ -66,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate matters; print every problem; exit 1 if any")
-    check.add_argument("paths", nargs="*", help="only these matter files (default: all)")
+    check.add_argument("paths", nargs="*", help="matter files or matters directories (default: the matters directory)")
     check.add_argument("--cache-dir", default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
     check.set_defaults(run=cmd_check)
 

@@ -107,6 +107,20 @@ def test_unknown_path_is_a_usage_error(capsys):
     assert main(["--matters", str(FOUNDATION / "valid"), "check", "no/such/file.yml"]) == 2
 
 
+def test_named_files_and_directories_outside_matters_are_checked_not_skipped(capsys):
+    # a directory is a matters directory of its own; a file outside --matters is checked
+    # with the directory it lies in: never "ok: 0 matters checked" for what was named
+    broken = FOUNDATION / "broken"
+    code, lines = run_check(capsys, FOUNDATION / "valid", str(broken))
+    assert code == 1 and lines[-1] == "8 problems found"
+    code, lines = run_check(capsys, FOUNDATION / "valid", str(broken / "310115001002.yml"))
+    assert code == 1 and lines[-1] == "1 problem found" and "steps form a cycle" in lines[0]
+    code, lines = run_check(capsys, FOUNDATION / "valid", str(FOUNDATION / "valid"), str(broken))
+    assert code == 1 and lines[-1] == "8 problems found"
+    code, lines = run_check(capsys, broken, str(FOUNDATION / "valid"))
+    assert code == 0 and lines == ["ok: 1 matters checked"]
+
+
 def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_path):
     import shutil
 
