@@ -223,9 +223,13 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     root = Path(args.matters)
     if args.paths:
-        paths = [Path(p) for p in args.paths]
-        for path in paths:
-            if not path.is_file():
+        paths = []
+        for path in map(Path, args.paths):
+            if path.is_dir():  # a matters directory: every matter file in it
+                paths += matter_paths(path)[0]
+            elif path.is_file():
+                paths.append(path)
+            else:
                 raise UsageError(f"no such file: {path}")
     else:
         if not root.is_dir():
@@ -259,5 +263,5 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 def register_command(subparsers) -> None:
     parser = subparsers.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that are not canonical")
-    parser.add_argument("paths", nargs="*", help="only these matter files (default: all in the matters directory)")
+    parser.add_argument("paths", nargs="*", help="only these matter files or directories (default: all in the matters directory)")
     parser.set_defaults(run=cmd_fmt)

@@ -95,6 +95,14 @@ def test_fmt_of_named_paths_only_and_bad_files(tmp_path, capsys):
     assert "000117012009.yml:2:1: YAML syntax error" in err
     code, err = run(capsys, "fmt", str(tmp_path / "missing.yml"))
     assert code == 2
+    # a directory stands for every matter file in it
+    bad.unlink()
+    code, err = run(capsys, "fmt", "--check", str(tmp_path))
+    assert code == 1 and "000117012000.yml: 不是规范格式" in err and "1 of 1 files" in err
+    code, err = run(capsys, "fmt", str(tmp_path))
+    assert code == 0
+    code, err = run(capsys, "fmt", "--check", str(tmp_path))
+    assert code == 0 and "ok: 1 files in canonical form" in err
 
 
 def test_blank_line_between_list_items_stays_between_them_after_reordering():
