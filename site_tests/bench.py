@@ -51,8 +51,7 @@ def make_bench_project(target: Path, count: int) -> Path:
     return target
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants (the slip workers are children)."""
+def _descendants(root: int) -> set[int]:
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -67,23 +66,41 @@ def tree_rss_mb(root: int) -> float:
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    total_kb = 0
-    for pid in tree:
+    return tree
+
+
+def _kb(path: str, field: str) -> int:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1])
+    return 0
+
+
+def tree_memory(root: int) -> tuple[float, float, str]:
+    """(summed PSS, largest RSS, that process's command) of a process and its descendants.
+
+    PSS, not RSS: forked slip workers share the main process's pages, which RSS would count
+    once per process."""
+    pss_kb, top_kb, top = 0, 0, ""
+    for pid in _descendants(root):
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+            rss = _kb(f"/proc/{pid}/status", "VmRSS:")
+            pss_kb += _kb(f"/proc/{pid}/smaps_rollup", "Pss:") or rss
+            if rss > top_kb:
+                top_kb = rss
+                top = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
         except OSError:
             continue
-    return total_kb / 1024
+    return pss_kb / 1024, top_kb / 1024, top
 
 
 class PeakMemory:
-    """Samples the summed RSS of a running build's process tree: ``ru_maxrss`` would give only
+    """Samples the memory of a running build's process tree: ``ru_maxrss`` would give only
     the largest single process, not the main process and its workers together."""
 
     def __init__(self, process: subprocess.Popen, interval: float = 0.25):
         self.peak_mb = 0.0
+        self.largest = (0.0, "")
         self._process = process
         self._interval = interval
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -91,11 +108,16 @@ class PeakMemory:
 
     def _run(self) -> None:
         while self._process.poll() is None:
-            self.peak_mb = max(self.peak_mb, tree_rss_mb(self._process.pid))
+            total, top_mb, top = tree_memory(self._process.pid)
+            self.peak_mb = max(self.peak_mb, total)
+            if top_mb > self.largest[0]:
+                self.largest = (top_mb, top)
             time.sleep(self._interval)
 
     def stop(self) -> float:
         self._thread.join()
+        if self.largest[0] > 1000:
+            log(f"largest process {self.largest[0]:.0f} MB: {self.largest[1]}")
         return self.peak_mb
 
 
@@ -218,7 +240,7 @@ def main() -> None:
             "matter_page_max_kb": round(pages_kb[-1], 1) if pages_kb else None,
             "site_mb": round(tree_mb(site), 1),
             "search_index_mb": round((site / "search" / "search_index.json").stat().st_size / 1e6, 2),
-            # summed over the build's processes, sampled every 0.25 s (the largest of the three builds)
+            # PSS summed over each build's processes, sampled every 0.25 s (the largest of the three builds)
             "peak_rss_mb": round(max(PEAK_MB), 1),
             "largest_process_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "bare_mkdocs_s": round(bare_s, 2),
