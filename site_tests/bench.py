@@ -233,6 +233,8 @@ def main() -> None:
             "rendered_on_noop": sum(noop["rendered"].values()),
             "rendered_on_one_edit": edit["rendered"],
             "slip_median_s": round(statistics.median(slip_times), 4) if slip_times else None,
+            # CPU seconds in the worker: wall time above includes waiting for a core
+            "slip_cpu_median_s": round(statistics.median(cold["slip_cpu_s"]), 4) if cold.get("slip_cpu_s") else None,
             "slips": len(pdfs),
             "slip_median_kb": round(statistics.median(p.stat().st_size for p in pdfs) / 1e3, 1) if pdfs else None,
             "slip_max_kb": round(max(p.stat().st_size for p in pdfs) / 1e3, 1) if pdfs else None,
