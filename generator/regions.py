@@ -43,7 +43,7 @@ from generator import pages
 from generator.corpus import Corpus, display_path, extension, matter_paths
 from generator.loader import SourceFile, load_yaml
 from generator.model.matter import LEVELS, Matter, TimeLimit
-from generator.model.region import Hall, Region, RegionDirectory, Window
+from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
 from generator.problems import Problem, field_path
 from generator.validate import explain
 
@@ -54,7 +54,7 @@ PREFIX_LENGTHS = dict(zip(LEVELS, (2, 4, 6, 9, 12)))
 SECTIONS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
 IMPLEMENTATIONS_JSON = "api/v1/implementations.json"
 RECIPE = "实施编码 = 基本编码-层级码-区划代码；层级码：1 省级，2 市级，3 县级，4 乡级，5 村级。例：000109002000-3-350926000000。"
-LIMITED = "local differences are limited to halls, contacts and hours"
+LIMITED = "local differences are limited to who implements it (agencies), halls, contacts and hours"
 
 # Keys that name an element of the standard. The region models forbid unknown keys anyway;
 # these get their own message, because they are not typos but attempts to make one region's
@@ -65,7 +65,7 @@ STANDARD_KEYS = frozenset(
     | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
     | set(TimeLimit.model_fields)
     | {"time_limits", "deadline", "fee", "amount", "charge", "charges"}
-) - {name for model in (RegionDirectory, Region, Hall, Window) for name in model.model_fields}
+) - {name for model in (RegionDirectory, Region, Hall, Window, Agency) for name in model.model_fields}
 OVERRIDE_KEYS = frozenset({"overrides", "override", "matters", "matter", "standard", "standards", "local_standard"})
 MATTER_CODE = re.compile(r"^[0-9A-Z]{12}$")
 
@@ -117,6 +117,7 @@ class Handling:
     scope_name: str
     scope_prefix: str
     rank: int  # position in the directory (regions in document order, then halls): the listing order
+    agency: str  # who implements the matter here: the local agency of its department, else the department
 
 
 @dataclass
@@ -154,9 +155,22 @@ class Directory:
             for place, hall in self.halls():
                 if hall.level in matter.levels:
                     scope_code, scope_name, scope_prefix = self.scope(place, matter.tongban)
-                    found.append(Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found)))
+                    agency = self.agency(place, matter)
+                    found.append(
+                        Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found), agency.name if agency else matter.department.name)
+                    )
             self._handlings[matter.code] = found
         return self._handlings[matter.code]
+
+    def agency(self, place: Place, matter: Matter) -> Agency | None:
+        """The agency that implements ``matter`` in ``place``: the nearest region, this one or
+        above, with an agency of the matter's department's function (its name without a place,
+        matched as the windows' departments are). None: the matter's own department."""
+        for code in (place.code, *reversed(place.ancestors)):
+            for agency in self.places[code].region.agencies:
+                if agency.function in matter.department.name:
+                    return agency
+        return None
 
     def serving(self, matter: Matter, code: str) -> list[Handling]:
         """Halls elsewhere whose scope covers the region ``code``: where its people can also go.
@@ -400,6 +414,7 @@ def implementations(corpus: Corpus) -> list[dict[str, Any]]:
                     "level": place.region.level,
                     "tongban": matter.tongban,
                     "scope": {"code": first.scope_code, "name": first.scope_name},
+                    "agency": first.agency,
                     "halls": [_hall_entry(h) for h in handlings],
                     "url": pages.matter_url(matter.code),
                     "fingerprint": corpus.fingerprint(matter.code),
@@ -486,7 +501,7 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
     for code, place in directory.places.items():
         groups: dict[str, list] = defaultdict(list)
         for matter, handlings in local.get(code, ()):
-            groups[matter.department.name].append(
+            groups[handlings[0].agency].append(
                 {"m": matter, "handlings": handlings, "impl": implementation_code(matter.code, place.region.level, code)}
             )
         here = {m.code for m, _ in local.get(code, ())}

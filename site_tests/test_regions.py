@@ -250,7 +250,7 @@ def test_a_region_file_cannot_change_the_standard(capsys):
     }
     for key, (needle, field) in expected.items():
         line = _line_of(path, needle)
-        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*'{key}'.*local differences are limited to halls, contacts and hours"
+        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*'{key}'.*local differences are limited to who implements it \(agencies\), halls, contacts and hours"
         assert re.search(pattern, err), (key, err)
     assert "unknown field" not in err  # not mistaken for a typo
     assert "4 problems found" in err
@@ -331,3 +331,35 @@ def test_sample_region_directory_is_valid_and_real():
     assert levels == {"省级", "市级", "县级", "乡级", "村级"}
     for _, hall in directory.halls():
         assert any(w.type == "综合窗口" for w in hall.windows)
+
+
+def test_each_region_says_who_implements_a_matter_not_how(sample_corpus):
+    # 城镇污水排入排水管网许可 is written once, by 莆田市住房和城乡建设局; in 柘荣县 the county's
+    # own agency implements that same standard, and a town without agencies falls back to the
+    # county's; a district without a 住建 agency falls back to the city's
+    directory = regions.directory_of(sample_corpus)
+    matter = sample_corpus.matters["000121004000"]
+    by_place = {h.place.code: h.agency for h in directory.handlings(matter)}
+    assert by_place["350926000000"] == "柘荣县住房和城乡建设局"
+    assert by_place["350302000000"] == "莆田市住房和城乡建设局"
+    assert by_place["350300000000"] == "莆田市住房和城乡建设局"
+    town = directory.places["350926100000"]
+    assert directory.agency(town, matter).name == "柘荣县住房和城乡建设局"
+    entries = [e for e in regions.implementations(sample_corpus) if e["matter_code"] == matter.code]
+    assert {e["region_code"]: e["agency"] for e in entries}["350926000000"] == "柘荣县住房和城乡建设局"
+    assert len({e["fingerprint"] for e in entries}) == 1
+    page = regions.region_pages(sample_corpus)[regions.region_src("350926000000")]
+    assert '<h3 class="guide-department">柘荣县住房和城乡建设局</h3>' in page
+    assert "莆田市住房和城乡建设局" not in page.split("## 本地群众也可以到这些地方办理")[0]
+
+
+def test_an_agency_cannot_carry_a_standard(tmp_path, capsys):
+    matters = tmp_path / "matters"
+    shutil.copytree(SAMPLE, matters)
+    path = matters / "regions.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["regions"][0]["agencies"] = [{"name": "福建省市场监督管理局", "function": "市场监督管理局", "time_limit": {"promised_days": 3}}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["--matters", str(matters), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "regions[0].agencies[0].time_limit" in err

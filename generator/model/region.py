@@ -2,8 +2,8 @@
 
 ``matters/regions.yml`` holds the administrative tree 省 → 市 → 县（区）→ 乡镇（街道）→ 村（社区）
 with the 12-digit national division codes, and for each region its service halls. A region
-says only where and by whom a matter is received: halls, windows, addresses, phones and
-hours. Everything that is the standard (materials, time limits, fees, conditions...) lives
+says only where and by whom a matter is handled: the local agencies that implement it, halls,
+windows, addresses, phones and hours. Everything that is the standard (materials, time limits, fees, conditions...) lives
 once in the matter file; :mod:`generator.regions` rejects any attempt to set it here.
 """
 
@@ -33,6 +33,17 @@ class Window(Strict):
     )
 
 
+class Agency(Strict):
+    name: Text = Field(title="实施机关", description="本地区实施事项的部门全称，如 柘荣县住房和城乡建设局。")
+    function: Text = Field(
+        title="职能名称",
+        description="部门的职能名称、不带地名，如 住房和城乡建设局、公安局、消防救援。事项的实施主体名称含有这个名称时，在本地区（及没有同职能部门的下级地区）由本机关实施。",
+    )
+    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = Field(
+        default=None, title="统一社会信用代码", description="18位统一社会信用代码（GB 32100），已知时填写。"
+    )
+
+
 class Hall(Strict):
     id: Id = Field(title="办理点标识", description="全目录唯一，如 putian-admin-center。")
     name: Text = Field(title="办理点名称", description="如 莆田市行政服务中心、双城镇便民服务中心、城西社区便民代办点。")
@@ -49,6 +60,11 @@ class Region(Strict):
     name: Text = Field(title="地区名称", description="如 福建省、莆田市、柘荣县、双城镇、城西社区。")
     level: Level = Field(title="地区层级", description="省级、市级、县级（区）、乡级（镇、街道）或村级（村、社区），与区划代码的位数一致。")
     halls: list[Hall] = Field(default_factory=list, title="政务服务办理点", description="本地区的政务服务中心、便民服务中心、便民代办点。")
+    agencies: list[Agency] = Field(
+        default_factory=list,
+        title="实施机关",
+        description="本地区由谁实施：各职能部门在本地区的机关。标准（材料、时限、收费）仍只写在事项文件里；这里只写谁办。",
+    )
     children: list[Region] = Field(default_factory=list, title="下级地区", description="下级地区的区划代码必须以本地区代码的有效位开头。")
 
 
