@@ -168,7 +168,7 @@ class Directory:
         matched as the windows' departments are). None: the matter's own department."""
         for code in (place.code, *reversed(place.ancestors)):
             for agency in self.places[code].region.agencies:
-                if agency.function in matter.department.name:
+                if of_function(matter, agency.function):
                     return agency
         return None
 
@@ -188,11 +188,17 @@ class Directory:
         return sorted(found, key=lambda h: h.rank)
 
 
+def of_function(matter: Matter, function: str) -> bool:
+    """Whether the matter's department has this function: a department's name without a place
+    (市场监督管理局, 公安局), as windows and agencies name departments in the region file."""
+    return function in matter.department.name
+
+
 def window_for(hall: Hall, matter: Matter) -> Window:
     """The window named for the matter's department (by its functional name), else 综合窗口."""
     receiving = [w for w in hall.windows if w.type != "出件窗口"]
     for window in receiving:
-        if any(name in matter.department.name for name in window.departments):
+        if any(of_function(matter, name) for name in window.departments):
             return window
     return next((w for w in receiving if w.type == "综合窗口"), hall.windows[0])
 
