@@ -52,20 +52,18 @@ def make_bench_project(target: Path, count: int) -> Path:
 
 
 def _descendants(root: int) -> set[int]:
-    parents: dict[int, int] = {}
+    children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    tree, grew = {root}, True
-    while grew:
-        grew = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += children.get(pid, [])
     return tree
 
 
@@ -128,15 +126,14 @@ def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dic
     env = dict(os.environ, GUIDES_STATS=str(stats_file), GUIDES_PROGRESS="0")
     cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build"] + (["--jobs", str(jobs)] if jobs else [])
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = PeakMemory(process)
-    stdout, stderr = process.communicate()
+    _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
     PEAK_MB.append(memory.stop())
-    result = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr[-5000:])
-        raise SystemExit(f"bench: guides build failed with exit code {result.returncode}")
+    if process.returncode != 0:
+        sys.stderr.write(stderr[-5000:])
+        raise SystemExit(f"bench: guides build failed with exit code {process.returncode}")
     return elapsed, json.loads(stats_file.read_text(encoding="utf-8"))
 
 
