@@ -1,20 +1,23 @@
-"""The ``guides`` command. Exit codes: 0 success, 1 invalid input or failed check, 2 wrong usage."""
+"""The ``guides`` command. Exit codes: 0 success, 1 invalid input or failed check, 2 wrong usage.
+
+Every command and its options are declared here, in one parser; each command's work is in
+the stage it belongs to and is imported only when that command runs, so ``guides check``
+never loads MkDocs, Jinja or WeasyPrint.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import sys
 from pathlib import Path
 
-from generator.problems import InvalidInput
+from generator.contract import DEFAULT_CORRECTION_DAYS, SLIP_KINDS
+from generator.problems import InvalidInput, UsageError
 
 MATTERS_DIR = Path("matters")
-
-
-class UsageError(Exception):
-    """Wrong usage of a command that argparse cannot catch (exit 2)."""
 
 
 def print_problems(problems) -> None:
@@ -30,7 +33,7 @@ def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | No
     A directory is checked as a matters directory of its own; a file inside ``matters`` is
     checked with the rest of that catalogue (cross-references, duplicate codes), a file
     elsewhere with the directory it lies in. Nothing named is ever silently skipped."""
-    from generator.corpus import MATTER_FILE
+    from generator.load.matters import MATTER_FILE
 
     targets: dict[Path, list[Path] | None] = {}
     if not paths:
@@ -51,7 +54,7 @@ def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | No
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
 
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
     problems, checked, others = [], 0, []
@@ -63,13 +66,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         checked += len(corpus.matters)
         # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
-        for warning in sorted(corpus.extras.get("warnings", ())):
+        for warning in sorted(corpus.warnings):
             print(f"warning: {warning}", file=sys.stderr)
-        if corpus.extras.get("themes"):
-            others.append(f"{len(corpus.extras['themes'])} themes")
-        regions = corpus.extras.get("regions")
-        if regions is not None and getattr(regions, "places", None):
-            others.append(f"{len(regions.places)} regions")
+        if corpus.themes:
+            others.append(f"{len(corpus.themes)} themes")
+        if corpus.directory.places:
+            others.append(f"{len(corpus.directory.places)} regions")
     if problems:
         raise InvalidInput(problems)
     print(f"ok: {checked} matters checked" + (f" (with {', '.join(others)})" if others else ""), file=sys.stderr)
@@ -77,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build_site
+    from generator.publish.build import build_site
 
     build_site(Path(args.config), jobs=args.jobs or os.cpu_count() or 1, clean=args.clean)
     return 0
@@ -88,6 +90,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve.serve(config_file=args.config, open_in_browser=False, dev_addr=args.dev_addr, livereload=True)
     return 0
+
+
+def _elsewhere(module: str, function: str):
+    """A command whose work lives in another stage, imported only when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), function)(args)
+
+    return run
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,26 +129,37 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     serve.set_defaults(run=cmd_serve)
 
-    for register in _COMMANDS:
-        register(sub)
+    fmt = sub.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that are not canonical")
+    fmt.add_argument("paths", nargs="*", help="only these matter files or directories (default: all in the matters directory)")
+    fmt.set_defaults(run=_elsewhere("generator.review.fmt", "cmd_fmt"))
+
+    diff = sub.add_parser("diff", help="what changed in the standards between two git revisions or directories")
+    diff.add_argument("base", metavar="BASE", help="git revision (e.g. origin/main) or directory of matters")
+    diff.add_argument("head", metavar="HEAD", nargs="?", default=None, help="git revision or directory (default: the work tree)")
+    diff.add_argument("--format", choices=("md", "json"), default="md", help="md for a pull-request comment, json for tools")
+    diff.add_argument("--check", action="store_true", help="exit 1 if a tightening change has no change note citing its legal basis")
+    diff.set_defaults(run=_elsewhere("generator.review.diff", "cmd_diff"))
+
+    slip = sub.add_parser(
+        "slip",
+        help="a filled slip for one applicant, as PDF",
+        description="打印一份填好的告知单/通知书。Exit 1: unknown code or material id; exit 2: wrong usage.",
+    )
+    slip.add_argument("code", help="the matter's 12-character code (its file name in matters/)")
+    slip.add_argument("--kind", required=True, choices=list(SLIP_KINDS), help="notice, correction, acceptance or rejection")
+    slip.add_argument("--missing", help="correction: ids of the missing materials, comma-separated")
+    slip.add_argument("--applicant", help="the applicant's name")
+    slip.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
+    slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
+    slip.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
+    slip.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
+    slip.add_argument("--cache-dir", default=".cache/guides", help=argparse.SUPPRESS)
+    slip.set_defaults(run=_elsewhere("generator.outputs.slips.command", "cmd_slip"))
     return parser
 
 
-def _register_extra_commands() -> list:
-    """Commands owned by their output modules (fmt, diff, slip) add their own sub-parsers."""
-    registrars = []
-    for module_name in EXTRA_COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        registrars.append(module.register_command)
-    return registrars
-
-
-_COMMANDS: list = []
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("generator.fmt", "generator.diff", "generator.slips")
-
-
 def main(argv: list[str] | None = None) -> int:
-    _COMMANDS[:] = _register_extra_commands()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -141,17 +170,20 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"guides {args.command}: {exc}", file=sys.stderr)
         return 2
-    except BaseException as exc:
+    except KeyboardInterrupt:
+        print(f"guides {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
         # MkDocs has already logged the reason of an aborted build (a plugin error, a failed
         # render) in one line; a traceback would only hide it.
+        if "mkdocs" not in sys.modules:
+            raise
         from mkdocs.exceptions import MkDocsException
 
         if not isinstance(exc, MkDocsException):
             raise
         print(f"guides {args.command}: build aborted: {exc.format_message()}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
 
 
 if __name__ == "__main__":

@@ -26,6 +26,11 @@ class InvalidInput(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UsageError(Exception):
+    """Wrong usage that argparse cannot catch: one line, exit 2. Defined here, not in the
+    command module, so it is the same class under ``guides`` and ``python -m generator.cli``."""
+
+
 def field_path(loc: tuple) -> str:
     """('materials', 2, 'copies') -> 'materials[2].copies'."""
     out = ""

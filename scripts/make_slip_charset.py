@@ -58,7 +58,7 @@ def main() -> None:
         if char not in seen:
             ordered.append(char)
             seen.add(char)
-    out = Path(__file__).resolve().parents[1] / "generator" / "data" / "slip-charset.txt"
+    out = Path(__file__).resolve().parents[1] / "generator" / "outputs" / "slips" / "data" / "slip-charset.txt"
     text = "".join(ordered)
     # 80 characters a line keeps diffs of the file readable
     out.write_text("\n".join(text[i : i + 80] for i in range(0, len(text), 80)) + "\n", encoding="utf-8")

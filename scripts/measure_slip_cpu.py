@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import slips  # noqa: E402
-from generator.corpus import load_corpus  # noqa: E402
+from generator.load.corpus import load_corpus  # noqa: E402
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ def main() -> None:
 
     from generator import slipfonts, slips
     from generator.cache import ArtifactCache, digest
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
 
     with tempfile.TemporaryDirectory(prefix="slips-measure-") as tmp:
         work = Path(tmp)

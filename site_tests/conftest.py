@@ -28,7 +28,7 @@ def make_project(target: Path, matters_from: Path | None = None) -> Path:
 
 
 def build_project(project: Path, jobs: int = 2) -> Path:
-    from generator.build import build_site
+    from generator.publish.build import build_site
 
     return build_site(project / "mkdocs.yml", jobs=jobs, quiet=True)
 
@@ -42,6 +42,6 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_corpus():
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
 
     return load_corpus(ROOT / "matters")

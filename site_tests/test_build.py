@@ -58,7 +58,7 @@ def test_an_aborted_render_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys,
     """A plugin failing mid-build (here: dot crashing) ends with exit 1, not a traceback."""
     from mkdocs.exceptions import PluginError
 
-    from generator import plugin
+    from generator.publish import plugin
     from generator.cli import main
 
     project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
@@ -67,7 +67,7 @@ def test_an_aborted_render_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys,
     def broken(ctx):
         raise PluginError("flow diagrams: dot exited with status 1")
 
-    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [broken])
+    monkeypatch.setattr(plugin, "OUTPUTS", (("diagrams", broken),))
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1 and "build aborted" in err
@@ -77,7 +77,7 @@ def test_an_aborted_render_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys,
 
 def test_background_work_failing_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch):
     """Slips render in the background while MkDocs renders pages; their failure is the build's."""
-    from generator import plugin
+    from generator.publish import plugin
 
     project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
     site = build_project(project)
@@ -90,7 +90,7 @@ def test_background_work_failing_fails_the_build_and_keeps_the_old_site(tmp_path
         ctx.in_background("slips", work)
         return []
 
-    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [*plugin.ARTIFACT_PRODUCERS, broken_in_background])
+    monkeypatch.setattr(plugin, "OUTPUTS", (*plugin.OUTPUTS, ("broken", broken_in_background)))
     with pytest.raises(Exception, match="WeasyPrint crashed"):
         build_project(project)
     assert tree_digest(site) == before
@@ -99,7 +99,7 @@ def test_background_work_failing_fails_the_build_and_keeps_the_old_site(tmp_path
 def test_background_work_ends_before_the_site_is_published(tmp_path, monkeypatch):
     import time
 
-    from generator import plugin
+    from generator.publish import plugin
 
     finished = []
 
@@ -111,7 +111,7 @@ def test_background_work_ends_before_the_site_is_published(tmp_path, monkeypatch
         ctx.in_background("slow", work)
         return []
 
-    monkeypatch.setattr(plugin, "ARTIFACT_PRODUCERS", [*plugin.ARTIFACT_PRODUCERS, slow_in_background])
+    monkeypatch.setattr(plugin, "OUTPUTS", (*plugin.OUTPUTS, ("slow", slow_in_background)))
     project = make_project(tmp_path / "p", FIXTURES / "foundation" / "valid")
     build_project(project)
     assert finished == [True]

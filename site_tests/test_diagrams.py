@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, build_project, make_project
-from generator import cli, diagrams
+from generator import cli
+from generator.outputs import diagrams
 from generator.cache import ArtifactCache
-from generator.corpus import load_corpus
+from generator.load.corpus import load_corpus
 
 HERE = FIXTURES / "diagrams"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -293,7 +294,7 @@ def test_builds_are_deterministic(parallel_site):
     project, site = parallel_site
     files = [site / "matters" / CODE / "flow.svg", site / "matters" / CODE / "index.html"]
     before = [f.read_bytes() for f in files]
-    from generator.build import build_site
+    from generator.publish.build import build_site
 
     # --clean drops the cache, so dot runs again and must give the same bytes
     build_site(project / "mkdocs.yml", jobs=2, clean=True, quiet=True)

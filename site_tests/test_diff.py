@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.fmt import format_text
+from generator.review.fmt import format_text
 
 BASE = Path(__file__).parent / "fixtures" / "diff" / "base"
 CODE = "310115001000"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.fmt import SCHEMA_LINE, FormatError, format_text
+from generator.review.fmt import SCHEMA_LINE, FormatError, format_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FMT = Path(__file__).parent / "fixtures" / "diff" / "fmt"

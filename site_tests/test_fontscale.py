@@ -10,7 +10,8 @@ from fontTools.misc.psCharStrings import T2CharString
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.pens.transformPen import TransformPen
 
-from generator import fontscale, slipfonts
+from generator.outputs.slips import fontscale
+from generator.outputs.slips import fonts as slipfonts
 
 
 def t2(program: list) -> bytes:

@@ -181,7 +181,7 @@ def test_hostile_name_cannot_break_out_of_the_json_ld_script(hostile_site):
 
 
 def test_script_json_escapes_everything_that_could_end_the_element():
-    from generator.linked_data import script_json
+    from generator.outputs.linked_data import script_json
 
     value = {"name": "</script><!--<script>&"}
     text = script_json(value)

@@ -74,7 +74,7 @@ def test_situation_selector_and_material_conditions_are_marked(fixture_site):
 
 
 def test_fingerprint_on_page_matches_corpus(fixture_site):
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
 
     corpus = load_corpus(FIXTURES / "foundation" / "valid")
     html = (fixture_site / "matters" / "310115001000" / "index.html").read_text(encoding="utf-8")

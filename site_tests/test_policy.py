@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.corpus import load_corpus
-from generator.policy import RULES, load_policy
+from generator.load.corpus import load_corpus
+from generator.load.policy import load_policy
+from generator.model.policy import RULE_CONFIGS as RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = Path(__file__).parent / "fixtures" / "policy"
@@ -30,7 +31,7 @@ def check(capsys, matters: Path) -> tuple[int, list[str]]:
 def test_clean_matter_passes_the_strictest_policy(capsys):
     code, lines = check(capsys, POLICY / "clean")
     assert (code, lines) == (0, ["ok: 1 matters checked"])
-    policy = load_corpus(POLICY / "clean").extras["policy"]
+    policy = load_corpus(POLICY / "clean").policy
     assert sorted(policy.rules) == sorted(RULES)
 
 

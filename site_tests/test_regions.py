@@ -13,10 +13,14 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT, build_project, make_project
-from generator import regions, standard
+from generator import contract
+from generator.domain import directory as directory_module
+from generator.load.regions import load_directory
+from generator.outputs import regions
+from generator.domain import standard
 from generator.cli import main
-from generator.corpus import load_corpus
-from generator.schema import REGIONS_SCHEMA, regions_schema, schema_text
+from generator.load.corpus import load_corpus
+from generator.model.schema import REGIONS_SCHEMA, regions_schema, schema_text
 
 SAMPLE = FIXTURES / "regions" / "sample"
 HUKOU, FOOD, ELDERLY = "000109002000", "000117012000", "000110020000"
@@ -66,7 +70,7 @@ def _page(site: Path, code: str) -> str:
 
 
 def _implementations(site: Path) -> list[dict]:
-    return json.loads((site / regions.IMPLEMENTATIONS_JSON).read_text(encoding="utf-8"))["implementations"]
+    return json.loads((site / contract.IMPLEMENTATIONS).read_text(encoding="utf-8"))["implementations"]
 
 
 # ------------------------------------------------------------------ the proof
@@ -213,14 +217,14 @@ def test_region_pages_browse_the_tree(two_sites):
 def test_implementation_code_is_documented_and_deterministic(two_sites):
     assert regions.implementation_code(HUKOU, "县级", "350926000000") == "000109002000-3-350926000000"
     assert regions.implementation_code(ELDERLY, "村级", "350926100002") == "000110020000-5-350926100002"
-    assert "<基本编码>-<层级码>-<区划代码>" in regions.__doc__
-    first = json.loads((two_sites[0] / regions.IMPLEMENTATIONS_JSON).read_text(encoding="utf-8"))
+    assert "<基本编码>-<层级码>-<区划代码>" in directory_module.__doc__
+    first = json.loads((two_sites[0] / contract.IMPLEMENTATIONS).read_text(encoding="utf-8"))
     assert first["recipe"] == regions.RECIPE
     for entry in first["implementations"]:
         digit = regions.LEVEL_DIGITS[entry["level"]]
         assert entry["implementation_code"] == f"{entry['matter_code']}-{digit}-{entry['region_code']}"
     again = json.dumps(regions.implementations_document(load_corpus(SAMPLE)), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    assert (two_sites[0] / regions.IMPLEMENTATIONS_JSON).read_text(encoding="utf-8") == again
+    assert (two_sites[0] / contract.IMPLEMENTATIONS).read_text(encoding="utf-8") == again
     codes = [e["implementation_code"] for e in first["implementations"]]
     assert codes == sorted(codes) and len(codes) == len(set(codes))
 
@@ -297,7 +301,7 @@ def test_hall_text_is_escaped_everywhere(tmp_path):
     (matters / "regions.yml").write_text(text, encoding="utf-8")
     corpus = load_corpus(matters)
     page = regions.region_pages(corpus)["regions/350926000000.md"]
-    halls = str(regions.halls_html(corpus, corpus.matters[HUKOU])["halls_html"])
+    halls = str(regions.halls_html(corpus, corpus.matters[HUKOU]))
     for out in (page, halls):
         assert "<script>alert" not in out
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
@@ -309,7 +313,7 @@ def test_hall_text_is_escaped_everywhere(tmp_path):
 
 def test_committed_regions_schema_is_generated_from_the_model():
     committed = (ROOT / REGIONS_SCHEMA).read_text(encoding="utf-8")
-    assert committed == schema_text(regions_schema()), "run: .venv/bin/python -m generator.schema"
+    assert committed == schema_text(regions_schema()), "run: .venv/bin/python -m generator.model.schema"
     schema = regions_schema()
     for name, definition in schema["$defs"].items():
         for field, spec in definition.get("properties", {}).items():
@@ -322,7 +326,7 @@ def test_sample_region_directory_is_valid_and_real():
     assert text.startswith("# yaml-language-server: $schema=../schema/regions.schema.json\n")
     validator = jsonschema.Draft202012Validator(json.loads((ROOT / REGIONS_SCHEMA).read_text(encoding="utf-8")))
     assert [e.message for e in validator.iter_errors(yaml.safe_load(text))] == []
-    directory, problems = regions.load_directory(ROOT / "matters")
+    directory, problems = load_directory(ROOT / "matters")
     assert problems == []
     names = {code: place.region.name for code, place in directory.places.items()}
     assert names["350000000000"] == "福建省" and names["350300000000"] == "莆田市" and names["350926000000"] == "柘荣县"
@@ -337,7 +341,7 @@ def test_each_region_says_who_implements_a_matter_not_how(sample_corpus):
     # 城镇污水排入排水管网许可 is written once, by 莆田市住房和城乡建设局; in 柘荣县 the county's
     # own agency implements that same standard, and a town without agencies falls back to the
     # county's; a district without a 住建 agency falls back to the city's
-    directory = regions.directory_of(sample_corpus)
+    directory = sample_corpus.directory
     matter = sample_corpus.matters["000121004000"]
     by_place = {h.place.code: h.agency for h in directory.handlings(matter)}
     assert by_place["350926000000"] == "柘荣县住房和城乡建设局"
@@ -348,7 +352,7 @@ def test_each_region_says_who_implements_a_matter_not_how(sample_corpus):
     entries = [e for e in regions.implementations(sample_corpus) if e["matter_code"] == matter.code]
     assert {e["region_code"]: e["agency"] for e in entries}["350926000000"] == "柘荣县住房和城乡建设局"
     assert len({e["fingerprint"] for e in entries}) == 1
-    page = regions.region_pages(sample_corpus)[regions.region_src("350926000000")]
+    page = regions.region_pages(sample_corpus)[contract.region_src("350926000000")]
     assert '<h3 class="guide-department">柘荣县住房和城乡建设局</h3>' in page
     assert "莆田市住房和城乡建设局" not in page.split("## 本地群众也可以到这些地方办理")[0]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from generator.schema import EDITOR_SCHEMA, matter_schema, schema_text
+from generator.model.schema import EDITOR_SCHEMA, matter_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_committed_schema_is_generated_from_the_model():
     committed = (ROOT / EDITOR_SCHEMA).read_text(encoding="utf-8")
-    assert committed == schema_text(matter_schema()), "run: .venv/bin/python -m generator.schema"
+    assert committed == schema_text(matter_schema()), "run: .venv/bin/python -m generator.model.schema"
 
 
 def test_every_field_has_a_chinese_title():

@@ -34,7 +34,7 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def long_corpus():
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
 
     return load_corpus(SLIPS / "long")
 
@@ -46,7 +46,7 @@ def slip_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_pdfs(long_corpus, slip_cache, tmp_path_factory) -> dict[str, Path]:
-    from generator import slips
+    from generator.outputs.slips import slips
 
     out = tmp_path_factory.mktemp("long-slips")
     matter = long_corpus.matters[LONG]
@@ -62,9 +62,8 @@ def long_pdfs(long_corpus, slip_cache, tmp_path_factory) -> dict[str, Path]:
 
 
 def test_working_days_skip_weekends_holidays_and_count_swapped_saturdays(sample_corpus):
-    from generator.workdays import calendar_of
 
-    calendar = calendar_of(sample_corpus)
+    calendar = sample_corpus.calendar
     # Friday + 5: the weekend is skipped
     assert calendar.add_working_days(dt.date(2026, 11, 20), 5) == dt.date(2026, 11, 27)
     # 国庆节 1–7 October 2026 is skipped, Saturday 10 October (调休上班) counts
@@ -79,7 +78,7 @@ def test_working_days_skip_weekends_holidays_and_count_swapped_saturdays(sample_
 
 
 def test_bad_holiday_file_is_reported_with_positions():
-    from generator.corpus import load_corpus
+    from generator.load.corpus import load_corpus
     from generator.problems import InvalidInput
 
     with pytest.raises(InvalidInput) as caught:
@@ -96,7 +95,7 @@ def test_bad_holiday_file_is_reported_with_positions():
 
 @needs_poppler
 def test_each_kind_exists_with_matter_and_material_names(built_site, sample_corpus):
-    from generator import slips
+    from generator.outputs.slips import slips
 
     for code, matter in sample_corpus.matters.items():
         for kind, title in slips.KINDS.items():
@@ -136,7 +135,7 @@ def test_cjk_fonts_are_bare_cff_at_256_units_per_em(long_pdfs):
 
     from fontTools.cffLib import CFFFontSet
 
-    from generator import slipfonts
+    from generator.outputs.slips import fonts as slipfonts
 
     pdf = long_pdfs["correction"]
     rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
@@ -156,13 +155,15 @@ def test_cjk_fonts_are_bare_cff_at_256_units_per_em(long_pdfs):
 
 
 def test_qr_payload_is_the_page_url(sample_corpus):
-    from generator import slips
+    from generator.outputs.slips import slips
 
     assert slips.qr_payload(SITE_URL, SAMPLE) == f"{SITE_URL}matters/{SAMPLE}/"
     assert slips.qr_payload("https://x.gov.cn/guides", SAMPLE) == f"https://x.gov.cn/guides/matters/{SAMPLE}/"
     html = slips.render_html(sample_corpus.matters[SAMPLE], sample_corpus.fingerprint(SAMPLE), "notice", SITE_URL)
     assert slips.qr_svg(f"{SITE_URL}matters/{SAMPLE}/") in html
-    assert slips._site_url_from_config(ROOT / "mkdocs.yml") == SITE_URL
+    from generator.outputs.slips.command import _site_url_from_config
+
+    assert _site_url_from_config(ROOT / "mkdocs.yml") == SITE_URL
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None, reason="zbar-tools not installed")
@@ -179,7 +180,7 @@ def test_qr_code_decodes_to_the_page_url(built_site, tmp_path):
 
 @needs_poppler
 def test_hostile_text_is_escaped_and_long_names_wrap(long_corpus, long_pdfs):
-    from generator import slips
+    from generator.outputs.slips import slips
 
     matter = long_corpus.matters[LONG]
     html = slips.render_html(matter, long_corpus.fingerprint(LONG), "notice", SITE_URL)
@@ -223,7 +224,7 @@ def test_rejection_slip_states_remedies(long_pdfs):
 
 @needs_poppler
 def test_same_input_gives_the_same_bytes(long_corpus, slip_cache, tmp_path):
-    from generator import slips
+    from generator.outputs.slips import slips
 
     matter = long_corpus.matters[LONG]
     html = slips.render_html(matter, long_corpus.fingerprint(LONG), "correction", SITE_URL)
@@ -238,7 +239,7 @@ def test_same_input_gives_the_same_bytes(long_corpus, slip_cache, tmp_path):
 
 
 def test_combined_notice_for_a_theme(sample_corpus, slip_cache, tmp_path):
-    from generator import slips
+    from generator.outputs.slips import slips
 
     matter = sample_corpus.matters[SAMPLE]
     html = slips.combined_notice_html(

@@ -17,8 +17,10 @@ import yaml
 
 from conftest import build_project, make_project
 from generator.cli import main
-from generator.corpus import display_path, load_corpus
-from generator.themes import EDITOR_SCHEMA, graph_dot, joint_graph, theme_json, theme_schema, theme_summaries
+from generator.load.corpus import load_corpus
+from generator.load.matters import display_path
+from generator.model.schema import THEME_SCHEMA as EDITOR_SCHEMA, theme_schema
+from generator.outputs.themes import graph_dot, joint_graph, theme_json, theme_summaries
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "themes"
@@ -33,7 +35,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def plan(corpus):
-    return corpus.extras["themes"]["open-shop"]
+    return corpus.themes["open-shop"]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +84,7 @@ def test_without_the_combined_form_each_form_is_its_own_material(tmp_path):
     shutil.copytree(VALID, tmp_path / "m")
     theme = tmp_path / "m" / "themes" / "open-shop.yml"
     theme.write_text(theme.read_text(encoding="utf-8").split("form:\n")[0], encoding="utf-8")
-    plan = load_corpus(tmp_path / "m").extras["themes"]["open-shop"]
+    plan = load_corpus(tmp_path / "m").themes["open-shop"]
     forms = [g for g in plan.materials if g.id == "application-form"]
     assert len(forms) == 4  # a shared id does not make two departments' forms one
     assert plan.savings["materials"].as_dict() == {"before": 14, "after": 9, "saved": 5, "percent": 36}
@@ -112,7 +114,7 @@ def test_savings_are_computed_from_the_members(plan):
 
 
 def test_joint_diagram_has_one_intake_parallel_branches_and_one_exit(plan):
-    from generator import diagrams
+    from generator.outputs import diagrams
 
     graph = joint_graph(plan)
     assert set(graph.edges) == {
@@ -176,7 +178,7 @@ def test_notice_pdf_contains_every_combined_material(site, plan):
 
 def test_theme_json_is_published_and_deterministic(site, corpus, plan):
     published = (site / "api" / "v1" / "themes" / "open-shop.json").read_text(encoding="utf-8")
-    assert published == theme_json(plan, corpus) == theme_json(load_corpus(VALID).extras["themes"]["open-shop"], corpus)
+    assert published == theme_json(plan, corpus) == theme_json(load_corpus(VALID).themes["open-shop"], corpus)
     document = json.loads(published)
     assert [m["code"] for m in document["members"]] == [REGISTRATION, FOOD, FIRE, SIGN]
     assert document["savings"]["materials"] == {"before": 14, "after": 6, "saved": 8, "percent": 57}
@@ -286,8 +288,8 @@ def test_hostile_text_is_escaped_everywhere(tmp_path):
     theme = tmp_path / "m" / "themes" / "open-shop.yml"
     theme.write_text(theme.read_text(encoding="utf-8").replace("name: 我要开饭店\n", 'name: 我要开饭店<script>alert(1)</script>"\\\n').replace("综合受理窗口\n", '综合受理窗口<script>"\\\n'), encoding="utf-8")
     corpus = load_corpus(tmp_path / "m")
-    plan = corpus.extras["themes"]["open-shop"]
-    from generator.themes import notice_html, render_theme_page
+    plan = corpus.themes["open-shop"]
+    from generator.outputs.themes import notice_html, render_theme_page
 
     page = render_theme_page(plan, corpus, "")
     assert "<script>alert" not in page and "&lt;script&gt;" in page
@@ -303,9 +305,9 @@ def test_hostile_text_is_escaped_everywhere(tmp_path):
 
 
 def test_committed_theme_schema_is_generated_from_the_model():
-    from generator.schema import schema_text
+    from generator.model.schema import schema_text
 
-    assert (ROOT / EDITOR_SCHEMA).read_text(encoding="utf-8") == schema_text(theme_schema()), "run: python -m generator.schema"
+    assert (ROOT / EDITOR_SCHEMA).read_text(encoding="utf-8") == schema_text(theme_schema()), "run: python -m generator.model.schema"
 
 
 def test_every_theme_file_names_the_schema_and_validates_against_it():
@@ -321,7 +323,7 @@ def test_every_theme_file_names_the_schema_and_validates_against_it():
 
 
 def test_sample_themes_are_valid_and_computed_from_the_sample_matters(sample_corpus):
-    plans = sample_corpus.extras["themes"]
+    plans = sample_corpus.themes
     assert sorted(plans) == ["car-repair", "food-workshop", "open-restaurant"]
     restaurant = plans["open-restaurant"]
     registration = "000117001000"
@@ -346,7 +348,7 @@ def test_every_theme_field_has_a_chinese_title():
 
 
 def test_notice_pdf_is_the_same_bytes_from_two_empty_caches(tmp_path, corpus, plan):
-    from generator.themes import notice_pdf_path
+    from generator.outputs.themes import notice_pdf_path
 
     first = notice_pdf_path(plan, corpus, tmp_path / "a").read_bytes()
     second = notice_pdf_path(plan, corpus, tmp_path / "b").read_bytes()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.corpus import load_corpus
+from generator.load.corpus import load_corpus
 from generator.problems import InvalidInput
 
 FOUNDATION = Path(__file__).parent / "fixtures" / "foundation"
@@ -124,7 +124,7 @@ def test_named_files_and_directories_outside_matters_are_checked_not_skipped(cap
 def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_path):
     import shutil
 
-    from generator.corpus import ParseCache
+    from generator.load.matters import ParseCache
 
     matters = tmp_path / "matters"
     shutil.copytree(FOUNDATION / "valid", matters)

@@ -3,7 +3,7 @@
 Every field carries a Chinese title and description; the JSON Schema that editors use
 (``schema/matter.schema.json``) and the one integrators fetch are generated from here.
 Cross-references between parts of a matter (``when:``, ``about:``, ``next:``) are checked
-in :mod:`generator.validate`, because they need the whole matter at once.
+in :mod:`generator.load.validate`, because they need the whole matter at once.
 """
 
 from __future__ import annotations

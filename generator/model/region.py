@@ -4,7 +4,7 @@
 with the 12-digit national division codes, and for each region its service halls. A region
 says only where and by whom a matter is handled: the local agencies that implement it, halls,
 windows, addresses, phones and hours. Everything that is the standard (materials, time limits, fees, conditions...) lives
-once in the matter file; :mod:`generator.regions` rejects any attempt to set it here.
+once in the matter file; :mod:`generator.outputs.regions` rejects any attempt to set it here.
 """
 
 from __future__ import annotations

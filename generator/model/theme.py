@@ -4,7 +4,7 @@ One YAML file per theme in ``matters/themes/<id>.yml``. The file says only what 
 decides: which matters belong to the theme, under which of their situation options, who
 waits for whose result, the one window that takes the application, and what the theme
 promises. Everything else (the combined material list, the joint diagram, the critical
-path, the savings) is computed from the member matters by :mod:`generator.themes`, so it
+path, the savings) is computed from the member matters by :mod:`generator.outputs.themes`, so it
 can never disagree with them.
 """
 

@@ -10,10 +10,12 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.matter import Matter
 from generator.model.region import RegionDirectory
+from generator.model.theme import Theme
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 EDITOR_SCHEMA = Path("schema/matter.schema.json")
 REGIONS_SCHEMA = Path("schema/regions.schema.json")
+THEME_SCHEMA = Path("schema/theme.schema.json")
 REGIONS_DESCRIPTION = "地区目录：行政区划树及各地政务服务办理点（大厅、窗口、地址、电话、办公时间）。只写在哪里办，不写怎么办。由 generator/model/region.py 生成，请勿手改。"
 
 
@@ -39,6 +41,14 @@ def regions_schema() -> dict[str, Any]:
     return matter_schema(RegionDirectory, "地区目录", REGIONS_DESCRIPTION)
 
 
+def theme_schema() -> dict[str, Any]:
+    return matter_schema(
+        Theme,
+        "一件事主题（一事联办）",
+        "一件事主题：成员事项、前置关系、一窗受理和承诺。合并材料、联办流程图和减材料减时限等成效由成员事项计算得出。由 generator/model/theme.py 生成，请勿手改。",
+    )
+
+
 def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -56,6 +66,4 @@ def write_editor_schema(root: Path = Path("."), path: Path = EDITOR_SCHEMA, sche
 if __name__ == "__main__":
     print(write_editor_schema())
     print(write_editor_schema(path=REGIONS_SCHEMA, schema=regions_schema()))
-    from generator.themes import write_theme_schema
-
-    print(write_theme_schema())
+    print(write_editor_schema(path=THEME_SCHEMA, schema=theme_schema()))

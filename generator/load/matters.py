@@ -1,48 +1,24 @@
-"""Load and validate everything under ``matters/`` into one immutable corpus.
-
-load → validate → model: this is the only place input files are read. Every later stage
-(pages, diagrams, slips, catalogue, diff) reads the :class:`Corpus` it returns.
-"""
+"""Read the files of one matters directory: paths, YAML with positions, the schema, and a
+parse cache. :func:`generator.load.corpus.load_corpus` calls this first."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from generator import standard
-from generator.cache import digest, file_digest
-from generator.loader import SourceFile, load_yaml
+from generator.cache import code_digest, digest
+from generator.load.reader import SourceFile, load_yaml
+from generator.load.validate import matter_problems, schema_problems
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem
-from generator.validate import matter_problems, schema_problems
 
 MATTER_FILE = re.compile(r"^[0-9A-Z]{12}\.yml$")
 # files in matters/ that are not matters; each is read by its own module
 RESERVED_FILES = {"regions.yml", "holidays.yml", "policy.yml"}
 RESERVED_DIRS = {"themes", "files"}
-
-
-@dataclass
-class Corpus:
-    root: Path
-    matters: dict[str, Matter] = field(default_factory=dict)
-    sources: dict[str, SourceFile] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
-
-    def sorted_matters(self) -> list[Matter]:
-        return [self.matters[code] for code in sorted(self.matters)]
-
-    def fingerprint(self, code: str) -> str:
-        if code not in self._fingerprints:
-            self._fingerprints[code] = standard.fingerprint(standard.matter_document(self.matters[code]))
-        return self._fingerprints[code]
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -103,8 +79,7 @@ class ParseCache:
     @staticmethod
     @lru_cache(maxsize=1)
     def _code_digest() -> str:
-        here = Path(__file__).parent
-        return digest(*(file_digest(str(here / name)) for name in ("corpus.py", "loader.py", "validate.py", "model/matter.py")))
+        return code_digest(__name__)
 
     def key(self, name: str, data: bytes) -> str:
         # the file name is an input too: the code inside must match it
@@ -129,19 +104,18 @@ class ParseCache:
         os.replace(tmp, self.path)
 
 
-def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Path | None = None) -> Corpus:
-    """Read every matter under ``root``; raise :class:`InvalidInput` with all problems at once.
-
-    With ``cache_dir``, files unchanged since a previous successful load are not parsed again.
-    """
-    root = Path(root)
+def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | None = None) -> tuple[dict[str, Matter], dict[str, SourceFile], list[Problem], "ParseCache"]:
+    """Every matter file under ``root``, validated on its own; with ``cache_dir``, files
+    unchanged since a previous successful load are not parsed again (save the returned cache
+    once the whole corpus has passed)."""
     if not root.is_dir():
         raise InvalidInput([Problem(str(root), 1, 1, "", "matters directory not found")])
     paths, problems = matter_paths(root)
     if only:
         wanted = {p.resolve() for p in only}
         paths = [p for p in paths if p.resolve() in wanted]
-    corpus = Corpus(root=root)
+    matters: dict[str, Matter] = {}
+    sources: dict[str, SourceFile] = {}
     cache = ParseCache(cache_dir)
     first_file: dict[str, str] = {}
     for path in paths:
@@ -165,24 +139,6 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
             problems.append(source.problem(("code",), f"duplicate code '{matter.code}', already used by {first_file[matter.code]}"))
             continue
         first_file[matter.code] = source.display
-        corpus.matters[matter.code] = matter
-        corpus.sources[matter.code] = source
-    for module in CHECK_MODULES:
-        importlib.import_module(module)
-    for extend in _EXTENSIONS:
-        problems += extend(corpus)
-    if problems:
-        raise InvalidInput(problems)
-    cache.save()
-    return corpus
-
-
-# Loaders of the other files in matters/ (regions, themes, ...) register here; each reads
-# its own files, stores its model in corpus.extras and returns its problems.
-_EXTENSIONS: list = []
-CHECK_MODULES: tuple[str, ...] = ("generator.policy", "generator.diagrams", "generator.workdays", "generator.regions", "generator.themes")
-
-
-def extension(func):
-    _EXTENSIONS.append(func)
-    return func
+        matters[matter.code] = matter
+        sources[matter.code] = source
+    return matters, sources, problems, cache

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from generator import pages, plugin
-from generator.cache import ArtifactCache, digest, file_digest
-from generator.corpus import Corpus
+from generator import contract
+from generator.cache import ArtifactCache, code_digest, digest
+from generator.load.corpus import Corpus
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 
-CPSV_DIR = "api/v1/cpsv-ap"
-SITE_URL_KEY = "site_url"
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
+
 
 CONTEXT = {
     "cpsv": "http://purl.org/vocab/cpsv#",
@@ -39,10 +39,6 @@ CONTEXT = {
 # The EU authority table of currencies: a code list integrators already know.
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
 
-# Resolvers of a 12-digit division code to the region's name (the regions module knows the
-# administrative tree); the first that answers wins, else the department's own name is used.
-AREA_NAMES: list[Callable[[Corpus, str], str | None]] = []
-
 # The administrative prefix of a department's name: 福建省 / 莆田市 / 莆田市城厢区, down to the county,
 # which is as fine as a credit code's division goes. Each unit needs two characters before its
 # suffix, so 莆田市城市管理局 stops at 莆田市 and 福建省住房和城乡建设厅 at 福建省.
@@ -50,14 +46,9 @@ _AREA_PREFIX = re.compile(r"^(?:[^\s省市县区旗盟]{2,}?(?:自治区|特别�
 NATIONAL = "100000000000"
 
 
-def set_site_url(corpus: Corpus, site_url: str | None) -> None:
-    """Remember the public address for page contributors, which only see the corpus."""
-    corpus.extras[SITE_URL_KEY] = (site_url.rstrip("/") + "/") if site_url else ""
-
-
-def site_base(corpus: Corpus, relative_root: str) -> str:
+def site_base(site_url: str | None, relative_root: str) -> str:
     """The prefix of every IRI: the public address, or the way back to the site root."""
-    return corpus.extras.get(SITE_URL_KEY) or relative_root
+    return (site_url.rstrip("/") + "/") if site_url else relative_root
 
 
 def division_code(matter: Matter) -> str:
@@ -67,11 +58,12 @@ def division_code(matter: Matter) -> str:
 
 
 def area_name(corpus: Corpus, matter: Matter) -> str:
+    """The region directory's name for the department's division, else the administrative
+    prefix of the department's own name."""
     code = division_code(matter)
-    for resolve in AREA_NAMES:
-        name = resolve(corpus, code)
-        if name:
-            return name
+    place = corpus.directory.places.get(code)
+    if place is not None:
+        return place.region.name
     if code == NATIONAL:
         return "中华人民共和国"
     found = _AREA_PREFIX.match(matter.department.name)
@@ -98,9 +90,9 @@ def _concept(iri: str, label: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------- schema.org
 
-def schema_org(corpus: Corpus, matter: Matter) -> dict[str, Any]:
-    base = site_base(corpus, "../../")
-    page = f"{base}{pages.matter_url(matter.code)}"
+def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict[str, Any]:
+    base = site_base(site_url, "../../")
+    page = f"{base}{contract.matter_url(matter.code)}"
     department = matter.department
     processing = duration(matter.time_limit.promised_days)
     in_person = {
@@ -146,10 +138,10 @@ def schema_org(corpus: Corpus, matter: Matter) -> dict[str, Any]:
         "serviceType": matter.matter_type,
         "provider": {
             "@type": "GovernmentOrganization",
-            "@id": f"{base}departments/{department.credit_code}/#organisation",
+            "@id": f"{base}{contract.department_url(department.credit_code)}#organisation",
             "name": department.name,
             "identifier": department.credit_code,
-            "url": f"{base}departments/{department.credit_code}/",
+            "url": f"{base}{contract.department_url(department.credit_code)}",
         },
         "areaServed": {"@type": "AdministrativeArea", "name": area_name(corpus, matter), "identifier": division_code(matter)},
         "audience": {"@type": "Audience", "audienceType": "、".join(matter.service_objects)},
@@ -169,31 +161,25 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page_parts(corpus: Corpus, matter: Matter) -> dict[str, Any]:
-    return {
-        "json_ld": script_json(schema_org(corpus, matter)),
-        "json_url": f"../../api/v1/matters/{matter.code}.json",
-    }
+def page_json_ld(corpus: Corpus, matter: Matter, site_url: str | None) -> str:
+    """The schema.org ``<script type="application/ld+json">`` body of a matter page."""
+    return script_json(schema_org(corpus, matter, site_url))
 
 
 # ---------------------------------------------------------------------------------- CPSV-AP
 
-def cpsv_path(code: str) -> str:
-    return f"{CPSV_DIR}/{code}.jsonld"
-
-
-def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict[str, Any]:
     """One matter as a CPSV-AP 3.2.0 graph. Every node is typed and every text is a language
     string, as the shapes require; code-list values are skos:Concept nodes with a zh label."""
-    base = site_base(corpus, "../../../")
-    page = f"{base}{pages.matter_url(matter.code)}"
+    base = site_base(site_url, "../../../")
+    page = f"{base}{contract.matter_url(matter.code)}"
     node = lambda name: f"{page}#{name}"  # noqa: E731 - fragment IRIs under the page
     department = matter.department
     division = division_code(matter)
     area = area_name(corpus, matter)
-    organisation = f"{base}departments/{department.credit_code}/#organisation"
-    location = f"{base}regions/{division}/"
-    concepts = f"{base}{CONCEPTS_PATH}#"
+    organisation = f"{base}{contract.department_url(department.credit_code)}#organisation"
+    location = f"{base}{contract.region_url(division)}"
+    concepts = f"{base}{contract.CPSV_CONCEPTS}#"
     promised = matter.time_limit.promised_days
     processing = {"@value": duration(promised), "@type": "xsd:duration"}
     labels = matter.option_labels()
@@ -319,7 +305,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter) -> dict[str, Any]:
         "dct:identifier": matter.code,
         "dct:title": zh(matter.name),
         "dct:description": zh(matter.summary),
-        "dct:type": _ref(f"{base}types/{pages.TYPE_SLUGS[matter.matter_type]}/"),
+        "dct:type": _ref(f"{base}{contract.type_url(matter.matter_type)}"),
         "dct:audience": [_ref(f"{concepts}audience-{_AUDIENCE_SLUGS[o]}") for o in matter.service_objects],
         "dct:spatial": _ref(location),
         "cv:hasCompetentAuthority": _ref(organisation),
@@ -365,7 +351,6 @@ _AUDIENCE_SLUGS = {"自然人": "natural-person", "法人": "legal-person"}
 _FORM_SLUGS = {"原件": "original", "复印件": "copy", "电子件": "electronic", "电子证照": "e-certificate", "原件和复印件": "original-and-copy"}
 _RESULT_SLUGS = {"证照": "certificate", "批文": "approval", "登记": "registration", "证明": "attestation", "其他": "other"}
 # The site's own code lists, published as one SKOS concept scheme so every concept IRI resolves.
-CONCEPTS_PATH = f"{CPSV_DIR}/concepts.jsonld"
 CONCEPTS: dict[str, str] = {
     **{f"audience-{slug}": label for label, slug in _AUDIENCE_SLUGS.items()},
     **{f"material-form-{slug}": label for label, slug in _FORM_SLUGS.items()},
@@ -376,9 +361,9 @@ CONCEPTS: dict[str, str] = {
 }
 
 
-def concept_scheme(corpus: Corpus) -> dict[str, Any]:
-    base = site_base(corpus, "../../../")
-    scheme = f"{base}{CONCEPTS_PATH}"
+def concept_scheme(corpus: Corpus, site_url: str | None = None) -> dict[str, Any]:
+    base = site_base(site_url, "../../../")
+    scheme = f"{base}{contract.CPSV_CONCEPTS}"
     graph: list[dict[str, Any]] = [{"@id": scheme, "@type": "skos:ConceptScheme", "skos:prefLabel": zh("政务服务办事指南代码表")}]
     for slug, label in CONCEPTS.items():
         graph.append({**_concept(f"{scheme}#{slug}", label), "skos:inScheme": _ref(scheme)})
@@ -389,26 +374,21 @@ def jsonld_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def produce(ctx: plugin.BuildContext) -> list[tuple[str, Any]]:
+def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     """CPSV-AP exports from the artifact cache. The key covers the matter (its fingerprint hashes
     the whole standard), the public address, the area name (which the regions data may supply)
     and the code that shapes the graph."""
     corpus = ctx.corpus
-    set_site_url(corpus, ctx.mkdocs_config.get("site_url"))
     cache = ArtifactCache(ctx.cache_dir)
-    here = Path(__file__).parent
-    code = digest(*(file_digest(str(here / name)) for name in ("linked_data.py", "pages.py", "model/matter.py")))
+    code = code_digest(__name__)
     files = []
     for matter in corpus.sorted_matters():
-        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(corpus, ""), area_name(corpus, matter))
+        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), area_name(corpus, matter))
         path = cache.get("cpsv-ap", key, ".jsonld")
         if path is None:
-            path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter)).encode("utf-8"))
+            path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"))
             ctx.count_rendered("cpsv-ap")
-        files.append((cpsv_path(matter.code), path))
-    files.append((CONCEPTS_PATH, jsonld_text(concept_scheme(corpus))))
+        files.append((contract.cpsv_jsonld(matter.code), path))
+    files.append((contract.CPSV_CONCEPTS, jsonld_text(concept_scheme(corpus, ctx.site_url))))
     return files
 
-
-plugin.ARTIFACT_PRODUCERS.append(produce)
-pages.PAGE_CONTRIBUTORS.append(page_parts)

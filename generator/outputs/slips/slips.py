@@ -19,23 +19,23 @@ repeats on each page).
 ``guides slip CODE --kind KIND [--missing ID,…] [--applicant NAME] [--date YYYY-MM-DD]
 [--within N] [-o FILE]`` prints one filled slip: missing materials ticked ☑ (the others ☐),
 the correction deadline and the promised completion date computed in working days
-(:mod:`generator.workdays`). Exit 2 for wrong usage (unknown kind, bad date, ``--missing``
+(:mod:`generator.domain.workdays`). Exit 2 for wrong usage (unknown kind, bad date, ``--missing``
 with another kind); exit 1 for an unknown matter code or material id (invalid input, with
 the valid ids listed).
 
-Speed: the fonts are subset once per build (:mod:`generator.slipfonts`); each PDF is cached
+Speed: the fonts are subset once per build (:mod:`generator.outputs.slips.fonts`); each PDF is cached
 by a hash of everything it is made from, so an unchanged matter renders nothing; the slips
 to render are spread over ``ctx.jobs`` worker processes, each building its
 ``FontConfiguration`` and parsed CSS once (:func:`_init_worker`).
 
 Size: the CJK faces are embedded as bare CID-keyed CFF rather than OpenType files
-(:class:`_BareCFF`), at 256 units per em (:mod:`generator.fontscale`).
+(:class:`_BareCFF`), at 256 units per em (:mod:`generator.outputs.slips.fontscale`).
 
 For other outputs (the 一件事 themes): :class:`Renderer` (or :func:`render_pdf`) turns any
 HTML into a PDF with the slip fonts and stylesheet, and :func:`combined_notice_html` fills
 ``templates/slips/combined_notice.html.j2``, a one-time notice for several matters at once::
 
-    from generator import slips
+    from generator.outputs.slips import slips
     html = slips.combined_notice_html(
         title="开办餐饮店“一件事”一次性告知单", issuer="莆田市行政服务中心",
         page_url="https://…/themes/open-restaurant/", members=[matter, …],
@@ -47,38 +47,35 @@ HTML into a PDF with the slip fonts and stylesheet, and :func:`combined_notice_h
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from generator import __version__, chinese, pages, plugin, slipfonts
-from generator.cache import ArtifactCache, digest, file_digest
+from generator.domain import chinese
+from generator import contract
+from generator.outputs.slips import fonts as slipfonts
+from generator.cache import ArtifactCache, code_digest, digest, file_digest
 from generator.model.matter import Matter
 
-TEMPLATES = Path(__file__).parent / "templates" / "slips"
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
+
+TEMPLATES = Path(__file__).parents[1] / "templates" / "slips"
 CSS_FILE = TEMPLATES / "slip.css"
 
-KINDS: dict[str, str] = {
-    "notice": "一次性告知单",
-    "correction": "补正材料通知书",
-    "acceptance": "受理通知书",
-    "rejection": "不予受理通知书",
-}
+KINDS = contract.SLIP_KINDS
 # The authority sets a reasonable period to supply missing materials; this is the default
 # printed on a filled correction slip (``--within`` changes it).
-DEFAULT_CORRECTION_DAYS = 5
+DEFAULT_CORRECTION_DAYS = contract.DEFAULT_CORRECTION_DAYS
 # 《行政许可法》第三十二条: missing materials must be notified at once or within five days
 NOTIFY_DAYS = 5
-DEFAULT_SITE_URL = "https://guides.example.gov.cn/"
+DEFAULT_SITE_URL = contract.DEFAULT_SITE_URL
 
 
 # ---------------------------------------------------------------------------- content
@@ -101,7 +98,7 @@ def environment() -> jinja2.Environment:
 
 def qr_payload(site_url: str, code: str) -> str:
     """What the QR code of a matter's slips encodes: the absolute URL of its guide page."""
-    return site_url.rstrip("/") + "/" + pages.matter_url(code)
+    return site_url.rstrip("/") + "/" + contract.matter_url(code)
 
 
 @lru_cache(maxsize=4096)
@@ -215,7 +212,7 @@ def _weasyprint_version() -> str:
 def style_digest(fonts: list[slipfonts.FontFile]) -> str:
     """Everything besides the HTML that shapes a PDF: stylesheet, templates, fonts, versions."""
     templates = [file_digest(str(p)) for p in sorted(TEMPLATES.glob("*")) if p.is_file()]
-    return digest("slip-style", _weasyprint_version(), file_digest(str(CSS_FILE)), *templates, *(f.sha256 for f in fonts))
+    return digest("slip-style", code_digest(__name__), _weasyprint_version(), file_digest(str(CSS_FILE)), *templates, *(f.sha256 for f in fonts))
 
 
 class _OpenArrayFFI:
@@ -406,7 +403,7 @@ def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.Font
     Stops early, with the PDFs rendered so far, when ``cancelled`` is set (a failed build)."""
     if not jobs:
         return []
-    from generator.progress import Progress
+    from generator.publish.progress import Progress
 
     tasks = [(job, str(cache_dir)) for job in jobs]
     workers = max(1, min(workers, len(tasks)))
@@ -442,20 +439,14 @@ def _render_batch(batch: list[tuple[SlipJob, str]]) -> list[tuple[float, float]]
 # ---------------------------------------------------------------------------- build
 
 
-def site_url_of(ctx: Any) -> str:
-    configured = getattr(ctx.config, "site_url_for_qr", None) or (ctx.mkdocs_config.get("site_url") if ctx.mkdocs_config else None)
-    return configured or DEFAULT_SITE_URL
+def produce(ctx: "BuildContext") -> list[tuple[str, Path]]:
+    """Blank slips for every matter: cached PDFs, the missing ones rendered in parallel.
 
-
-def slip_src(code: str, kind: str) -> str:
-    return f"matters/{code}/slips/{kind}.pdf"
-
-
-def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
-    """Blank slips for every matter: cached PDFs, the missing ones rendered in parallel."""
+    First among the outputs: the slips render in worker processes in the background, so the
+    diagrams, the JSON and the pages are made meanwhile on the remaining core."""
     corpus = ctx.corpus
     fonts = slipfonts.build_fonts(ctx.cache_dir)
-    site_url = site_url_of(ctx)
+    site_url = ctx.qr_site_url
     style = style_digest(fonts)
     cache = ArtifactCache(ctx.cache_dir)
     out: list[tuple[str, Path]] = []
@@ -470,7 +461,7 @@ def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
             path = cache.path("pdf", key, ".pdf")
             if not path.exists():
                 todo.append(SlipJob(key, matter=matter, fingerprint=fingerprint, kind=kind, site_url=site_url))
-            pending.append((slip_src(matter.code, kind), key))
+            pending.append((contract.slip_pdf(matter.code, kind), key))
 
     def render(cancelled: threading.Event) -> None:
         seconds = render_many(todo, ctx.cache_dir, fonts, ctx.jobs, cancelled)
@@ -485,164 +476,3 @@ def produce_slips(ctx: Any) -> list[tuple[str, Path]]:
     for src, key in pending:
         out.append((src, cache.path("pdf", key, ".pdf")))
     return out
-
-
-def slip_links(corpus: Any, matter: Matter) -> dict[str, Any]:
-    # relative to the page matters/<code>/
-    return {"slip_links": [(label, f"slips/{kind}.pdf") for kind, label in KINDS.items()]}
-
-
-# First among the producers: the slips render in worker processes in the background, so the
-# diagrams, the JSON and the pages are made meanwhile on the remaining core.
-plugin.ARTIFACT_PRODUCERS.insert(0, produce_slips)
-pages.PAGE_CONTRIBUTORS.append(slip_links)
-
-
-# ---------------------------------------------------------------------------- command
-
-
-class SlipInputError(Exception):
-    """A code or material id that does not exist: invalid input (exit 1)."""
-
-
-def _site_url_from_config(config_file: Path) -> str:
-    import yaml
-
-    class _Lenient(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may use !ENV or !!python tags; only site_url matters here
-    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except (OSError, yaml.YAMLError):
-        return DEFAULT_SITE_URL
-    plugins = data.get("plugins") or []
-    for entry in plugins:
-        if isinstance(entry, dict) and isinstance(entry.get("guides"), dict) and entry["guides"].get("site_url_for_qr"):
-            return str(entry["guides"]["site_url_for_qr"])
-    return str(data.get("site_url") or DEFAULT_SITE_URL)
-
-
-def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], applicant: str, received: dt.date | None, within: int, site_url: str) -> tuple[str, list[str]]:
-    """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids."""
-    matter = corpus.matters.get(code)
-    if matter is None:
-        raise SlipInputError(
-            f"no matter with code '{code}' in {corpus.root}; the codes are the file names there "
-            f"(ls {corpus.root}/*.yml), and each page's URL ends with its code"
-        )
-    valid = [m.id for m in matter.materials]
-    unknown = [i for i in missing_ids if i not in valid]
-    if unknown:
-        listing = "\n".join(f"  {m.id}  {m.name}" for m in matter.materials)
-        raise SlipInputError(f"unknown material id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {code}; valid ids:\n{listing}")
-    from generator.workdays import calendar_of
-
-    calendar = calendar_of(corpus)
-    warnings: list[str] = []
-    fill: dict[str, Any] = {"applicant": applicant}
-    if received is not None:
-        fill["received"] = chinese.cn_date(received)
-        ends: list[dt.date] = []
-        if kind == "correction":
-            deadline = calendar.add_working_days(received, within)
-            notify_by = calendar.add_working_days(received, NOTIFY_DAYS)
-            fill.update(deadline=chinese.cn_date(deadline), within=within, notify_by=chinese.cn_date(notify_by))
-            ends += [deadline, notify_by]
-        if kind == "acceptance":
-            promised = calendar.add_working_days(received, matter.time_limit.promised_days)
-            fill["promised_date"] = chinese.cn_date(promised)
-            ends.append(promised)
-            if matter.time_limit.statutory_days is not None:
-                statutory = calendar.add_working_days(received, matter.time_limit.statutory_days)
-                fill["statutory_date"] = chinese.cn_date(statutory)
-                ends.append(statutory)
-        if ends:
-            years = calendar.uncovered(received, max(ends))
-            if years:
-                warnings.append(
-                    f"no holiday notice recorded for {', '.join(map(str, years))} in holidays.yml; only weekends were skipped"
-                )
-    html = render_html(
-        matter,
-        corpus.fingerprint(code),
-        kind,
-        site_url,
-        Fill(**fill),
-        frozenset(missing_ids),
-        created=(received or matter.effective_date).isoformat(),
-    )
-    return html, warnings
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
-
-
-class SlipUsageError(Exception):
-    """Options that do not go together (exit 2)."""
-
-
-def cmd_slip(args: argparse.Namespace) -> int:
-    # usage errors are reported here rather than through generator.cli.UsageError, so the
-    # exit code is right also under ``python -m generator.cli`` (a second copy of that module)
-    try:
-        return _slip(args)
-    except SlipUsageError as exc:
-        print(f"guides slip: {exc}", file=sys.stderr)
-        return 2
-
-
-def _slip(args: argparse.Namespace) -> int:
-    from generator.corpus import load_corpus
-
-    missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
-    if missing and args.kind != "correction":
-        raise SlipUsageError("--missing applies to --kind correction only")
-    if args.within is not None and args.kind != "correction":
-        raise SlipUsageError("--within applies to --kind correction only")
-    if args.within is not None and args.within <= 0:
-        raise SlipUsageError("--within must be a positive number of working days")
-    config_file = Path(args.config)
-    root = Path(args.matters)
-    cache_dir = Path(args.cache_dir) if args.cache_dir else None
-    corpus = load_corpus(root, cache_dir=cache_dir)
-    site_url = _site_url_from_config(config_file) if config_file.exists() else DEFAULT_SITE_URL
-    try:
-        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url)
-    except SlipInputError as exc:
-        print(f"guides slip: {exc}", file=sys.stderr)
-        return 1
-    for warning in warnings:
-        print(f"guides slip: warning: {warning}", file=sys.stderr)
-    pdf = render_pdf(html, cache_dir or Path(".cache/guides"))
-    output = Path(args.output or f"{args.code}-{args.kind}.pdf")
-    if str(output) == "-":
-        sys.stdout.buffer.write(pdf)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(pdf)
-        print(f"{output}: {KINDS[args.kind]}, {len(pdf) // 1024} KB", file=sys.stderr)
-    return 0
-
-
-def register_command(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "slip",
-        help="a filled slip for one applicant, as PDF",
-        description="打印一份填好的告知单/通知书。Exit 1: unknown code or material id; exit 2: wrong usage.",
-    )
-    parser.add_argument("code", help="the matter's 12-character code (its file name in matters/)")
-    parser.add_argument("--kind", required=True, choices=list(KINDS), help="notice, correction, acceptance or rejection")
-    parser.add_argument("--missing", help="correction: ids of the missing materials, comma-separated")
-    parser.add_argument("--applicant", help="the applicant's name")
-    parser.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
-    parser.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
-    parser.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
-    parser.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
-    parser.add_argument("--cache-dir", default=".cache/guides", help=argparse.SUPPRESS)
-    parser.set_defaults(run=cmd_slip)

@@ -1,64 +1,17 @@
-"""Working-day arithmetic (工作日) for slip deadlines.
-
-《中华人民共和国行政许可法》第八十二条: time limits are counted in working days, without
-statutory holidays. A working day is Monday to Friday, unless the year's holiday notice of
-the 国务院办公厅 makes it a holiday; a Saturday or Sunday is a working day when the notice
-says so (调休上班). The notices are kept in ``matters/holidays.yml``::
-
-    years:
-      2026:
-        source: 国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）
-        holidays:
-          - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}
-        workdays: [2026-09-20, 2026-10-10]
-
-A period of N working days from a date starts the next day: the day of receipt is not
-counted, and the deadline is the Nth working day after it (N = 0: the same day, 即办).
-For a year the file does not list, only weekends are skipped; :meth:`Calendar.uncovered`
-says which years a computation touched without a notice, so the caller can warn.
-"""
+"""Read ``matters/holidays.yml`` (the 国务院办公厅 holiday notices) into a
+:class:`~generator.domain.workdays.Calendar`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.corpus import Corpus, display_path, extension
-from generator.loader import load_yaml
+from generator.domain.workdays import Calendar
+from generator.load.matters import display_path
+from generator.load.reader import load_yaml
 from generator.problems import Problem
 
 HOLIDAYS_FILE = "holidays.yml"
-
-
-@dataclass(frozen=True)
-class Calendar:
-    holidays: dict[dt.date, str] = field(default_factory=dict)
-    workdays: frozenset[dt.date] = frozenset()
-    years: frozenset[int] = frozenset()
-
-    def is_working_day(self, day: dt.date) -> bool:
-        if day in self.workdays:
-            return True
-        if day in self.holidays:
-            return False
-        return day.weekday() < 5
-
-    def add_working_days(self, start: dt.date, days: int) -> dt.date:
-        """The ``days``-th working day after ``start`` (``start`` itself is not counted)."""
-        if days < 0:
-            raise ValueError("days must not be negative")
-        day = start
-        remaining = days
-        while remaining:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
-
-    def uncovered(self, start: dt.date, end: dt.date) -> list[int]:
-        """Years between the two dates for which no holiday notice is recorded."""
-        return [year for year in range(start.year, end.year + 1) if year not in self.years]
 
 
 def _as_date(value) -> dt.date | None:
@@ -149,14 +102,3 @@ def load_calendar(root: Path) -> tuple[Calendar, list[Problem]]:
     for day in sorted(workdays & holidays.keys()):
         problems.append(source.problem(("years", str(day.year), "workdays"), f"{day} is listed both as a holiday and as a working day"))
     return Calendar(holidays=holidays, workdays=frozenset(workdays), years=frozenset(years)), problems
-
-
-@extension
-def calendar_problems(corpus: Corpus) -> list[Problem]:
-    calendar, problems = load_calendar(corpus.root)
-    corpus.extras["calendar"] = calendar
-    return problems
-
-
-def calendar_of(corpus: Corpus) -> Calendar:
-    return corpus.extras.get("calendar") or Calendar()

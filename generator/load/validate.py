@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.loader import SourceFile
+from generator.load.reader import SourceFile
 from generator.problems import Problem
 
 

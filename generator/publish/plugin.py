@@ -2,8 +2,8 @@
 
 Like Material's blog plugin, it adds generated files in ``on_files``; so ``mkdocs build``,
 ``mkdocs serve`` and ``guides build`` all publish the same site from ``matters/``.
-Each output module contributes through :data:`ARTIFACT_PRODUCERS`; pages come from
-:mod:`generator.pages`.
+It only orchestrates: the outputs in :data:`OUTPUTS` run in order, then the matter and
+browse pages are rendered from :mod:`generator.outputs.pages`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ import logging
 import os
 import re
 import shutil
-import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+
 from pathlib import Path
-from typing import Any, Callable
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -25,9 +23,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import pages
-from generator.corpus import Corpus, load_corpus
+from generator import contract
+from generator.load.corpus import Corpus, load_corpus
+from generator.outputs import diagrams, linked_data, regions, themes
+from generator.outputs.api import catalogue
+from generator.outputs.pages import browse
+from generator.outputs.pages import matter as matter_page
+from generator.outputs.slips import slips
 from generator.problems import InvalidInput
+from generator.publish.context import BuildContext
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -43,81 +47,20 @@ class GuidesConfig(Config):
     cache_dir = opt.Type(str, default=".cache/guides")
     jobs = opt.Type(int, default=0)
     site_url_for_qr = opt.Optional(opt.Type(str))
-    search_sections = opt.ListOfItems(opt.Type(str), default=list(pages.SEARCHABLE_SECTIONS))
+    search_sections = opt.ListOfItems(opt.Type(str), default=list(matter_page.SEARCHABLE_SECTIONS))
 
 
-class BuildContext:
-    """What every artifact producer gets: the corpus, the cache, the plugin config."""
-
-    def __init__(self, corpus: Corpus, config: GuidesConfig, mkdocs_config: Any, base_dir: Path):
-        self.corpus = corpus
-        self.config = config
-        self.mkdocs_config = mkdocs_config
-        self.base_dir = base_dir
-        self.cache_dir = (base_dir / config.cache_dir).resolve()
-        self.jobs = config.jobs or int(os.environ.get("GUIDES_JOBS", 0)) or os.cpu_count() or 1
-        self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
-        self.cancelled = threading.Event()
-        self._background: list[Future] = []
-        self._background_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="guides-background")
-
-    def count_rendered(self, kind: str, n: int = 1) -> None:
-        self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
-
-    def stage(self, name: str, started: float) -> None:
-        """Add the time since ``started`` to a stage, for the benchmark's per-stage figures."""
-        stages = self.stats["stage_s"]
-        stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
-
-    def in_background(self, name: str, work: Callable[[threading.Event], None]) -> None:
-        """Run ``work`` while MkDocs renders the pages; the site is published only after it ends.
-
-        Rendering pages keeps one core busy in this process; artifacts that are rendered in
-        worker processes (slips) can use the other cores at the same time. ``work`` gets an
-        event that is set when the build fails, so it can stop early.
-        """
-        started = time.perf_counter()
-
-        def run() -> None:
-            try:
-                work(self.cancelled)
-            finally:
-                self.stage(f"{name}_background", started)
-
-        future = self._background_pool.submit(run)
-        self._background.append(future)
-
-    def wait_background(self) -> None:
-        """Wait for the background work; its first error fails the build."""
-        started = time.perf_counter()
-        futures, self._background = self._background, []
-        for future in futures:
-            future.result()
-        self.stage("background_wait", started)
-
-    def cancel_background(self) -> None:
-        self.cancelled.set()
-        for future in self._background:
-            try:
-                future.result()
-            except BaseException:  # the build has already failed for a reason of its own
-                pass
-        self._background = []
-
-
-# Producers add files to the site: f(ctx) -> list of (src_uri, content bytes|str or Path).
-ARTIFACT_PRODUCERS: list[Callable[[BuildContext], list[tuple[str, Any]]]] = []
-# Output modules that register producers, page contributors or post-build steps.
-OUTPUT_MODULES: tuple[str, ...] = (
-    "generator.slips",
-    "generator.diagrams",
-    "generator.catalogue",
-    "generator.linked_data",
-    "generator.regions",
-    "generator.themes",
-    "generator.frontend",
+# The outputs, in the order they run. Slips first: they render in worker processes in the
+# background while the diagrams, the JSON and the pages are made on the remaining core.
+# Each is f(ctx) -> list of (site path, content str | bytes | cached Path).
+OUTPUTS = (
+    ("slips", slips.produce),
+    ("diagrams", diagrams.produce),
+    ("catalogue", catalogue.produce),
+    ("linked_data", linked_data.produce),
+    ("regions", regions.produce),
+    ("themes", themes.produce),
 )
-POST_BUILD: list[Callable[[BuildContext, Any], None]] = []
 
 
 class GuidesPlugin(BasePlugin[GuidesConfig]):
@@ -134,10 +77,6 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = load_s
 
     def on_config(self, config):
-        import importlib
-
-        for module in OUTPUT_MODULES:
-            importlib.import_module(module)
         base_dir = Path(config.config_file_path or ".").resolve().parent
         matters_dir = base_dir / self.config.matters_dir
         started = time.perf_counter()
@@ -154,25 +93,27 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
-        server.watch(str(Path(__file__).parent))
+        server.watch(str(Path(__file__).parents[1]))
         return server
 
     def on_files(self, files: Files, config) -> Files:
         ctx = self.ctx
         corpus = ctx.corpus
         self._cached_artifacts = []
-        for produce in ARTIFACT_PRODUCERS:
+        for name, produce in OUTPUTS:
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
                 if isinstance(content, Path):
                     self._cached_artifacts.append((src_uri, content))
                 else:
                     files.append(File.generated(config, src_uri, content=content))
-            ctx.stage(produce.__module__.rsplit(".", 1)[-1], started)
+            ctx.stage(name, started)
         started = time.perf_counter()
         for code, matter in corpus.matters.items():
-            files.append(File.generated(config, pages.matter_src(code), content=pages.render_matter_page(matter, corpus, self.config.search_sections)))
-        for src_uri, content in pages.index_pages(corpus).items():
+            parts = matter_page.matter_parts(corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(code))
+            page = matter_page.render_matter_page(matter, corpus, parts, self.config.search_sections)
+            files.append(File.generated(config, contract.matter_src(code), content=page))
+        for src_uri, content in browse.index_pages(corpus).items():
             files.append(File.generated(config, src_uri, content=content))
         ctx.stage("pages", started)
         self._mkdocs_started = time.perf_counter()
@@ -184,8 +125,6 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         started = time.perf_counter()
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
-        for step in POST_BUILD:
-            step(ctx, config)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
         ctx.stage("post_build", started)
         stats_file = os.environ.get("GUIDES_STATS")

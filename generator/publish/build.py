@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from generator.corpus import load_corpus
+from generator.load.corpus import load_corpus
 from generator.problems import InvalidInput
 
 

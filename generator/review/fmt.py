@@ -32,7 +32,7 @@ from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from generator.loader import load_yaml
+from generator.load.reader import load_yaml
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem
 
@@ -218,8 +218,8 @@ def format_file(path: Path, display: str, check: bool) -> bool:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.cli import UsageError
-    from generator.corpus import display_path, matter_paths
+    from generator.problems import UsageError
+    from generator.load.matters import display_path, matter_paths
 
     root = Path(args.matters)
     if args.paths:
@@ -258,10 +258,3 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         return 0
     print(f"{len(changed)} of {len(paths)} files reformatted", file=sys.stderr)
     return 0
-
-
-def register_command(subparsers) -> None:
-    parser = subparsers.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that are not canonical")
-    parser.add_argument("paths", nargs="*", help="only these matter files or directories (default: all in the matters directory)")
-    parser.set_defaults(run=cmd_fmt)

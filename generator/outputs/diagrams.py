@@ -22,7 +22,7 @@ scrolls inside its own box (``docs/assets/diagrams.css``).
 Reusable API (the 一件事 themes draw a joint diagram with it: one intake, several
 departments in parallel, one exit)::
 
-    from generator import diagrams
+    from generator.outputs import diagrams
     graph = diagrams.FlowGraph(
         title="开办餐饮店一件事联办流程图",
         nodes=(diagrams.FlowNode("intake", "综合受理", ("政务服务中心综合窗口",), 1, lane="政务服务中心"),
@@ -59,16 +59,18 @@ import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from generator import pages
-from generator.cache import ArtifactCache, digest, file_digest
-from generator.corpus import Corpus, extension
+from generator import contract
+from generator.cache import ArtifactCache, code_digest, digest
+from generator.domain.graph import FlowGraph, FlowNode, critical_path, matter_graph, ranks, topological_order  # noqa: F401  (the reusable API)
 from generator.model.matter import Matter
-from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
 
 FONT = "Noto Sans CJK SC"
 # Fonts a reader's device may have instead, with the same one-em CJK advance, so the boxes
@@ -94,123 +96,12 @@ class DiagramError(Exception):
     """``dot`` is missing or failed; one line for the user, never a traceback."""
 
 
-# ---------------------------------------------------------------------------- the graph
-
-
-@dataclass(frozen=True)
-class FlowNode:
-    id: str
-    name: str
-    details: tuple[str, ...] = ()
-    days: int = 0
-    lane: str | None = None
-
-
-@dataclass(frozen=True)
-class FlowGraph:
-    title: str
-    nodes: tuple[FlowNode, ...]
-    edges: tuple[tuple[str, str], ...]
-    note: str = field(default="")
-
-    def successors(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
-        for tail, head in self.edges:
-            out[tail].append(head)
-        return out
-
-
 def days_text(days: int) -> str:
     return "即办" if days == 0 else f"{days}个工作日"
 
 
 def total_text(days: int) -> str:
     return "0个工作日（即办）" if days == 0 else f"{days}个工作日"
-
-
-def matter_graph(matter: Matter) -> FlowGraph:
-    """The flow of one matter: steps in file order, lanes only when departments differ."""
-    home = matter.department.name
-    lanes = {step.department or home for step in matter.steps}
-    nodes = tuple(
-        FlowNode(
-            id=step.id,
-            name=step.name,
-            details=(step.actor,),
-            days=step.days,
-            lane=(step.department or home) if len(lanes) > 1 else None,
-        )
-        for step in matter.steps
-    )
-    edges = tuple((step.id, nxt) for step in matter.steps for nxt in step.next)
-    kind = "审批" if matter.matter_type == "行政许可" else "办理"
-    name = matter.name.removesuffix(kind)
-    return FlowGraph(title=f"{name}{kind}流程图", nodes=nodes, edges=edges)
-
-
-def topological_order(graph: FlowGraph) -> list[str]:
-    """Node ids in an order where every edge points forward, keeping the given order among
-    equals (so the result never depends on hashing). Raises ValueError on a cycle."""
-    position = {n.id: i for i, n in enumerate(graph.nodes)}
-    succ = graph.successors()
-    incoming = {nid: 0 for nid in position}
-    for tail, head in graph.edges:
-        incoming[head] += 1
-    ready = sorted((nid for nid, k in incoming.items() if k == 0), key=position.__getitem__)
-    order: list[str] = []
-    while ready:
-        nid = ready.pop(0)
-        order.append(nid)
-        for head in succ[nid]:
-            incoming[head] -= 1
-            if incoming[head] == 0:
-                ready.append(head)
-                ready.sort(key=position.__getitem__)
-    if len(order) != len(position):
-        raise ValueError("the flow has a cycle")
-    return order
-
-
-def ranks(graph: FlowGraph) -> dict[str, int]:
-    """Earliest rank of each node: the number of steps on the longest chain before it.
-    Steps that can start together share a rank and are drawn side by side."""
-    rank = {nid: 0 for nid in topological_order(graph)}
-    succ = graph.successors()
-    for nid in topological_order(graph):
-        for head in succ[nid]:
-            rank[head] = max(rank[head], rank[nid] + 1)
-    return rank
-
-
-def critical_path(graph: FlowGraph) -> tuple[list[str], int]:
-    """The longest path in working days: (node ids from intake to exit, total days).
-
-    Ties go to the step listed first, so the same flow always highlights the same path.
-    """
-    order = topological_order(graph)
-    position = {n.id: i for i, n in enumerate(graph.nodes)}
-    days = {n.id: n.days for n in graph.nodes}
-    best: dict[str, int] = {}
-    via: dict[str, str | None] = {}
-    preds: dict[str, list[str]] = {nid: [] for nid in order}
-    for tail, head in graph.edges:
-        preds[head].append(tail)
-    for nid in order:
-        chosen = None
-        for p in sorted(preds[nid], key=position.__getitem__):
-            if chosen is None or best[p] > best[chosen]:
-                chosen = p
-        via[nid] = chosen
-        best[nid] = days[nid] + (best[chosen] if chosen is not None else 0)
-    if not order:
-        return [], 0
-    succ = graph.successors()
-    # the path runs to an exit, even through steps of 0 days (制证送达 is part of the path)
-    end = max((nid for nid in order if not succ[nid]), key=lambda nid: (best[nid], -position[nid]))
-    path = [end]
-    while via[path[-1]] is not None:
-        path.append(via[path[-1]])
-    return path[::-1], best[end]
 
 
 def accessible_name(graph: FlowGraph) -> str:
@@ -370,7 +261,7 @@ def _toolchain_key(dot: str) -> str:
     """Identity of what shapes the SVG besides the DOT text: the dot program and the CJK
     font files (an upgrade of either changes the key). Stat only: running ``dot -V`` would
     be a dot run on every no-change rebuild."""
-    parts = [__name__, file_digest(__file__)]
+    parts = [code_digest(__name__)]
     for path in (os.path.realpath(dot), *FONT_FILES):
         try:
             st = os.stat(path)
@@ -454,7 +345,7 @@ def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on
         return cache.put("svg", keys[i], ".svg", svg.encode("utf-8"))
 
     if unique:
-        from generator.progress import Progress
+        from generator.publish.progress import Progress
 
         rendered = {}
         with Progress("flow diagrams", len(unique)) as progress, ThreadPoolExecutor(max_workers=max(1, min(jobs, len(unique)))) as pool:
@@ -482,39 +373,12 @@ def matter_diagram(matter: Matter) -> Diagram:
     return Diagram(flow_dot(graph), f"flow-{matter.code}", accessible_name(graph))
 
 
-# ---------------------------------------------------------------------------- check
-
-
-@extension
-def critical_path_problems(corpus: Corpus) -> list[Problem]:
-    """The critical path must fit in the promised time limit (cycles are rejected earlier,
-    by validation, so every matter here has a forward flow)."""
-    problems = []
-    for code in sorted(corpus.matters):
-        matter = corpus.matters[code]
-        graph = matter_graph(matter)
-        path, total = critical_path(graph)
-        promised = matter.time_limit.promised_days
-        if total > promised:
-            names = {n.id: n.name for n in graph.nodes}
-            problems.append(
-                corpus.sources[code].problem(
-                    ("time_limit", "promised_days"),
-                    f"the critical path {' → '.join(names[n] for n in path)} takes {total} working days, longer than the promised {promised}; "
-                    "shorten the steps' days or promise a longer time limit",
-                )
-            )
-    return problems
-
-
 # ---------------------------------------------------------------------------- site
 
 
-FLOW_SVGS = "flow_svg"
-
-
-def produce_flow_svgs(ctx: Any) -> list[tuple[str, Any]]:
-    """``matters/<code>/flow.svg`` for every matter; the page inlines the same file."""
+def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
+    """``matters/<code>/flow.svg`` for every matter; the page inlines the same file, so the
+    paths are kept in the build context for the pages."""
     from mkdocs.exceptions import PluginError
 
     matters = ctx.corpus.sorted_matters()
@@ -527,23 +391,5 @@ def produce_flow_svgs(ctx: Any) -> list[tuple[str, Any]]:
         )
     except DiagramError as error:
         raise PluginError(f"flow diagrams: {error}") from None
-    by_code = {m.code: p for m, p in zip(matters, paths)}
-    ctx.corpus.extras[FLOW_SVGS] = by_code
-    return [(f"matters/{code}/flow.svg", path) for code, path in by_code.items()]
-
-
-def flow_svg_part(corpus: Any, matter: Matter) -> dict[str, Any]:
-    path = corpus.extras.get(FLOW_SVGS, {}).get(matter.code)
-    return {"flow_svg": path.read_text(encoding="utf-8")} if path is not None else {}
-
-
-def _register() -> None:
-    from generator import plugin
-
-    if produce_flow_svgs not in plugin.ARTIFACT_PRODUCERS:
-        plugin.ARTIFACT_PRODUCERS.append(produce_flow_svgs)
-    if flow_svg_part not in pages.PAGE_CONTRIBUTORS:
-        pages.PAGE_CONTRIBUTORS.append(flow_svg_part)
-
-
-_register()
+    ctx.flow_svgs = {m.code: p for m, p in zip(matters, paths)}
+    return [(contract.flow_svg(code), path) for code, path in ctx.flow_svgs.items()]

@@ -30,8 +30,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from generator.corpus import MATTER_FILE, RESERVED_FILES, display_path, load_matter_file, matter_paths
-from generator.loader import SourceFile
+from generator.load.matters import MATTER_FILE, RESERVED_FILES, display_path, load_matter_file, matter_paths
+from generator.load.reader import SourceFile
 from generator.model.matter import (
     ChangeNote,
     Condition,
@@ -574,7 +574,7 @@ def read_directory(root: Path, label: str) -> RawSide:
 
 def read_revision(rev: str, matters_dir: Path) -> RawSide:
     """The matter files at one git revision, read without checking it out."""
-    from generator.cli import UsageError
+    from generator.problems import UsageError
 
     cwd = matters_dir.resolve() if matters_dir.is_dir() else Path.cwd()
     top = _git(["rev-parse", "--show-toplevel"], cwd)
@@ -618,7 +618,7 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
 def read_side(spec: str | None, matters_dir: Path) -> RawSide:
     if spec is None:
         if not matters_dir.is_dir():
-            from generator.cli import UsageError
+            from generator.problems import UsageError
 
             raise UsageError(f"matters directory not found: {matters_dir}")
         return read_directory(matters_dir, "工作区")
@@ -773,12 +773,3 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
         return 1
     return 0
-
-
-def register_command(subparsers) -> None:
-    parser = subparsers.add_parser("diff", help="what changed in the standards between two git revisions or directories")
-    parser.add_argument("base", metavar="BASE", help="git revision (e.g. origin/main) or directory of matters")
-    parser.add_argument("head", metavar="HEAD", nargs="?", default=None, help="git revision or directory (default: the work tree)")
-    parser.add_argument("--format", choices=("md", "json"), default="md", help="md for a pull-request comment, json for tools")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a tightening change has no change note citing its legal basis")
-    parser.set_defaults(run=cmd_diff)

@@ -4,7 +4,7 @@ Provincial platforms, kiosks, mini-programs and the 12345 hotline fetch the same
 public reads, from plain files any web server can serve:
 
 - ``api/v1/catalogue.json``: every matter summarised, with links and fingerprints;
-- ``api/v1/matters/<code>.json``: one matter's full standard (:mod:`generator.standard`);
+- ``api/v1/matters/<code>.json``: one matter's full standard (:mod:`generator.domain.standard`);
 - ``api/v1/schema/matter.schema.json``: the JSON Schema (draft 2020-12) those validate against;
 - ``api/v1/changes.json`` and ``api/v1/changes.atom``: major change notes, newest first.
 
@@ -24,43 +24,34 @@ import json
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from generator import pages, plugin, standard
-from generator.cache import ArtifactCache, digest, file_digest
-from generator.corpus import Corpus
+from generator import contract
+from generator.domain import standard
+from generator.cache import ArtifactCache, code_digest, digest
+from generator.load.corpus import Corpus
 from generator.model.matter import Matter
-from generator.schema import matter_schema, schema_text
+from generator.model.schema import matter_schema, schema_text
 
-API = "api/v1"
-CATALOGUE = f"{API}/catalogue.json"
-SCHEMA = f"{API}/schema/matter.schema.json"
-CHANGES = f"{API}/changes.json"
-CHANGES_ATOM = f"{API}/changes.atom"
-SLIP_KINDS = ("notice", "correction", "acceptance", "rejection")
+from generator.outputs import regions, themes
+
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
+
 # The date in every tag: URI of the feed: the year v1 was defined. Fixed, so ids never change.
 TAG_DATE = "2026"
 # Dates in the standards are calendar dates in China; as instants they begin at Beijing midnight.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
-# Modules that add top-level sections to catalogue.json register f(corpus) -> {key: value}
-# (regions: "implementations", themes: "themes"). A key may not replace one of the core keys.
-CATALOGUE_SECTIONS: list[Callable[[Corpus], dict[str, Any]]] = []
-
-
-def matter_json_path(code: str) -> str:
-    return f"{API}/matters/{code}.json"
-
-
 def links(code: str) -> dict[str, Any]:
     return {
-        "page": pages.matter_url(code),
-        "json": matter_json_path(code),
-        "cpsv_ap": f"{API}/cpsv-ap/{code}.jsonld",
-        "diagram": f"matters/{code}/flow.svg",
-        "slips": {kind: f"matters/{code}/slips/{kind}.pdf" for kind in SLIP_KINDS},
+        "page": contract.matter_url(code),
+        "json": contract.matter_json(code),
+        "cpsv_ap": contract.cpsv_jsonld(code),
+        "diagram": contract.flow_svg(code),
+        "slips": {kind: contract.slip_pdf(code, kind) for kind in contract.SLIP_KINDS},
     }
 
 
@@ -117,15 +108,17 @@ def catalogue(corpus: Corpus) -> dict[str, Any]:
         "generated_at": generated_at(corpus),
         "fingerprint": catalogue_fingerprint({m.code: corpus.fingerprint(m.code) for m in matters}),
         "matter_count": len(matters),
-        "links": {"schema": SCHEMA, "changes": CHANGES, "changes_atom": CHANGES_ATOM, "cpsv_ap_concepts": f"{API}/cpsv-ap/concepts.jsonld", "docs": "api/"},
+        "links": {
+            "schema": contract.MATTER_SCHEMA,
+            "changes": contract.CHANGES,
+            "changes_atom": contract.CHANGES_ATOM,
+            "cpsv_ap_concepts": contract.CPSV_CONCEPTS,
+            "docs": contract.API_DOCS,
+        },
         "matters": [entry(corpus, m) for m in matters],
+        "implementations": regions.implementations(corpus),
+        "themes": themes.theme_summaries(corpus),
     }
-    core = set(doc)
-    for section in CATALOGUE_SECTIONS:
-        for key, value in section(corpus).items():
-            if key in core or key in doc:
-                raise ValueError(f"catalogue section {section.__module__}.{section.__name__} reuses the key '{key}'")
-            doc[key] = value
     return doc
 
 
@@ -179,7 +172,7 @@ def change_entries(corpus: Corpus, feed: Feed) -> list[dict[str, Any]]:
                 "date": change.date.isoformat(),
                 "note": change.note,
                 "basis": change.basis,
-                "links": {"page": pages.matter_url(matter.code), "json": matter_json_path(matter.code)},
+                "links": {"page": contract.matter_url(matter.code), "json": contract.matter_json(matter.code)},
             })
     # newest first; on one day, by code, then the later version first
     rows.sort(key=lambda r: tuple(-x for x in _version_key(r["version"])))
@@ -210,14 +203,14 @@ def atom_feed(corpus: Corpus, feed: Feed, site_name: str) -> str:
             element.text = text
         return element
 
-    sub(root, "id", feed.tag(CHANGES_ATOM))
+    sub(root, "id", feed.tag(contract.CHANGES_ATOM))
     sub(root, "title", f"{site_name}：事项标准变更")
     sub(root, "subtitle", "各事项标准的实质性变更（major），新的在前；编辑性修改只更新版本号，不在此列。")
     # a feed with no entries still needs an updated value; the data's own newest date serves
     updated = _instant(dt.date.fromisoformat(rows[0]["date"])) if rows else generated_at(corpus)
     sub(root, "updated", updated)
-    sub(root, "link", rel="self", type="application/atom+xml", href=feed.href(CHANGES_ATOM))
-    sub(root, "link", rel="alternate", type="application/json", href=feed.href(CHANGES))
+    sub(root, "link", rel="self", type="application/atom+xml", href=feed.href(contract.CHANGES_ATOM))
+    sub(root, "link", rel="alternate", type="application/json", href=feed.href(contract.CHANGES))
     sub(root, "generator", "政务服务办事指南生成器")
     for row in rows:
         item = sub(root, "entry")
@@ -243,12 +236,12 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def matter_files(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
+def matter_files(ctx: "BuildContext") -> list[tuple[str, Path]]:
     """One JSON file per matter, from the artifact cache: the fingerprint already hashes the whole
     document, so with the code that lays it out it is a complete key, and a rebuild of a
     catalogue of thousands of unchanged matters serialises nothing."""
     cache = ArtifactCache(ctx.cache_dir)
-    code = file_digest(__file__)
+    code = code_digest(__name__)
     files = []
     for matter in ctx.corpus.sorted_matters():
         key = digest("matter-json", code, ctx.corpus.fingerprint(matter.code))
@@ -256,19 +249,17 @@ def matter_files(ctx: plugin.BuildContext) -> list[tuple[str, Path]]:
         if path is None:
             path = cache.put("api", key, ".json", dump(published_matter(ctx.corpus, matter)).encode("utf-8"))
             ctx.count_rendered("matter-json")
-        files.append((matter_json_path(matter.code), path))
+        files.append((contract.matter_json(matter.code), path))
     return files
 
 
-def produce(ctx: plugin.BuildContext) -> list[tuple[str, Any]]:
+def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     feed = Feed(ctx.mkdocs_config.get("site_url"))
     files: list[tuple[str, Any]] = list(matter_files(ctx))
-    files.append((SCHEMA, schema_text(published_schema())))
-    files.append((CATALOGUE, dump(catalogue(corpus))))
-    files.append((CHANGES, dump(changes_document(corpus, feed))))
-    files.append((CHANGES_ATOM, atom_feed(corpus, feed, ctx.mkdocs_config.get("site_name") or "政务服务办事指南")))
+    files.append((contract.MATTER_SCHEMA, schema_text(published_schema())))
+    files.append((contract.CATALOGUE, dump(catalogue(corpus))))
+    files.append((contract.CHANGES, dump(changes_document(corpus, feed))))
+    files.append((contract.CHANGES_ATOM, atom_feed(corpus, feed, ctx.mkdocs_config.get("site_name") or "政务服务办事指南")))
     return files
 
-
-plugin.ARTIFACT_PRODUCERS.append(produce)

@@ -13,7 +13,7 @@ The character set does not depend on the matters, so a new matter never changes 
 (which would re-render every cached slip). A character outside it still prints: the CSS
 names the full system family after the subset one, and Pango falls back per character.
 
-The CFF faces are also scaled from 1000 to 256 units per em (:mod:`generator.fontscale`):
+The CFF faces are also scaled from 1000 to 256 units per em (:mod:`generator.outputs.slips.fontscale`):
 one-byte coordinates make every PDF's copy of the serif about a fifth smaller, and 1/256
 em is below a printer's dot at body size. That needs flat charstrings, so the subset is
 desubroutinized here (WeasyPrint flattens each PDF's subset anyway).
@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from generator import fontscale
+from generator.outputs.slips import fontscale
 from generator.cache import ArtifactCache, digest, file_digest
 
 DATA = Path(__file__).parent / "data"
 CHARSET_FILE = DATA / "slip-charset.txt"
-TEMPLATES = Path(__file__).parent / "templates" / "slips"
+TEMPLATES = Path(__file__).parents[1] / "templates" / "slips"
 # Units per em of the CFF subsets (the system fonts have 1000): coarser coordinates make
 # the outlines about a quarter smaller, and 1/256 em is below a printer's dot at body size
 # (see generator/fontscale.py).

@@ -1,0 +1,52 @@
+"""The Jinja environment every page and slip fragment is rendered with, and page front matter.
+
+Pages are Markdown whose section headings are Markdown (so MkDocs builds the table of
+contents and the search sections) and whose bodies are HTML rendered by Jinja with
+autoescaping, so any text from YAML lands as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.domain import chinese
+
+TEMPLATES = Path(__file__).parents[1] / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        # Markdown heading ids are written {#id}; Jinja comments need a delimiter that cannot clash
+        comment_start_string="{#-",
+        comment_end_string="-#}",
+    )
+    env.filters["cn_date"] = chinese.cn_date
+    env.filters["working_days"] = chinese.working_days
+    env.filters["yuan"] = chinese.yuan
+    env.filters["visits"] = chinese.visits_text
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())
+    return env
+
+
+def front_matter(title: str, description: str = "", **extra: Any) -> str:
+    """YAML front matter; title and description are pre-escaped because themes print them raw."""
+    meta = {"title": html.escape(title, quote=True)}
+    if description:
+        meta["description"] = html.escape(" ".join(description.split()), quote=True)
+    meta.update(extra)
+    # JSON is valid YAML and quotes every string safely
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"

@@ -1,0 +1,182 @@
+"""Where each matter is handled, published: the halls on a matter page, ``regions/<code>/``
+pages and ``api/v1/implementations.json``. The directory itself is
+:mod:`generator.domain.directory`; reading it, :mod:`generator.load.regions`."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from generator import contract
+from generator.domain.directory import LEVEL_DIGITS, RECIPE, Directory, Handling, Place, implementation_code
+from generator.load.corpus import Corpus
+from generator.model.matter import Matter
+from generator.outputs.pages.templates import environment, front_matter
+
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
+
+# ---------------------------------------------------------------- derived data
+
+
+def _hall_entry(handling: Handling) -> dict[str, Any]:
+    hall = handling.hall
+    return {
+        "id": hall.id,
+        "name": hall.name,
+        "address": hall.address,
+        "hours": hall.hours,
+        "phones": list(hall.phones),
+        "window": handling.window.name,
+    }
+
+
+def implementations(corpus: Corpus) -> list[dict[str, Any]]:
+    """One entry per (matter, region) where a hall of the region handles the matter, sorted by
+    implementation code. The fingerprint is the matter's: the same for every region."""
+    directory = corpus.directory
+    entries = []
+    for matter in corpus.sorted_matters():
+        by_place: dict[str, list[Handling]] = defaultdict(list)
+        for handling in directory.handlings(matter):
+            by_place[handling.place.code].append(handling)
+        for code, handlings in by_place.items():
+            place = handlings[0].place
+            first = handlings[0]
+            entries.append(
+                {
+                    "implementation_code": implementation_code(matter.code, place.region.level, code),
+                    "matter_code": matter.code,
+                    "matter_name": matter.name,
+                    "region_code": code,
+                    "region_name": place.region.name,
+                    "level": place.region.level,
+                    "tongban": matter.tongban,
+                    "scope": {"code": first.scope_code, "name": first.scope_name},
+                    "agency": first.agency,
+                    "halls": [_hall_entry(h) for h in handlings],
+                    "url": contract.matter_url(matter.code),
+                    "fingerprint": corpus.fingerprint(matter.code),
+                }
+            )
+    return sorted(entries, key=lambda e: e["implementation_code"])
+
+
+def implementations_document(corpus: Corpus) -> dict[str, Any]:
+    return {"recipe": RECIPE, "implementations": implementations(corpus)}
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _env():
+    return environment()
+
+
+def _filter_options(directory: Directory, handlings: list[Handling]) -> list[dict[str, Any]]:
+    """Every region down to the townships, and the villages whose own halls handle the matter:
+    the thousands of other villages would only repeat their township's answer on every page."""
+    own = {h.place.code for h in handlings}
+    return [
+        {"code": p.code, "prefix": p.prefix, "label": "\u3000" * p.depth + p.region.name}
+        for p in directory.places.values()
+        if p.region.level != "村级" or p.code in own
+    ]
+
+
+def halls_html(corpus: Corpus, matter: Matter) -> Markup:
+    """The matter page's list of halls, by region and level, with a region filter.
+
+    The same for every region: the page is reached from everywhere and never varies."""
+    directory = corpus.directory
+    handlings = directory.handlings(matter) if directory.places else []
+    if not directory.places:
+        return {}
+    html = _env().get_template("regions/halls.html.j2").render(
+        m=matter,
+        handlings=handlings,
+        options=_filter_options(directory, handlings),
+        digits=LEVEL_DIGITS,
+        impl=implementation_code,
+    )
+    return Markup(html.strip("\n"))
+
+
+
+def region_pages(corpus: Corpus) -> dict[str, str]:
+    directory = corpus.directory
+    env = _env()
+    matters = corpus.sorted_matters()
+    local: dict[str, list[tuple[Matter, list[Handling]]]] = defaultdict(list)
+    for matter in matters:
+        by_place: dict[str, list[Handling]] = defaultdict(list)
+        for handling in directory.handlings(matter):
+            by_place[handling.place.code].append(handling)
+        for code, handlings in by_place.items():
+            local[code].append((matter, handlings))
+
+    def count(place: Place) -> int:
+        return len(local.get(place.code, ()))
+
+    out = {
+        "regions/index.md": front_matter("按地区浏览", "按省、市、县（区）、乡镇（街道）、村（社区）浏览各地可以办理的政务服务事项和办理点")
+        + env.get_template("regions/index.md.j2").render(
+            roots=directory.children(None),
+            kids={code: directory.children(code) for code in directory.places},
+            counts={p.code: count(p) for p in directory.places.values()},
+        ),
+    }
+    for code, place in directory.places.items():
+        groups: dict[str, list] = defaultdict(list)
+        for matter, handlings in local.get(code, ()):
+            groups[handlings[0].agency].append(
+                {"m": matter, "handlings": handlings, "impl": implementation_code(matter.code, place.region.level, code)}
+            )
+        here = {m.code for m, _ in local.get(code, ())}
+        # Where else people of this region can go. The regions above come as one line each
+        # (their own pages list the matters): a village page must not repeat the county's
+        # catalogue. Matters that no region above handles (通办 elsewhere) are listed one by one.
+        above: dict[str, list[Handling]] = defaultdict(list)
+        counts_above: dict[str, set[str]] = defaultdict(set)
+        elsewhere = []
+        for matter in matters:
+            if matter.code in here:
+                continue
+            serving = directory.serving(matter, code)
+            near = [h for h in serving if h.place.code in place.ancestors]
+            for h in near:
+                counts_above[h.place.code].add(matter.code)
+                if h.hall not in [x.hall for x in above[h.place.code]]:
+                    above[h.place.code].append(h)
+            if serving and not near:
+                inside = [h for h in serving if h.place.code.startswith(place.prefix)]
+                elsewhere.append({"m": matter, "handlings": inside or serving})
+        upper = [
+            {"place": directory.places[c], "halls": [h.hall for h in above[c]], "count": len(counts_above[c])}
+            for c in reversed(place.ancestors)  # the nearest first
+            if c in above
+        ]
+        title = f"在{place.region.name}可以办理的事项"
+        out[contract.region_src(code)] = front_matter(title, f"{place.region.name}（区划代码 {code}）的政务服务办理点和可以办理的事项") + env.get_template(
+            "regions/region.md.j2"
+        ).render(
+            title=title,
+            place=place,
+            crumbs=[directory.places[c] for c in place.ancestors],
+            children=[{"place": c, "count": count(c)} for c in directory.children(code)],
+            groups=[{"department": name, "items": groups[name]} for name in sorted(groups)],
+            upper=upper,
+            elsewhere=elsewhere,
+        )
+    return out
+
+
+def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
+    corpus = ctx.corpus
+    artifacts: list[tuple[str, Any]] = sorted(region_pages(corpus).items())
+    document = implementations_document(corpus)
+    artifacts.append((contract.IMPLEMENTATIONS, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"))
+    return artifacts

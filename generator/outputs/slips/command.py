@@ -1,0 +1,120 @@
+"""``guides slip``: one slip filled for one applicant, as a PDF."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.domain import chinese
+from generator.outputs.slips.slips import DEFAULT_CORRECTION_DAYS, DEFAULT_SITE_URL, KINDS, NOTIFY_DAYS, Fill, render_html, render_pdf
+from generator.problems import UsageError
+
+
+class SlipInputError(Exception):
+    """A code or material id that does not exist: invalid input (exit 1)."""
+
+
+def _site_url_from_config(config_file: Path) -> str:
+    import yaml
+
+    class _Lenient(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may use !ENV or !!python tags; only site_url matters here
+    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient) or {}
+    except (OSError, yaml.YAMLError):
+        return DEFAULT_SITE_URL
+    plugins = data.get("plugins") or []
+    for entry in plugins:
+        if isinstance(entry, dict) and isinstance(entry.get("guides"), dict) and entry["guides"].get("site_url_for_qr"):
+            return str(entry["guides"]["site_url_for_qr"])
+    return str(data.get("site_url") or DEFAULT_SITE_URL)
+
+
+def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], applicant: str, received: dt.date | None, within: int, site_url: str) -> tuple[str, list[str]]:
+    """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids."""
+    matter = corpus.matters.get(code)
+    if matter is None:
+        raise SlipInputError(
+            f"no matter with code '{code}' in {corpus.root}; the codes are the file names there "
+            f"(ls {corpus.root}/*.yml), and each page's URL ends with its code"
+        )
+    valid = [m.id for m in matter.materials]
+    unknown = [i for i in missing_ids if i not in valid]
+    if unknown:
+        listing = "\n".join(f"  {m.id}  {m.name}" for m in matter.materials)
+        raise SlipInputError(f"unknown material id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {code}; valid ids:\n{listing}")
+
+    calendar = corpus.calendar
+    warnings: list[str] = []
+    fill: dict[str, Any] = {"applicant": applicant}
+    if received is not None:
+        fill["received"] = chinese.cn_date(received)
+        ends: list[dt.date] = []
+        if kind == "correction":
+            deadline = calendar.add_working_days(received, within)
+            notify_by = calendar.add_working_days(received, NOTIFY_DAYS)
+            fill.update(deadline=chinese.cn_date(deadline), within=within, notify_by=chinese.cn_date(notify_by))
+            ends += [deadline, notify_by]
+        if kind == "acceptance":
+            promised = calendar.add_working_days(received, matter.time_limit.promised_days)
+            fill["promised_date"] = chinese.cn_date(promised)
+            ends.append(promised)
+            if matter.time_limit.statutory_days is not None:
+                statutory = calendar.add_working_days(received, matter.time_limit.statutory_days)
+                fill["statutory_date"] = chinese.cn_date(statutory)
+                ends.append(statutory)
+        if ends:
+            years = calendar.uncovered(received, max(ends))
+            if years:
+                warnings.append(
+                    f"no holiday notice recorded for {', '.join(map(str, years))} in holidays.yml; only weekends were skipped"
+                )
+    html = render_html(
+        matter,
+        corpus.fingerprint(code),
+        kind,
+        site_url,
+        Fill(**fill),
+        frozenset(missing_ids),
+        created=(received or matter.effective_date).isoformat(),
+    )
+    return html, warnings
+
+
+def cmd_slip(args: argparse.Namespace) -> int:
+    from generator.load.corpus import load_corpus
+
+    missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
+    if missing and args.kind != "correction":
+        raise UsageError("--missing applies to --kind correction only")
+    if args.within is not None and args.kind != "correction":
+        raise UsageError("--within applies to --kind correction only")
+    if args.within is not None and args.within <= 0:
+        raise UsageError("--within must be a positive number of working days")
+    config_file = Path(args.config)
+    root = Path(args.matters)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else None
+    corpus = load_corpus(root, cache_dir=cache_dir)
+    site_url = _site_url_from_config(config_file) if config_file.exists() else DEFAULT_SITE_URL
+    try:
+        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url)
+    except SlipInputError as exc:
+        print(f"guides slip: {exc}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"guides slip: warning: {warning}", file=sys.stderr)
+    pdf = render_pdf(html, cache_dir or Path(".cache/guides"))
+    output = Path(args.output or f"{args.code}-{args.kind}.pdf")
+    if str(output) == "-":
+        sys.stdout.buffer.write(pdf)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(pdf)
+        print(f"{output}: {KINDS[args.kind]}, {len(pdf) // 1024} KB", file=sys.stderr)
+    return 0

@@ -1,0 +1,83 @@
+"""What exists only while a site is built: the build context every output gets.
+
+The corpus is the input, frozen; what one output makes for another during the build (the
+rendered flow diagrams that the pages inline), the public addresses from the MkDocs config,
+the worker jobs and the background work (the slip pool) are kept here instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from generator.contract import DEFAULT_SITE_URL
+from generator.load.corpus import Corpus
+
+
+class BuildContext:
+    """The corpus, the cache, the configuration, and the values made during the build."""
+
+    def __init__(self, corpus: Corpus, config: Any, mkdocs_config: Any, base_dir: Path):
+        self.corpus = corpus
+        self.config = config
+        self.mkdocs_config = mkdocs_config
+        self.base_dir = base_dir
+        self.cache_dir = (base_dir / config.cache_dir).resolve()
+        self.jobs = config.jobs or int(os.environ.get("GUIDES_JOBS", 0)) or os.cpu_count() or 1
+        # the public address of the site (linked data IRIs), "" when not configured
+        self.site_url: str = (mkdocs_config.get("site_url") if mkdocs_config else None) or ""
+        # the address the slips' QR codes point to
+        self.qr_site_url: str = getattr(config, "site_url_for_qr", None) or self.site_url or DEFAULT_SITE_URL
+        # matter code → the cached flow diagram, set by the diagrams output for the pages
+        self.flow_svgs: dict[str, Path] = {}
+        self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
+        self.cancelled = threading.Event()
+        self._background: list[Future] = []
+        self._background_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="guides-background")
+
+    def count_rendered(self, kind: str, n: int = 1) -> None:
+        self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
+
+    def stage(self, name: str, started: float) -> None:
+        """Add the time since ``started`` to a stage, for the benchmark's per-stage figures."""
+        stages = self.stats["stage_s"]
+        stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
+
+    def in_background(self, name: str, work: Callable[[threading.Event], None]) -> None:
+        """Run ``work`` while MkDocs renders the pages; the site is published only after it ends.
+
+        Rendering pages keeps one core busy in this process; artifacts that are rendered in
+        worker processes (slips) can use the other cores at the same time. ``work`` gets an
+        event that is set when the build fails, so it can stop early.
+        """
+        started = time.perf_counter()
+
+        def run() -> None:
+            try:
+                work(self.cancelled)
+            finally:
+                self.stage(f"{name}_background", started)
+
+        future = self._background_pool.submit(run)
+        self._background.append(future)
+
+    def wait_background(self) -> None:
+        """Wait for the background work; its first error fails the build."""
+        started = time.perf_counter()
+        futures, self._background = self._background, []
+        for future in futures:
+            future.result()
+        self.stage("background_wait", started)
+
+    def cancel_background(self) -> None:
+        self.cancelled.set()
+        for future in self._background:
+            try:
+                future.result()
+            except BaseException:  # the build has already failed for a reason of its own
+                pass
+        self._background = []
