@@ -28,10 +28,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from synthetic import write_corpus  # noqa: E402
+from synthetic import write_corpus, write_regions  # noqa: E402
 
 # non-matter files of the real sample that a synthetic catalogue also needs
-SUPPORT_FILES = ("regions.yml", "holidays.yml", "policy.yml")
+SUPPORT_FILES = ("holidays.yml", "policy.yml")
 
 
 def log(message: str) -> None:
@@ -45,6 +45,7 @@ def make_bench_project(target: Path, count: int) -> Path:
         shutil.copytree(ROOT / name, target / name)
     matters = target / "matters"
     write_corpus(matters, count)
+    write_regions(ROOT / "matters" / "regions.yml", matters / "regions.yml")
     for name in SUPPORT_FILES:
         if (ROOT / "matters" / name).exists():
             shutil.copy(ROOT / "matters" / name, matters / name)

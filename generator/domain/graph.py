@@ -37,7 +37,7 @@ class FlowGraph:
 
 def matter_graph(matter: Matter) -> FlowGraph:
     """The flow of one matter: steps in file order, lanes only when departments differ."""
-    home = matter.department.name
+    home = matter.department
     lanes = {step.department or home for step in matter.steps}
     nodes = tuple(
         FlowNode(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from generator.check.flows import flow_problems
 from generator.check.policy import lint_matters
-from generator.check.regions import coverage_warnings
+from generator.check.regions import agency_problems, coverage_warnings, implementation_problems
 from generator.domain import standard
 from generator.domain.workdays import Calendar
 from generator.load.holidays import load_calendar
@@ -72,6 +72,8 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     calendar, found = load_calendar(root)
     problems += found
     directory, found = load_directory(root)
+    if not found:
+        found = agency_problems(directory) + implementation_problems(corpus, directory)
     problems += found
     warnings = coverage_warnings(corpus, directory) if not found else []
     themes, found = load_themes(corpus)

@@ -18,12 +18,12 @@ from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
 from generator.problems import Problem
 
 REGIONS_FILE = "regions.yml"
-LIMITED = "local differences are limited to who implements it (agencies), halls, contacts and hours"
+LIMITED = "local differences are limited to who implements it (agencies), halls, contacts, hours and remedy bodies"
 
 # Keys that name an element of the standard. The region models forbid unknown keys anyway;
 # these get their own message, because they are not typos but attempts to make one region's
 # standard differ from another's.
-_MATTER_STANDARD = set(Matter.model_fields) - {"code", "name", "contact"}
+_MATTER_STANDARD = set(Matter.model_fields) - {"code", "name"}
 STANDARD_KEYS = frozenset(
     _MATTER_STANDARD
     | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
@@ -52,6 +52,8 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                         f"a region cannot set the standard element '{key}': it is written once in the matter file and is the same in every region and at every level; {LIMITED}",
                     )
                 )
+            elif key == "matters" and "windows" in loc:
+                continue  # a window lists the matters it receives: where, not how
             elif key in OVERRIDE_KEYS or MATTER_CODE.match(key):
                 locs.add(here)
                 problems.append(

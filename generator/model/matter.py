@@ -51,11 +51,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Department(Strict):
-    name: Text = Field(title="实施主体名称", description="负责实施该事项的部门全称。")
-    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")] = Field(
-        title="统一社会信用代码", description="实施主体的18位统一社会信用代码（GB 32100）。"
-    )
+# A department named by its function, without a place: who implements a matter, as the
+# standard says it (the same everywhere). Which office that is in each place, with its credit
+# code, is local: the agencies of the region directory (matters/regions.yml).
+Function = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=40),
+    Field(description="部门的职能名称，不带地名，如 市场监督管理局、公安局、消防救援机构。"),
+]
 
 
 class LegalBasis(Strict):
@@ -117,6 +120,12 @@ class Step(Strict):
     actor: Text = Field(title="办理人员", description="谁来办：综合受理窗口、审查人员、分管领导等。")
     department: Text | None = Field(default=None, title="办理部门", description="环节由其他部门办理时填写（并联审批）；留空为实施主体。")
     days: int = Field(ge=0, title="时限（工作日）", description="本环节的办理时限，以工作日计；当场办结为 0。")
+    calendar_days: int | None = Field(
+        default=None,
+        gt=0,
+        title="另需自然日",
+        description="本环节另需的、按自然日计且不计入办理时限的时间，如 批前公示 7 日、检验检测 15 日。填写后本环节不显示为即办。",
+    )
     next: list[Id] = Field(default_factory=list, title="后续环节", description="紧接着的环节标识；多个表示并联办理。最后一个环节留空。")
     description: Text | None = Field(default=None, title="环节说明")
 
@@ -143,23 +152,12 @@ class Result(Strict):
     sample: Text | None = Field(default=None, title="结果样本", description="与事项文件同目录的结果样本文件名。")
 
 
-class Contact(Strict):
-    consult_phone: Phone = Field(title="咨询电话")
-    complaint_phone: Phone = Field(title="监督投诉电话")
-    online_url: Annotated[str, StringConstraints(pattern=r"^https://")] | None = Field(
-        default=None, title="网上办理地址", description="https 地址。"
-    )
-    window: Text = Field(default="综合受理窗口", title="受理窗口", description="在政务服务大厅的哪个窗口办理。")
-    hours: Text = Field(default="法定工作日 上午9:00-12:00 下午13:30-17:00", title="办理时间")
-
-
 class Remedy(Strict):
-    reconsideration_body: Text = Field(
-        title="行政复议机关", description="对决定不服时依法申请行政复议的机关，如 莆田市人民政府。印在不予受理通知书上。"
-    )
-    reconsideration_days: int = Field(default=60, gt=0, title="申请行政复议期限（日）", description="《中华人民共和国行政复议法》第二十条：自知道之日起六十日内。")
-    litigation_court: Text = Field(title="行政诉讼管辖法院", description="依法提起行政诉讼的人民法院，如 莆田市城厢区人民法院。")
-    litigation_months: int = Field(default=6, gt=0, title="提起行政诉讼期限（月）", description="《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内。")
+    """The time limits of the remedies are law and the same everywhere; the bodies that hear
+    them (复议机关, 法院) are local and come from the region directory."""
+
+    reconsideration_days: int = Field(default=60, gt=0, le=365, title="申请行政复议期限（日）", description="《中华人民共和国行政复议法》第二十条：自知道之日起六十日内；法律规定更长的从其规定。")
+    litigation_months: int = Field(default=6, gt=0, le=24, title="提起行政诉讼期限（月）", description="《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内。")
 
 
 class ChangeNote(Strict):
@@ -182,7 +180,10 @@ class Matter(Strict):
     name: Text = Field(title="事项名称")
     matter_type: MatterType = Field(title="事项类型")
     business_item: BusinessItem | None = Field(default=None, title="业务办理项", description="事项拆分办理时的业务办理项：新设、变更、延续、注销。")
-    department: Department = Field(title="实施主体")
+    department: Function = Field(
+        title="实施部门",
+        description="由哪类部门实施，写职能名称、不带地名，如 市场监督管理局。各地由哪个机关实施（全称、统一社会信用代码）、在哪里办、电话和办公时间，写在地区目录 regions.yml，不写在这里。",
+    )
     levels: list[Level] = Field(min_length=1, title="行使层级", description="行使该事项的层级。")
     service_objects: list[ServiceObject] = Field(min_length=1, title="服务对象")
     tongban: TongbanScope = Field(default="不通办", title="通办范围")
@@ -199,8 +200,11 @@ class Matter(Strict):
     result: Result = Field(title="办理结果")
     visits: int = Field(ge=0, title="到办事现场次数")
     online_depth: OnlineDepth = Field(title="网办深度", description="一级网上咨询，二级网上预审，三级网上受理，四级全程网办。")
-    contact: Contact = Field(title="咨询与投诉")
-    remedy: Remedy | None = Field(default=None, title="救济途径", description="申请人不服决定时的行政复议机关和行政诉讼法院；不予受理通知书据此告知权利。")
+    remedy: Remedy = Field(
+        default_factory=Remedy,
+        title="救济期限",
+        description="申请行政复议和提起行政诉讼的期限；复议机关和管辖法院是各地的，写在地区目录。",
+    )
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="标准版本号")
     effective_date: dt.date = Field(title="生效日期")
     changes: list[ChangeNote] = Field(default_factory=list, title="变更记录", description="新的在前。")

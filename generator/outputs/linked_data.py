@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from generator import contract
 from generator.cache import ArtifactCache, code_digest, digest
 from generator.load.corpus import Corpus
+from generator.domain.directory import Handling, Implementation
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
+from generator.outputs import regions
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -39,35 +41,14 @@ CONTEXT = {
 # The EU authority table of currencies: a code list integrators already know.
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
 
-# The administrative prefix of a department's name: 福建省 / 莆田市 / 莆田市城厢区, down to the county,
-# which is as fine as a credit code's division goes. Each unit needs two characters before its
-# suffix, so 莆田市城市管理局 stops at 莆田市 and 福建省住房和城乡建设厅 at 福建省.
-_AREA_PREFIX = re.compile(r"^(?:[^\s省市县区旗盟]{2,}?(?:自治区|特别行政区|省|自治州|市|地区|盟|自治县|县|自治旗|旗|区))+")
-NATIONAL = "100000000000"
-
-
 def site_base(site_url: str | None, relative_root: str) -> str:
     """The prefix of every IRI: the public address, or the way back to the site root."""
     return (site_url.rstrip("/") + "/") if site_url else relative_root
 
 
-def division_code(matter: Matter) -> str:
-    """The 12-digit division code of the implementing department: characters 3–8 of its
-    统一社会信用代码 (GB 32100) are the registering authority's 6-digit division code."""
-    return matter.department.credit_code[2:8] + "000000"
-
-
-def area_name(corpus: Corpus, matter: Matter) -> str:
-    """The region directory's name for the department's division, else the administrative
-    prefix of the department's own name."""
-    code = division_code(matter)
-    place = corpus.directory.places.get(code)
-    if place is not None:
-        return place.region.name
-    if code == NATIONAL:
-        return "中华人民共和国"
-    found = _AREA_PREFIX.match(matter.department.name)
-    return found.group(0) if found else matter.department.name
+def places(corpus: Corpus, matter: Matter) -> list[tuple[Implementation, list[Handling]]]:
+    """The matter's implementations with their halls; none without a region directory."""
+    return regions.by_implementation(corpus.directory, matter) if corpus.directory.places else []
 
 
 def duration(days: int) -> str:
@@ -93,24 +74,25 @@ def _concept(iri: str, label: str) -> dict[str, Any]:
 def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict[str, Any]:
     base = site_base(site_url, "../../")
     page = f"{base}{contract.matter_url(matter.code)}"
-    department = matter.department
     processing = duration(matter.time_limit.promised_days)
-    in_person = {
-        "@type": "ServiceChannel",
-        "name": "窗口办理",
-        "description": f"{matter.contact.window}，{matter.contact.hours}；承诺{matter.time_limit.promised_days}个工作日办结。",
-        "serviceLocation": {"@type": "Place", "name": f"{department.name}{matter.contact.window}"},
-        "servicePhone": {"@type": "ContactPoint", "telephone": matter.contact.consult_phone, "contactType": "咨询电话"},
-        "availableLanguage": "zh",
-        "processingTime": processing,
-    }
-    channels = [in_person]
-    if matter.contact.online_url:
+    implemented = places(corpus, matter)
+    channels: list[dict[str, Any]] = []
+    for implementation, handlings in implemented:
+        channels.append({
+            "@type": "ServiceChannel",
+            "name": f"窗口办理：{implementation.agency.name}",
+            "description": f"承诺{matter.time_limit.promised_days}个工作日办结。",
+            "serviceLocation": [{"@type": "Place", "name": h.hall.name, "address": h.hall.address} for h in handlings],
+            "servicePhone": {"@type": "ContactPoint", "telephone": regions.consult_phones(implementation, handlings)[0], "contactType": "咨询电话"},
+            "availableLanguage": "zh",
+            "processingTime": processing,
+        })
+    for url in dict.fromkeys(i.online_url for i, _ in implemented if i.online_url):
         channels.append({
             "@type": "ServiceChannel",
             "name": "网上办理",
             "description": f"网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}",
-            "serviceUrl": matter.contact.online_url,
+            "serviceUrl": url,
             "availableLanguage": "zh",
             "processingTime": processing,
         })
@@ -136,14 +118,20 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
         "description": matter.summary,
         "url": page,
         "serviceType": matter.matter_type,
-        "provider": {
-            "@type": "GovernmentOrganization",
-            "@id": f"{base}{contract.department_url(department.credit_code)}#organisation",
-            "name": department.name,
-            "identifier": department.credit_code,
-            "url": f"{base}{contract.department_url(department.credit_code)}",
-        },
-        "areaServed": {"@type": "AdministrativeArea", "name": area_name(corpus, matter), "identifier": division_code(matter)},
+        "provider": [
+            {
+                "@type": "GovernmentOrganization",
+                "@id": f"{base}{contract.department_url(i.agency.credit_code)}#organisation",
+                "name": i.agency.name,
+                "identifier": i.agency.credit_code,
+                "url": f"{base}{contract.department_url(i.agency.credit_code)}",
+            }
+            for i, _ in implemented
+        ],
+        "areaServed": [
+            {"@type": "AdministrativeArea", "name": p.region.name, "identifier": p.code}
+            for p in {i.place.code: i.place for i, _ in implemented}.values()
+        ],
         "audience": {"@type": "Audience", "audienceType": "、".join(matter.service_objects)},
         "serviceOutput": {"@type": "Permit" if matter.result.kind == "证照" else "Thing", "name": matter.result.name},
         "offers": offers,
@@ -174,11 +162,9 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     base = site_base(site_url, "../../../")
     page = f"{base}{contract.matter_url(matter.code)}"
     node = lambda name: f"{page}#{name}"  # noqa: E731 - fragment IRIs under the page
-    department = matter.department
-    division = division_code(matter)
-    area = area_name(corpus, matter)
-    organisation = f"{base}{contract.department_url(department.credit_code)}#organisation"
-    location = f"{base}{contract.region_url(division)}"
+    implemented = places(corpus, matter)
+    organisation = lambda agency: f"{base}{contract.department_url(agency.credit_code)}#organisation"  # noqa: E731
+    location = lambda place: f"{base}{contract.region_url(place.code)}"  # noqa: E731
     concepts = f"{base}{contract.CPSV_CONCEPTS}#"
     promised = matter.time_limit.promised_days
     processing = {"@value": duration(promised), "@type": "xsd:duration"}
@@ -268,36 +254,41 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
             "cpsv:implements": _ref(node(f"legal-{basis.id}")),
         })
 
-    window_text = f"{matter.contact.window}，{matter.contact.hours}；承诺{promised}个工作日办结（ISO 8601 时长按工作日计）。"
-    channels = [{
-        "@id": node("channel-window"),
-        "@type": "cv:Channel",
-        "dct:identifier": "window",
-        "dct:type": _ref(f"{concepts}channel-in-person"),
-        "dct:description": zh(window_text),
-        "cv:processingTime": processing,
-        "cv:ownedBy": _ref(organisation),
-    }]
-    if matter.contact.online_url:
+    channels, contacts, hours = [], [], []
+    for implementation, handlings in implemented:
+        agency = implementation.agency
+        key = agency.credit_code
+        halls = "；".join(f"{h.hall.name}（{h.hall.address}，{h.hall.hours}）" for h in handlings)
         channels.append({
-            "@id": node("channel-online"),
+            "@id": node(f"channel-window-{key}"),
             "@type": "cv:Channel",
-            "dct:identifier": "online",
-            "dct:type": _ref(f"{concepts}channel-online"),
-            "dct:description": zh(f"网上办理，网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}：{matter.contact.online_url}"),
-            "foaf:page": _ref(matter.contact.online_url),
+            "dct:identifier": f"window-{key}",
+            "dct:type": _ref(f"{concepts}channel-in-person"),
+            "dct:description": zh(f"{agency.name}：{halls}；承诺{promised}个工作日办结（ISO 8601 时长按工作日计）。"),
             "cv:processingTime": processing,
-            "cv:ownedBy": _ref(organisation),
+            "cv:ownedBy": _ref(organisation(agency)),
         })
-
-    contact = {
-        "@id": node("contact"),
-        "@type": "cv:ContactPoint",
-        "cv:telephone": matter.contact.consult_phone,
-        "dct:description": zh(f"咨询电话 {matter.contact.consult_phone}；监督投诉电话 {matter.contact.complaint_phone}"),
-        "cv:openingHours": _ref(node("hours")),
-    }
-    hours = {"@id": node("hours"), "@type": "time:TemporalEntity", "dct:description": zh(matter.contact.hours)}
+        if implementation.online_url:
+            channels.append({
+                "@id": node(f"channel-online-{key}"),
+                "@type": "cv:Channel",
+                "dct:identifier": f"online-{key}",
+                "dct:type": _ref(f"{concepts}channel-online"),
+                "dct:description": zh(f"网上办理，网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}：{implementation.online_url}"),
+                "foaf:page": _ref(implementation.online_url),
+                "cv:processingTime": processing,
+                "cv:ownedBy": _ref(organisation(agency)),
+            })
+        phones = regions.consult_phones(implementation, handlings)
+        complaint = f"；监督投诉电话 {implementation.complaint_phone}" if implementation.complaint_phone else ""
+        contacts.append({
+            "@id": node(f"contact-{key}"),
+            "@type": "cv:ContactPoint",
+            "cv:telephone": phones[0],
+            "dct:description": zh(f"{agency.name}咨询电话 {'、'.join(phones)}{complaint}"),
+            "cv:openingHours": _ref(node(f"hours-{key}")),
+        })
+        hours.append({"@id": node(f"hours-{key}"), "@type": "time:TemporalEntity", "dct:description": zh(handlings[0].hall.hours)})
 
     service = {
         "@id": node("service"),
@@ -307,8 +298,8 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "dct:description": zh(matter.summary),
         "dct:type": _ref(f"{base}{contract.type_url(matter.matter_type)}"),
         "dct:audience": [_ref(f"{concepts}audience-{_AUDIENCE_SLUGS[o]}") for o in matter.service_objects],
-        "dct:spatial": _ref(location),
-        "cv:hasCompetentAuthority": _ref(organisation),
+        "dct:spatial": [_ref(location(p)) for p in {i.place.code: i.place for i, _ in implemented}.values()],
+        "cv:hasCompetentAuthority": [_ref(organisation(i.agency)) for i, _ in implemented],
         "cv:holdsRequirement": [_ref(r["@id"]) for r in requirements],
         "cpsv:hasInput": [_ref(e["@id"]) for e in evidences],
         "cpsv:produces": _ref(output["@id"]),
@@ -316,7 +307,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "cv:hasLegalResource": [_ref(r["@id"]) for r in legal_resources],
         "cpsv:follows": [_ref(r["@id"]) for r in rules],
         "cv:hasChannel": [_ref(c["@id"]) for c in channels],
-        "cv:contactPoint": _ref(contact["@id"]),
+        "cv:contactPoint": [_ref(c["@id"]) for c in contacts],
         "cv:processingTime": processing,
         "dcat:keyword": [zh(k) for k in matter.keywords],
         "foaf:page": _ref(page),
@@ -325,15 +316,17 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         del service["dcat:keyword"]
 
     graph.append(service)
-    graph.append({
-        "@id": organisation,
-        "@type": ["cv:PublicOrganisation", "org:Organization"],
-        "skos:prefLabel": zh(department.name),
-        "dct:identifier": department.credit_code,
-        "dct:spatial": _ref(location),
-    })
-    graph.append({"@id": location, "@type": "dct:Location", "skos:prefLabel": zh(area), "dct:identifier": division})
-    graph += requirements + evidences + [output] + costs + legal_resources + rules + channels + [contact, hours]
+    for place in {i.place.code: i.place for i, _ in implemented}.values():
+        graph.append({"@id": location(place), "@type": "dct:Location", "skos:prefLabel": zh(place.region.name), "dct:identifier": place.code})
+    for implementation, _ in implemented:
+        graph.append({
+            "@id": organisation(implementation.agency),
+            "@type": ["cv:PublicOrganisation", "org:Organization"],
+            "skos:prefLabel": zh(implementation.agency.name),
+            "dct:identifier": implementation.agency.credit_code,
+            "dct:spatial": _ref(location(implementation.place)),
+        })
+    graph += requirements + evidences + [output] + costs + legal_resources + rules + channels + contacts + hours
     # the code-list values this graph uses, typed so the shapes' sh:class checks can see them
     used = {service["dct:type"]["@id"]: matter.matter_type, CNY: "人民币"}
     used.update({f"{concepts}audience-{_AUDIENCE_SLUGS[o]}": o for o in matter.service_objects})
@@ -341,7 +334,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     used.update({f"{concepts}material-form-{_FORM_SLUGS[m.form]}": m.form for m in matter.materials})
     used[output["dct:type"]["@id"]] = matter.result.kind
     used[f"{concepts}channel-in-person"] = CONCEPTS["channel-in-person"]
-    if matter.contact.online_url:
+    if any(i.online_url for i, _ in implemented):
         used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
     graph += [_concept(iri, label) for iri, label in used.items()]
     return {"@context": CONTEXT, "@graph": graph}
@@ -383,7 +376,9 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     code = code_digest(__name__)
     files = []
     for matter in corpus.sorted_matters():
-        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), area_name(corpus, matter))
+        # the implementations (agencies, halls, contacts) are local data: part of the key
+        local = json.dumps([regions.implementation_entry(corpus, matter, i, h) for i, h in places(corpus, matter)], ensure_ascii=False, sort_keys=True)
+        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), local)
         path = cache.get("cpsv-ap", key, ".jsonld")
         if path is None:
             path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"))

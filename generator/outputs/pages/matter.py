@@ -25,6 +25,7 @@ class PageParts:
     flow_svg: str = ""
     slip_links: list[tuple[str, str]] | None = None
     halls_html: str = ""
+    contacts_html: str = ""
     json_ld: str = ""
     json_url: str = ""
     calendar_json: str = ""
@@ -52,6 +53,7 @@ def matter_parts(corpus: "Corpus", matter: Matter, *, site_url: str | None = Non
         flow_svg=flow_svg.read_text(encoding="utf-8") if flow_svg is not None else "",
         slip_links=[(label, contract.slip_from_matter_page(kind)) for kind, label in contract.SLIP_KINDS.items()],
         halls_html=regions.halls_html(corpus, matter),
+        contacts_html=regions.contacts_html(corpus, matter),
         json_ld=linked_data.page_json_ld(corpus, matter, site_url),
         json_url=contract.from_matter_page(contract.matter_json(matter.code)),
         calendar_json=frontend.calendar_json(corpus.calendar),

@@ -37,6 +37,8 @@ def environment() -> jinja2.Environment:
     env.filters["working_days"] = chinese.working_days
     env.filters["yuan"] = chinese.yuan
     env.filters["visits"] = chinese.visits_text
+    env.filters["matter_visits"] = lambda m: chinese.visits_text(m.visits, m.online_depth, m.levels)
+    env.filters["step_time"] = lambda s: chinese.step_time(s.days, s.calendar_days)
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     return env
 
