@@ -218,8 +218,8 @@ def format_file(path: Path, display: str, check: bool) -> bool:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.problems import UsageError
     from generator.load.matters import display_path, matter_paths
+    from generator.problems import UsageError
 
     root = Path(args.matters)
     if args.paths:
