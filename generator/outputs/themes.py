@@ -51,7 +51,7 @@ Outputs (registered as an output module of the plugin)
     the joint diagram inline); ``themes/<id>/flow.svg`` the joint diagram, drawn by
     :mod:`generator.outputs.diagrams` (one intake, members in department lanes, parallel members on
     one rank, the critical path thick); ``themes/<id>/notice.pdf`` the combined 一次性告知单,
-    typeset by :mod:`generator.outputs.slips.slips`; ``api/v1/themes/<id>.json``; ``themes/`` the index
+    typeset by :mod:`generator.outputs.slips.pdf`; ``api/v1/themes/<id>.json``; ``themes/`` the index
     (``一件事`` in the navigation); the ``themes`` key of ``api/v1/catalogue.json``
     (:func:`theme_summaries`). The SVG and the PDF are cached by content hash.
 """
@@ -71,7 +71,8 @@ from generator.model.matter import Matter
 from generator.model.schema import schema_text, theme_schema
 from generator.outputs import diagrams
 from generator.outputs.pages.templates import environment, front_matter
-from generator.outputs.slips import slips
+from generator.outputs.slips import html as slip_html
+from generator.outputs.slips import pdf as slip_pdf
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -311,7 +312,7 @@ def render_index_page(corpus: Corpus) -> str:
     return front_matter("一件事", "一件事一次办：把开饭店、开小作坊、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
 
 
-# --- the combined 一次性告知单, typeset by generator.outputs.slips.slips like every matter's slips
+# --- the combined 一次性告知单, typeset by generator.outputs.slips.pdf like every matter's slips
 
 
 def _material_note(group: CombinedMaterial, names: dict[str, str]) -> str:
@@ -350,10 +351,10 @@ def notice_html(plan: ThemePlan, corpus: Corpus, site_url: str | None = None) ->
         + "。"
     )
     trace = f"一件事 {theme.id} · 依据 " + "；".join(f"{code} 版本{plan.matters[code].version} {corpus.fingerprint(code)[:12]}" for code in plan.matters)
-    return slips.combined_notice_html(
+    return slip_html.combined_notice_html(
         title=f"“{theme.name}”一件事一次性告知单",
         issuer=theme.intake.organiser or theme.intake.window,
-        page_url=(site_url or slips.DEFAULT_SITE_URL).rstrip("/") + "/" + contract.theme_url(theme.id),
+        page_url=(site_url or slip_html.DEFAULT_SITE_URL).rstrip("/") + "/" + contract.theme_url(theme.id),
         members=list(plan.matters.values()),
         conditions=[("、".join(names[c] for c in cond.members), cond.text + (f"（适用：{'；'.join(cond.conditional)}）" if cond.conditional else "")) for cond in plan.conditions],
         materials=[
@@ -377,7 +378,7 @@ def notice_pdf_path(plan: ThemePlan, corpus: Corpus, cache_dir: Path, site_url: 
     input) and of the slip style (fonts, stylesheet, templates)."""
 
     on_render = (lambda _kind: count("theme-notice")) if count else None
-    return slips.cached_pdf(notice_html(plan, corpus, site_url), Path(cache_dir), count=on_render)
+    return slip_pdf.cached_pdf(notice_html(plan, corpus, site_url), Path(cache_dir), count=on_render)
 
 
 # --- build
