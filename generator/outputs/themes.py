@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any
 from generator import contract
 from generator.cache import ArtifactCache
 from generator.domain import chinese, standard
+from generator.domain.graph import FlowGraph, FlowNode
 from generator.domain.themes import SAVING_LABELS, SAVING_SHORT, SAVING_UNITS, CombinedMaterial, ThemePlan
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
@@ -190,26 +191,28 @@ def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
 # --- the joint flow diagram, drawn by generator.outputs.diagrams like every matter's own
 
 
-def joint_graph(plan: ThemePlan):
+def joint_graph(plan: ThemePlan) -> FlowGraph:
     """One intake, the members in their departments' lanes (in parallel unless one waits for
-    another's result), one exit. A member's box takes its promised days, so the diagram's
-    critical path is the theme's."""
+    another's result), one exit. A member's box takes its promised days and the 0-day intake
+    and exit add nothing, so the diagram's critical path (:func:`generator.domain.graph.critical_path`)
+    is intake, the theme's (``plan.critical_path``, by the same :func:`~generator.domain.graph.longest_path`
+    on the members), exit."""
 
     theme = plan.theme
-    nodes = [diagrams.FlowNode("intake", "一窗受理", (theme.intake.window,), 0)]
+    nodes = [FlowNode("intake", "一窗受理", (theme.intake.window,), 0)]
     for member in theme.members:
         matter = plan.matters[member.code]
         details = [member.role]
         if member.depends_on:
             details.append("凭" + "、".join(dict.fromkeys(plan.matters[d].result.name for d in member.depends_on)) + "办理")
-        nodes.append(diagrams.FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department.name))
-    nodes.append(diagrams.FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
+        nodes.append(FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department.name))
+    nodes.append(FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
     waiting = {m.code for m in theme.members if m.depends_on}
     needed = {dep for m in theme.members for dep in m.depends_on}
     edges = [("intake", f"m{m.code}") for m in theme.members if m.code not in waiting]
     edges += [(f"m{dep}", f"m{m.code}") for m in theme.members for dep in m.depends_on]
     edges += [(f"m{m.code}", "exit") for m in theme.members if m.code not in needed]
-    return diagrams.FlowGraph(
+    return FlowGraph(
         title=f"{theme.name}一件事联办流程图",
         nodes=tuple(nodes),
         edges=tuple(edges),
@@ -217,8 +220,7 @@ def joint_graph(plan: ThemePlan):
     )
 
 
-def graph_dot(graph) -> str:
-
+def graph_dot(graph: FlowGraph) -> str:
     return diagrams.flow_dot(graph)
 
 
