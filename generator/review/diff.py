@@ -25,11 +25,11 @@ from generator.problems import InvalidInput
 from generator.review.changes import Report
 from generator.review.match import compare_sides
 from generator.review.report import NO_CHANGES, render_json, render_markdown
-from generator.review.sides import read_side, validate_side
+from generator.review.sides import read_sides, validate_side
 
 
 def diff_revisions(base: str, head: str | None, matters_dir: Path) -> Report:
-    raws = [read_side(base, matters_dir), read_side(head, matters_dir)]
+    raws = read_sides(base, head, matters_dir)
     # byte-identical files cannot differ: only changed, added and removed files are validated
     unchanged = {name for name, (_, text) in raws[0].files.items() if raws[1].files.get(name, (None, None))[1] == text}
     sides = [validate_side(raw, unchanged) for raw in raws]

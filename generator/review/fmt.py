@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from generator.load.reader import load_yaml
 from generator.model.matter import Matter
-from generator.problems import InvalidInput, Problem
+from generator.problems import InvalidInput, Problem, UsageError
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/matter.schema.json"
 _SCHEMA_PREFIX = "# yaml-language-server:"
@@ -218,8 +218,7 @@ def format_file(path: Path, display: str, check: bool) -> bool:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.load.matters import display_path, matter_paths
-    from generator.problems import UsageError
+    from generator.load.matters import MATTER_FILE, display_path, matter_paths
 
     root = Path(args.matters)
     if args.paths:
@@ -227,10 +226,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         for path in map(Path, args.paths):
             if path.is_dir():  # a matters directory: every matter file in it
                 paths += matter_paths(path)[0]
-            elif path.is_file():
-                paths.append(path)
-            else:
+            elif not path.is_file():
                 raise UsageError(f"no such file: {path}")
+            elif MATTER_FILE.match(path.name):
+                paths.append(path)
+            else:  # regions.yml, mkdocs.yml, …: the canonical form of a matter is not theirs
+                raise UsageError(f"not a matter file: {path} (fmt rewrites CODE.yml files only)")
     else:
         if not root.is_dir():
             raise UsageError(f"matters directory not found: {root}")

@@ -47,6 +47,7 @@ class RawSide:
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     revision: str | None = None  # for a git revision: the matters directory in the repository, e.g. "matters/"
+    found: bool = True  # False: the revision has no matters directory (it may have been added or removed since)
 
 
 def read_directory(root: Path, label: str) -> RawSide:
@@ -72,6 +73,8 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
         raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)")
     prefix = Path(os.path.relpath(matters_dir.resolve(), toplevel.resolve())).as_posix()
     if prefix.startswith(".."):
+        if not matters_dir.is_dir():
+            raise UsageError(f"matters directory not found: {matters_dir}")
         raise UsageError(f"the matters directory {matters_dir} is outside the git repository {toplevel}")
     within = "" if prefix == "." else prefix + "/"
     listing = _git(["ls-tree", "-z", commit.stdout.decode().strip(), "--", *([within] if within else [])], toplevel)
@@ -88,7 +91,7 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
             entries.append((path, oid))
     blobs = _git(["cat-file", "--batch"], toplevel, data="".join(f"{oid}\n" for _, oid in entries).encode())
     out, pos = blobs.stdout, 0
-    raw = RawSide(label=rev, root=toplevel / prefix, revision=within)
+    raw = RawSide(label=rev, root=toplevel / prefix, revision=within, found=bool(listing.stdout))
     for path, _ in entries:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
@@ -114,6 +117,15 @@ def read_side(spec: str | None, matters_dir: Path) -> RawSide:
             path = inner
         return read_directory(path, spec)
     return read_revision(spec, matters_dir)
+
+
+def read_sides(base: str, head: str | None, matters_dir: Path) -> tuple[RawSide, RawSide]:
+    """Both sides; wrong usage if the matters directory is nowhere: not in the work tree, nor in either revision."""
+    raws = read_side(base, matters_dir), read_side(head, matters_dir)
+    if not any(raw.found for raw in raws) and not matters_dir.is_dir():
+        named = base if head in (None, base) else f"{base} or {head}"
+        raise UsageError(f"matters directory not found: {matters_dir} (neither in the work tree nor in {named})")
+    return raws
 
 
 def validate_side(raw: RawSide, skip: set[str] = frozenset()) -> Side:
