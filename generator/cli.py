@@ -125,6 +125,12 @@ def _count(value: str) -> int:
     return number
 
 
+def _cache_dir(value: str) -> str:
+    if value and Path(value).exists() and not Path(value).is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {value}")
+    return value
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -139,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate matters; print every problem; exit 1 if any")
     check.add_argument("paths", nargs="*", help="matter files or matters directories (default: the matters directory)")
-    check.add_argument("--cache-dir", default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
+    check.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
     check.set_defaults(run=cmd_check)
 
     build = sub.add_parser("build", help="check, then render everything into site/")
@@ -178,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
     slip.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
     slip.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
-    slip.add_argument("--cache-dir", default=".cache/guides", help=argparse.SUPPRESS)
+    slip.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help=argparse.SUPPRESS)
     slip.set_defaults(run=_elsewhere("generator.outputs.slips.command", "cmd_slip", reads_matters=True))
     return parser
 

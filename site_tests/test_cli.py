@@ -8,6 +8,7 @@ script ``guides`` and as ``python -m generator.cli`` (where the command module i
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import signal
@@ -144,6 +145,7 @@ def test_slip_usage_errors(guides, work):
         (("slip", CODE, "--kind", "correction", "--date", "2026-02-30"), "guides slip: error: argument --date: expected a date YYYY-MM-DD, got '2026-02-30'"),
         (("slip", CODE, "--kind", "correction", "--within", "two"), "guides slip: error: argument --within: invalid int value: 'two'"),
         (("build", "--jobs", "-1"), "guides build: error: argument --jobs: expected 0 or more, got -1"),
+        (("check", "--cache-dir", "notes.txt"), "guides check: error: argument --cache-dir: not a directory: notes.txt"),
         (("diff", "HEAD", "--format", "html"), "guides diff: error: argument --format: invalid choice: 'html'"),
         (("frobnicate",), "guides: error: argument COMMAND: invalid choice: 'frobnicate'"),
     ],
@@ -165,7 +167,7 @@ def test_keyboard_interrupt_is_one_line_and_130(monkeypatch, capsys, command, ta
         raise KeyboardInterrupt
 
     module, name = target.rsplit(".", 1)
-    monkeypatch.setattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name, interrupted)
+    monkeypatch.setattr(importlib.import_module(module), name, interrupted)
     argv = {"check": ["check"], "fmt": ["fmt"], "diff": ["diff", "HEAD"]}[command]
     assert main(["--matters", str(tmp_path), *argv]) == 130
     captured = capsys.readouterr()
