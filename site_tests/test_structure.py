@@ -236,14 +236,7 @@ LAYERS = {
     "rule",
     [
         "corpus-stages-import-no-output-publish-or-review",
-        pytest.param(
-            "outputs-import-publish-only-for-types",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="generator.outputs.diagrams (line 348, in a function) and generator.outputs.slips.pdf "
-                "(line 147, in a function) import generator.publish.progress (Progress) at run time",
-            ),
-        ),
+        "outputs-import-publish-only-for-types",
         "the-build-never-imports-review",
     ],
 )

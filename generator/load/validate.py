@@ -29,7 +29,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return []
-        current = _inner_model(field.annotation)
+        current = inner_model(field.annotation)
         if current is None:
             return []
     return list(getattr(current, "model_fields", {}))
@@ -45,15 +45,15 @@ def _field_metadata(model: type[BaseModel], loc: tuple) -> list:
         field = getattr(current, "model_fields", {}).get(part) if current is not None else None
         if field is None:
             return []
-        current = _inner_model(field.annotation)
+        current = inner_model(field.annotation)
     return list(field.metadata) if field is not None else []
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None

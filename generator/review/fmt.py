@@ -33,6 +33,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from generator.load.reader import load_yaml
+from generator.load.validate import inner_model
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem, UsageError
 
@@ -58,16 +59,6 @@ def _yaml() -> YAML:
     y.allow_unicode = True
     y.preserve_quotes = False
     return y
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _needs_quotes(text: str) -> bool:
@@ -100,7 +91,7 @@ def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
         _keep_trailing_lines(node, old_last)
         for key in list(node):
             field = fields.get(key)
-            node[key] = _canonicalise(node[key], _inner_model(field.annotation) if field is not None else None)
+            node[key] = _canonicalise(node[key], inner_model(field.annotation) if field is not None else None)
         node.fa.set_block_style()
         return node
     if isinstance(node, CommentedSeq):

@@ -144,7 +144,7 @@ def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.Font
     Stops early, with the PDFs rendered so far, when ``cancelled`` is set (a failed build)."""
     if not jobs:
         return []
-    from generator.publish.progress import Progress
+    from generator.progress import Progress
 
     tasks = [(job, str(cache_dir)) for job in jobs]
     workers = max(1, min(workers, len(tasks)))
