@@ -27,6 +27,13 @@ def print_problems(problems) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
 
 
+def require_matters_dir(matters: Path) -> Path:
+    """The matters directory a command reads; wrong usage (exit 2) if it is not there."""
+    if not matters.is_dir():
+        raise UsageError(f"matters directory not found: {matters}")
+    return matters
+
+
 def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | None]:
     """Which matters directories to load, and which files of each (None: all of them).
 
@@ -37,7 +44,7 @@ def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | No
 
     targets: dict[Path, list[Path] | None] = {}
     if not paths:
-        return {matters: None}
+        return {require_matters_dir(matters): None}
     for name in paths:
         path = Path(name)
         if not path.exists():
@@ -45,6 +52,8 @@ def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | No
         if path.is_dir():
             targets[path] = None
             continue
+        if path.suffix not in (".yml", ".yaml"):
+            raise UsageError(f"not a matter file: {path} (expected CODE.yml or a matters directory)")
         root = matters if path.resolve().is_relative_to(matters.resolve()) else path.parent
         if not MATTER_FILE.match(path.name):  # regions, themes, holidays: with their catalogue
             targets[root] = None
@@ -92,13 +101,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _elsewhere(module: str, function: str):
-    """A command whose work lives in another stage, imported only when it runs."""
+def _elsewhere(module: str, function: str, *, reads_matters: bool = False):
+    """A command whose work lives in another stage, imported only when it runs.
+
+    ``reads_matters``: the command always reads the matters directory; a missing one is
+    wrong usage, said in one line before the command's module is even imported."""
 
     def run(args: argparse.Namespace) -> int:
+        if reads_matters:
+            require_matters_dir(Path(args.matters))
         return getattr(importlib.import_module(module), function)(args)
 
     return run
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
+    return number
+
+
+def _cache_dir(value: str) -> str:
+    if value and Path(value).exists() and not Path(value).is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {value}")
+    return value
 
 
 def _date(value: str) -> dt.date:
@@ -115,11 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate matters; print every problem; exit 1 if any")
     check.add_argument("paths", nargs="*", help="matter files or matters directories (default: the matters directory)")
-    check.add_argument("--cache-dir", default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
+    check.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help="reuse files validated before (default: .cache/guides; '' to disable)")
     check.set_defaults(run=cmd_check)
 
     build = sub.add_parser("build", help="check, then render everything into site/")
-    build.add_argument("--jobs", type=int, default=0, help="worker processes (default: CPU count)")
+    build.add_argument("--jobs", type=_count, default=0, help="worker processes (default: CPU count)")
     build.add_argument("--clean", action="store_true", help="ignore the artifact cache and render everything")
     build.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
     build.set_defaults(run=cmd_build)
@@ -154,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
     slip.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
     slip.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
-    slip.add_argument("--cache-dir", default=".cache/guides", help=argparse.SUPPRESS)
-    slip.set_defaults(run=_elsewhere("generator.outputs.slips.command", "cmd_slip"))
+    slip.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help=argparse.SUPPRESS)
+    slip.set_defaults(run=_elsewhere("generator.outputs.slips.command", "cmd_slip", reads_matters=True))
     return parser
 
 

@@ -1,7 +1,7 @@
-"""Write generator/data/slip-charset.txt: the characters the build's slip fonts contain.
+"""Write generator/outputs/slips/data/slip-charset.txt: the characters the build's slip fonts contain.
 
 The slips embed a font made once per build from the system Noto CJK fonts (see
-generator/slipfonts.py). Its character set is fixed and committed, not taken from the
+generator/outputs/slips/fonts.py). Its character set is fixed and committed, not taken from the
 corpus, so adding a matter never changes the font and never re-renders the other slips.
 Characters are ordered by frequency (from jieba's word list, weighted by word frequency):
 a slip mostly uses common characters, so the glyph ids it uses stay low and the per-PDF

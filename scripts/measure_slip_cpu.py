@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import slips  # noqa: E402
+from generator.outputs.slips import html as slip_html  # noqa: E402
+from generator.outputs.slips import pdf as slip_pdf  # noqa: E402
 from generator.load.corpus import load_corpus  # noqa: E402
 
 
@@ -27,9 +28,9 @@ def main() -> None:
     parser.add_argument("--digest", action="store_true", help="print a hash of all the PDFs (compare runs)")
     args = parser.parse_args()
     corpus = load_corpus(Path("matters"))
-    renderer = slips.renderer(Path(".cache/guides"))
+    renderer = slip_pdf.renderer(Path(".cache/guides"))
     chosen = corpus.sorted_matters()[: args.matters]
-    htmls = [slips.render_html(m, corpus.fingerprint(m.code), kind, "https://x/") for m in chosen for kind in slips.KINDS]
+    htmls = [slip_html.render_html(m, corpus.fingerprint(m.code), kind, "https://x/") for m in chosen for kind in slip_html.KINDS]
     renderer.render(htmls[0])  # fonts and first-use setup are per worker, not per slip
     passes, first = [], None
     for _ in range(args.repeat):

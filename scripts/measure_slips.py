@@ -31,7 +31,9 @@ def main() -> None:
 
     from synthetic import write_corpus
 
-    from generator import slipfonts, slips
+    from generator.outputs.slips import fonts as slipfonts
+    from generator.outputs.slips import html as slip_html
+    from generator.outputs.slips import pdf as slip_pdf
     from generator.cache import ArtifactCache, digest
     from generator.load.corpus import load_corpus
 
@@ -43,15 +45,15 @@ def main() -> None:
         started = time.perf_counter()
         fonts = slipfonts.build_fonts(cache_dir)
         fonts_s = time.perf_counter() - started
-        style = slips.style_digest(fonts)
+        style = slip_pdf.style_digest(fonts)
         jobs = []
         for matter in corpus.sorted_matters():
             data = matter.model_dump_json()
-            for kind in slips.KINDS:
+            for kind in slip_html.KINDS:
                 key = digest("measure", style, kind, data)
-                jobs.append(slips.SlipJob(key, matter=matter, fingerprint=corpus.fingerprint(matter.code), kind=kind, site_url=slips.DEFAULT_SITE_URL))
+                jobs.append(slip_pdf.SlipJob(key, matter=matter, fingerprint=corpus.fingerprint(matter.code), kind=kind, site_url=slip_html.DEFAULT_SITE_URL))
         started = time.perf_counter()
-        seconds = slips.render_many(jobs, cache_dir, fonts, args.jobs)
+        seconds = slip_pdf.render_many(jobs, cache_dir, fonts, args.jobs)
         wall = time.perf_counter() - started
         cache = ArtifactCache(cache_dir)
         sizes = [cache.path("pdf", job.key, ".pdf").stat().st_size / 1e3 for job in jobs]

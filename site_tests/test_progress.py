@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from generator.publish.progress import Progress
+from generator.progress import Progress
 
 
 class FakeTerminal(io.StringIO):
@@ -19,7 +19,7 @@ def run(stream, monkeypatch, total=8, ci=None):
     else:
         monkeypatch.delenv("CI", raising=False)
     clock = iter(range(0, 1000, 2))
-    monkeypatch.setattr("generator.publish.progress.time.monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr("generator.progress.time.monotonic", lambda: float(next(clock)))
     with Progress("slips", total, stream=stream) as progress:
         for _ in range(total):
             progress.advance()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, build_project, make_project
 
 SLIPS = FIXTURES / "slips"
@@ -46,15 +44,16 @@ def slip_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_pdfs(long_corpus, slip_cache, tmp_path_factory) -> dict[str, Path]:
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import html as slip_html
+    from generator.outputs.slips import pdf as slip_pdf
 
     out = tmp_path_factory.mktemp("long-slips")
     matter = long_corpus.matters[LONG]
     paths = {}
-    for kind in slips.KINDS:
-        html = slips.render_html(matter, long_corpus.fingerprint(LONG), kind, SITE_URL)
+    for kind in slip_html.KINDS:
+        html = slip_html.render_html(matter, long_corpus.fingerprint(LONG), kind, SITE_URL)
         paths[kind] = out / f"{kind}.pdf"
-        paths[kind].write_bytes(slips.render_pdf(html, slip_cache))
+        paths[kind].write_bytes(slip_pdf.render_pdf(html, slip_cache))
     return paths
 
 
@@ -95,10 +94,10 @@ def test_bad_holiday_file_is_reported_with_positions():
 
 @needs_poppler
 def test_each_kind_exists_with_matter_and_material_names(built_site, sample_corpus):
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import html as slip_html
 
     for code, matter in sample_corpus.matters.items():
-        for kind, title in slips.KINDS.items():
+        for kind, title in slip_html.KINDS.items():
             pdf = built_site / "matters" / code / "slips" / f"{kind}.pdf"
             assert pdf.is_file(), pdf
             text = squeeze(pdf_text(pdf))
@@ -110,7 +109,7 @@ def test_each_kind_exists_with_matter_and_material_names(built_site, sample_corp
             for material in matter.materials:
                 assert squeeze(material.name) in text, (kind, material.name)
         page = (built_site / "matters" / code / "index.html").read_text(encoding="utf-8")
-        for kind in slips.KINDS:
+        for kind in slip_html.KINDS:
             assert f'href="slips/{kind}.pdf"' in page
 
 
@@ -155,12 +154,12 @@ def test_cjk_fonts_are_bare_cff_at_256_units_per_em(long_pdfs):
 
 
 def test_qr_payload_is_the_page_url(sample_corpus):
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import html as slip_html
 
-    assert slips.qr_payload(SITE_URL, SAMPLE) == f"{SITE_URL}matters/{SAMPLE}/"
-    assert slips.qr_payload("https://x.gov.cn/guides", SAMPLE) == f"https://x.gov.cn/guides/matters/{SAMPLE}/"
-    html = slips.render_html(sample_corpus.matters[SAMPLE], sample_corpus.fingerprint(SAMPLE), "notice", SITE_URL)
-    assert slips.qr_svg(f"{SITE_URL}matters/{SAMPLE}/") in html
+    assert slip_html.qr_payload(SITE_URL, SAMPLE) == f"{SITE_URL}matters/{SAMPLE}/"
+    assert slip_html.qr_payload("https://x.gov.cn/guides", SAMPLE) == f"https://x.gov.cn/guides/matters/{SAMPLE}/"
+    html = slip_html.render_html(sample_corpus.matters[SAMPLE], sample_corpus.fingerprint(SAMPLE), "notice", SITE_URL)
+    assert slip_html.qr_svg(f"{SITE_URL}matters/{SAMPLE}/") in html
     from generator.outputs.slips.command import _site_url_from_config
 
     assert _site_url_from_config(ROOT / "mkdocs.yml") == SITE_URL
@@ -180,10 +179,10 @@ def test_qr_code_decodes_to_the_page_url(built_site, tmp_path):
 
 @needs_poppler
 def test_hostile_text_is_escaped_and_long_names_wrap(long_corpus, long_pdfs):
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import html as slip_html
 
     matter = long_corpus.matters[LONG]
-    html = slips.render_html(matter, long_corpus.fingerprint(LONG), "notice", SITE_URL)
+    html = slip_html.render_html(matter, long_corpus.fingerprint(LONG), "notice", SITE_URL)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     long_name = next(m.name for m in matter.materials if m.id == "very-long")
@@ -224,12 +223,17 @@ def test_rejection_slip_states_remedies(long_pdfs):
 
 @needs_poppler
 def test_same_input_gives_the_same_bytes(long_corpus, slip_cache, tmp_path):
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import fonts as slipfonts
+    from generator.outputs.slips import html as slip_html
+    from generator.outputs.slips import pdf as slip_pdf
 
     matter = long_corpus.matters[LONG]
-    html = slips.render_html(matter, long_corpus.fingerprint(LONG), "correction", SITE_URL)
-    first = slips.Renderer(slips.slipfonts.build_fonts(slip_cache)).render(html)
-    second = slips.Renderer(slips.slipfonts.build_fonts(slip_cache)).render(html)
+    html = slip_html.render_html(matter, long_corpus.fingerprint(LONG), "correction", SITE_URL)
+    first = slip_pdf.Renderer(slipfonts.build_fonts(slip_cache)).render(html)
+    # fonts cut again into an empty cache: the subsets are deterministic too
+    fresh = slipfonts.build_fonts(tmp_path / "empty-cache")
+    assert [f.sha256 for f in fresh] == [f.sha256 for f in slipfonts.build_fonts(slip_cache)]
+    second = slip_pdf.Renderer(fresh).render(html)
     assert first == second
     out = tmp_path / "slip.pdf"
     out.write_bytes(first)
@@ -238,11 +242,35 @@ def test_same_input_gives_the_same_bytes(long_corpus, slip_cache, tmp_path):
     assert re.search(r"CreationDate:\s+2026-03-01", info), info
 
 
+def test_weasyprint_patches_are_bounded_by_the_version_in_pyproject():
+    """The patched WeasyPrint range is the one pyproject.toml allows, and it holds the installed one."""
+    import tomllib
+
+    from generator.outputs.slips import weasyprint_patches
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    spec = next(d for d in deps if d.startswith("weasyprint"))
+    low, high = weasyprint_patches.TESTED
+    assert spec.replace(" ", "") == f"weasyprint>={low},<{high}"
+    assert sorted(weasyprint_patches.apply()) == ["ffi", "pydyf"]
+
+
+def test_weasyprint_patches_skip_an_untested_version(monkeypatch, caplog):
+    from generator.outputs.slips import weasyprint_patches
+
+    monkeypatch.setattr(weasyprint_patches, "weasyprint_version", lambda: f"{weasyprint_patches.TESTED[1]}.0")
+    weasyprint_patches._warn_once.cache_clear()
+    with caplog.at_level("WARNING", logger=weasyprint_patches.__name__):
+        assert weasyprint_patches.apply() == []
+    assert "outside" in caplog.text and "pyproject.toml" in caplog.text
+
+
 def test_combined_notice_for_a_theme(sample_corpus, slip_cache, tmp_path):
-    from generator.outputs.slips import slips
+    from generator.outputs.slips import html as slip_html
+    from generator.outputs.slips import pdf as slip_pdf
 
     matter = sample_corpus.matters[SAMPLE]
-    html = slips.combined_notice_html(
+    html = slip_html.combined_notice_html(
         title="开办餐饮店“一件事”一次性告知单",
         issuer="莆田市行政服务中心",
         page_url=f"{SITE_URL}themes/open-restaurant/",
@@ -254,7 +282,7 @@ def test_combined_notice_for_a_theme(sample_corpus, slip_cache, tmp_path):
     )
     assert "&lt;b&gt;营业执照&lt;/b&gt;" in html
     pdf = tmp_path / "theme.pdf"
-    pdf.write_bytes(slips.render_pdf(html, slip_cache))
+    pdf.write_bytes(slip_pdf.render_pdf(html, slip_cache))
     if shutil.which("pdftotext"):
         assert "<b>营业执照</b>" in squeeze(pdf_text(pdf))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from generator.domain import graph
 from generator.model.matter import Matter
 from generator.model.theme import Member, Theme
 
@@ -232,27 +233,16 @@ def compute_plan(theme: Theme, matters: dict[str, Matter], source: str = "") -> 
     )
 
 
-def _prerequisites(theme: Theme) -> dict[str, set[str]]:
-    """Every member's prerequisites, direct and indirect."""
-    deps = {m.code: set(m.depends_on) for m in theme.members}
-    closure: dict[str, set[str]] = {}
-
-    def close(code: str) -> set[str]:
-        if code not in closure:
-            closure[code] = set()
-            for dep in deps.get(code, ()):
-                closure[code] |= {dep} | close(dep)
-        return closure[code]
-
-    for code in deps:
-        close(code)
-    return closure
+def member_edges(theme: Theme) -> list[tuple[str, str]]:
+    """The theme as a graph of its members: an edge from each prerequisite to the member
+    that waits for its result (``depends_on``), in file order."""
+    return [(dep, member.code) for member in theme.members for dep in member.depends_on]
 
 
 def _mark_provided(theme: Theme, members: dict[str, Matter], groups: list[CombinedMaterial]) -> None:
     """A material that is the result of a member every user waits for (the 营业执照 issued
     by the registration member) is passed on inside the theme: the applicant brings nothing."""
-    before = _prerequisites(theme)
+    before = graph.prerequisites([m.code for m in theme.members], member_edges(theme))
     results = {code: _compact(matter.result.name) for code, matter in members.items()}
     for group in groups:
         if group.is_combined_form:
@@ -265,26 +255,13 @@ def _mark_provided(theme: Theme, members: dict[str, Matter], groups: list[Combin
 
 
 def critical_path(theme: Theme, matters: dict[str, Matter]) -> tuple[dict[str, int], list[str]]:
-    """Earliest finish of every member and the longest chain of dependencies (ties: file order)."""
-    order = [m.code for m in theme.members]
-    deps = {m.code: list(m.depends_on) for m in theme.members}
-    finish: dict[str, int] = {}
-
-    def earliest(code: str) -> int:
-        if code not in finish:
-            start = max((earliest(d) for d in deps[code]), default=0)
-            finish[code] = start + matters[code].time_limit.promised_days
-        return finish[code]
-
-    for code in order:
-        earliest(code)
-    if not order:
-        return finish, []
-    end = max(order, key=lambda c: (finish[c], -order.index(c)))
-    path = [end]
-    while deps[path[-1]]:
-        path.append(max(deps[path[-1]], key=lambda c: (finish[c], -order.index(c))))
-    return finish, path[::-1]
+    """Earliest finish of every member and the longest chain of dependencies, by
+    :func:`generator.domain.graph.longest_path` on the members (days = promised days): the
+    rule of the theme's diagram, so the page and the diagram show the same path."""
+    found = graph.longest_path(
+        [m.code for m in theme.members], member_edges(theme), {m.code: matters[m.code].time_limit.promised_days for m in theme.members}
+    )
+    return found.finish, found.path
 
 
 # ---------------------------------------------------------------------------------------------

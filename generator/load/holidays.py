@@ -1,30 +1,26 @@
 """Read ``matters/holidays.yml`` (the 国务院办公厅 holiday notices) into a
-:class:`~generator.domain.workdays.Calendar`."""
+:class:`~generator.domain.workdays.Calendar`.
+
+The shape is checked by the model (:class:`generator.model.holidays.HolidayFile`, the same
+one the editor schema comes from); then the rules the model cannot express. Both read the
+same parsed file, so every problem of the file is reported in one run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from generator.domain.workdays import Calendar
 from generator.load.matters import display_path
-from generator.load.reader import load_yaml
-from generator.problems import Problem
+from generator.load.reader import SourceFile, load_yaml
+from generator.load.validate import explain
+from generator.model.holidays import HolidayFile, as_date, as_year
+from generator.problems import Problem, field_path
 
 HOLIDAYS_FILE = "holidays.yml"
-
-
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def load_calendar(root: Path) -> tuple[Calendar, list[Problem]]:
@@ -35,70 +31,104 @@ def load_calendar(root: Path) -> tuple[Calendar, list[Problem]]:
     source = load_yaml(path, display_path(path, root))
     if source.problems:
         return Calendar(), list(source.problems)
-    data = source.data
-    if not isinstance(data, dict) or not isinstance(data.get("years"), dict):
-        return Calendar(), [source.problem((), "expected a mapping with one key, years: (year → holidays and workdays)")]
-    problems = [source.problem((key,), "unknown field; expected: years") for key in data if key != "years"]
+    notices, problems = schema_problems(source)
+    problems += rule_problems(source)
+    if problems or notices is None:
+        return Calendar(), problems
+    return calendar(notices), []
+
+
+def calendar(notices: HolidayFile) -> Calendar:
+    """The working-day calendar of valid notices: every day of each holiday range, named."""
     holidays: dict[dt.date, str] = {}
     workdays: set[dt.date] = set()
-    years: set[int] = set()
-    for key, entry in data["years"].items():
+    for notice in notices.years.values():
+        for holiday in notice.holidays:
+            for day in _days(holiday.from_, holiday.last):
+                holidays[day] = holiday.name
+        workdays.update(notice.workdays)
+    return Calendar(holidays=holidays, workdays=frozenset(workdays), years=frozenset(int(key) for key in notices.years))
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def schema_problems(source: SourceFile) -> tuple[HolidayFile | None, list[Problem]]:
+    """Validate against the model, each error a positioned problem in the words of
+    :func:`generator.load.validate.explain` — as :func:`~generator.load.validate.schema_problems`
+    does, but with the field names as the file spells them: a year key's problem is at the
+    key (pydantic adds ``[key]``), and the field written ``from`` is ``from_`` only in Python."""
+    try:
+        return HolidayFile.model_validate(source.data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            if loc and loc[-1] == "[key]":
+                loc = loc[:-1]
+            # explain() finds the allowed keys by walking the model's fields; a year is no field
+            walk = loc[:1] + loc[2:] if loc[:1] == ("years",) else loc
+            message = explain({**error, "loc": walk}, HolidayFile)
+            if error["type"] == "extra_forbidden":
+                message = message.replace("from_", "from")
+            problems.append(source.problem(loc, message))
+        return None, problems
+
+
+def rule_problems(source: SourceFile) -> list[Problem]:
+    """The checks beyond the schema: each date in its year's entry, ranges forward, workdays
+    on weekends, no day off twice, no day both off and worked. They read the raw data and
+    skip what the schema already reports, so a file with schema errors gets these too."""
+    data = source.data
+    years = data.get("years") if isinstance(data, dict) else None
+    if not isinstance(years, dict):
+        return []
+    problems: list[Problem] = []
+    off: dict[dt.date, tuple] = {}  # day → the holiday range that covers it
+    worked: dict[dt.date, tuple] = {}  # day → its place in a workdays list
+
+    for key, entry in years.items():
+        year = as_year(key)
+        if year is None or not isinstance(entry, dict):
+            continue
         loc = ("years", key)
-        # the loader gives mapping keys as text
-        year = int(key) if str(key).isdigit() else 0
-        if not 2000 <= year <= 2100:
-            problems.append(source.problem(loc, f"expected a year such as 2026, got {key!r}"))
-            continue
-        if not isinstance(entry, dict):
-            problems.append(source.problem(loc, "expected a mapping with source, holidays and workdays"))
-            continue
-        for key in entry:
-            if key not in ("source", "holidays", "workdays"):
-                problems.append(source.problem(loc + (key,), "unknown field; expected: source, holidays, workdays"))
-        if not isinstance(entry.get("source"), str) or not entry["source"].strip():
-            problems.append(source.problem(loc + ("source",), "name the 国务院办公厅 notice the dates come from"))
-        years.add(year)
-        for i, item in enumerate(entry.get("holidays") or []):
-            iloc = loc + ("holidays", i)
+        for i, item in _listed(entry.get("holidays")):
             if not isinstance(item, dict):
-                problems.append(source.problem(iloc, "expected {name: …, from: YYYY-MM-DD, to: YYYY-MM-DD}"))
                 continue
-            for key in item:
-                if key not in ("name", "from", "to"):
-                    problems.append(source.problem(iloc + (key,), "unknown field; expected: name, from, to"))
-            name = item.get("name")
-            if not isinstance(name, str) or not name.strip():
-                problems.append(source.problem(iloc + ("name",), "expected the holiday's name, e.g. 国庆节"))
-                name = ""
-            first, last = _as_date(item.get("from")), _as_date(item.get("to", item.get("from")))
-            bad = False
-            for key, value in (("from", first), ("to", last)):
-                if value is None:
-                    problems.append(source.problem(iloc + (key,), f"expected a date YYYY-MM-DD, got {item.get(key)!r}"))
-                    bad = True
-                elif value.year != year:
-                    problems.append(source.problem(iloc + (key,), f"date {value} is not in {year}"))
-                    bad = True
-            if bad:
+            iloc = loc + ("holidays", i)
+            first = as_date(item.get("from"))
+            last = as_date(item["to"]) if item.get("to") is not None else first
+            outside = [(name, day) for name, day in (("from", first), ("to", last if "to" in item else None)) if day is not None and day.year != year]
+            for name, day in outside:
+                problems.append(source.problem(iloc + (name,), f"date {day} is not in {year}"))
+            if first is None or last is None or outside:
                 continue
             if last < first:
                 problems.append(source.problem(iloc + ("to",), f"ends ({last}) before it starts ({first})"))
                 continue
-            day = first
-            while day <= last:
-                holidays[day] = name
-                day += dt.timedelta(days=1)
-        for i, value in enumerate(entry.get("workdays") or []):
-            day = _as_date(value)
+            overlap = next((day for day in _days(first, last) if day in off), None)
+            if overlap is not None:
+                problems.append(source.problem(iloc, f"{overlap} is already a day off in {field_path(off[overlap])}; holiday ranges must not overlap"))
+            for day in _days(first, last):
+                off.setdefault(day, iloc)
+        for i, value in _listed(entry.get("workdays")):
+            day = as_date(value)
             wloc = loc + ("workdays", i)
             if day is None:
-                problems.append(source.problem(wloc, f"expected a date YYYY-MM-DD, got {value!r}"))
-            elif day.year != year:
+                continue
+            if day.year != year:
                 problems.append(source.problem(wloc, f"date {day} is not in {year}"))
             elif day.weekday() < 5:
                 problems.append(source.problem(wloc, f"{day} is a weekday; list only the Saturdays and Sundays worked (调休上班)"))
+            elif day in worked:
+                problems.append(source.problem(wloc, f"{day} is listed twice (also {field_path(worked[day])})"))
             else:
-                workdays.add(day)
-    for day in sorted(workdays & holidays.keys()):
-        problems.append(source.problem(("years", str(day.year), "workdays"), f"{day} is listed both as a holiday and as a working day"))
-    return Calendar(holidays=holidays, workdays=frozenset(workdays), years=frozenset(years)), problems
+                worked[day] = wloc
+    for day in sorted(worked.keys() & off.keys()):
+        problems.append(source.problem(worked[day], f"{day} is listed both as a holiday and as a working day"))
+    return problems
+
+
+def _listed(value) -> list[tuple[int, object]]:
+    return list(enumerate(value)) if isinstance(value, list) else []

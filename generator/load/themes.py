@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.domain.graph import find_cycle
 from generator.domain.themes import ThemePlan, compute_plan
 from generator.load.matters import display_path
 from generator.load.reader import SourceFile, load_yaml
-from generator.load.validate import find_cycle, schema_problems
+from generator.load.validate import schema_problems
 from generator.model.matter import Matter
 from generator.model.theme import Theme
 from generator.problems import Problem
@@ -97,7 +98,7 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
             if dep in codes and dep != member.code:
                 # edges point from a prerequisite to the member waiting for it
                 graph.setdefault(dep, []).append(member.code)
-    cycle = find_cycle({code: graph.get(code, []) for code in codes})
+    cycle = find_cycle(list(dict.fromkeys(codes)), [(tail, head) for tail, heads in graph.items() for head in heads])
     if cycle:
         complete = False
         # report at the depends_on of the member that waits for the first one in the cycle

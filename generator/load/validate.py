@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.domain.graph import find_cycle
 from generator.load.reader import SourceFile
 from generator.problems import Problem
 
@@ -28,7 +29,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return []
-        current = _inner_model(field.annotation)
+        current = inner_model(field.annotation)
         if current is None:
             return []
     return list(getattr(current, "model_fields", {}))
@@ -44,15 +45,15 @@ def _field_metadata(model: type[BaseModel], loc: tuple) -> list:
         field = getattr(current, "model_fields", {}).get(part) if current is not None else None
         if field is None:
             return []
-        current = _inner_model(field.annotation)
+        current = inner_model(field.annotation)
     return list(field.metadata) if field is not None else []
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None
@@ -137,35 +138,6 @@ def _duplicates(items: list[tuple[int, dict]], loc: tuple, source: SourceFile, w
     return problems
 
 
-def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """A cycle in a directed graph as a list of node ids (first repeated at the end), or None."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, ()):
-            if nxt not in graph:
-                continue
-            if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
 def matter_problems(source: SourceFile, expected_code: str | None) -> list[Problem]:
     """Cross-field checks that need the whole matter.
 
@@ -216,7 +188,7 @@ def matter_problems(source: SourceFile, expected_code: str | None) -> list[Probl
                 problems.append(source.problem(("steps", i, "next", j), f"step '{sid}' cannot follow itself"))
         if isinstance(sid, str):
             graph[sid] = [n for n in nexts if n != sid]
-    cycle = find_cycle(graph)
+    cycle = find_cycle(list(graph), [(sid, nxt) for sid, nexts in graph.items() for nxt in nexts])
     if cycle:
         index = next(i for i, step in steps if step.get("id") == cycle[0])
         problems.append(source.problem(("steps", index, "next"), f"steps form a cycle: {' → '.join(cycle)}; a procedure must move forward"))

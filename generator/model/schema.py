@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from generator.model.holidays import HolidayFile
 from generator.model.matter import Matter
 from generator.model.region import RegionDirectory
 from generator.model.theme import Theme
@@ -16,6 +17,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 EDITOR_SCHEMA = Path("schema/matter.schema.json")
 REGIONS_SCHEMA = Path("schema/regions.schema.json")
 THEME_SCHEMA = Path("schema/theme.schema.json")
+HOLIDAYS_SCHEMA = Path("schema/holidays.schema.json")
 REGIONS_DESCRIPTION = "地区目录：行政区划树及各地政务服务办理点（大厅、窗口、地址、电话、办公时间）。只写在哪里办，不写怎么办。由 generator/model/region.py 生成，请勿手改。"
 
 
@@ -49,6 +51,14 @@ def theme_schema() -> dict[str, Any]:
     )
 
 
+def holidays_schema() -> dict[str, Any]:
+    return matter_schema(
+        HolidayFile,
+        "法定节假日和调休上班日",
+        "各年国务院办公厅节假日安排通知：放假日期和调休上班的周六、周日，用于按工作日计算期限。由 generator/model/holidays.py 生成，请勿手改。",
+    )
+
+
 def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -67,3 +77,4 @@ if __name__ == "__main__":
     print(write_editor_schema())
     print(write_editor_schema(path=REGIONS_SCHEMA, schema=regions_schema()))
     print(write_editor_schema(path=THEME_SCHEMA, schema=theme_schema()))
+    print(write_editor_schema(path=HOLIDAYS_SCHEMA, schema=holidays_schema()))

@@ -345,7 +345,7 @@ def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on
         return cache.put("svg", keys[i], ".svg", svg.encode("utf-8"))
 
     if unique:
-        from generator.publish.progress import Progress
+        from generator.progress import Progress
 
         rendered = {}
         with Progress("flow diagrams", len(unique)) as progress, ThreadPoolExecutor(max_workers=max(1, min(jobs, len(unique)))) as pool:

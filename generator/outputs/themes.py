@@ -51,7 +51,7 @@ Outputs (registered as an output module of the plugin)
     the joint diagram inline); ``themes/<id>/flow.svg`` the joint diagram, drawn by
     :mod:`generator.outputs.diagrams` (one intake, members in department lanes, parallel members on
     one rank, the critical path thick); ``themes/<id>/notice.pdf`` the combined 一次性告知单,
-    typeset by :mod:`generator.outputs.slips.slips`; ``api/v1/themes/<id>.json``; ``themes/`` the index
+    typeset by :mod:`generator.outputs.slips.pdf`; ``api/v1/themes/<id>.json``; ``themes/`` the index
     (``一件事`` in the navigation); the ``themes`` key of ``api/v1/catalogue.json``
     (:func:`theme_summaries`). The SVG and the PDF are cached by content hash.
 """
@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any
 from generator import contract
 from generator.cache import ArtifactCache
 from generator.domain import chinese, standard
+from generator.domain.graph import FlowGraph, FlowNode
 from generator.domain.themes import SAVING_LABELS, SAVING_SHORT, SAVING_UNITS, CombinedMaterial, ThemePlan
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
@@ -72,7 +73,8 @@ from generator.model.schema import schema_text, theme_schema
 from generator.outputs import diagrams
 from generator.outputs import regions
 from generator.outputs.pages.templates import environment, front_matter
-from generator.outputs.slips import slips
+from generator.outputs.slips import html as slip_html
+from generator.outputs.slips import pdf as slip_pdf
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -190,26 +192,28 @@ def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
 # --- the joint flow diagram, drawn by generator.outputs.diagrams like every matter's own
 
 
-def joint_graph(plan: ThemePlan):
+def joint_graph(plan: ThemePlan) -> FlowGraph:
     """One intake, the members in their departments' lanes (in parallel unless one waits for
-    another's result), one exit. A member's box takes its promised days, so the diagram's
-    critical path is the theme's."""
+    another's result), one exit. A member's box takes its promised days and the 0-day intake
+    and exit add nothing, so the diagram's critical path (:func:`generator.domain.graph.critical_path`)
+    is intake, the theme's (``plan.critical_path``, by the same :func:`~generator.domain.graph.longest_path`
+    on the members), exit."""
 
     theme = plan.theme
-    nodes = [diagrams.FlowNode("intake", "一窗受理", (theme.intake.window,), 0)]
+    nodes = [FlowNode("intake", "一窗受理", (theme.intake.window,), 0)]
     for member in theme.members:
         matter = plan.matters[member.code]
         details = [member.role]
         if member.depends_on:
             details.append("凭" + "、".join(dict.fromkeys(plan.matters[d].result.name for d in member.depends_on)) + "办理")
-        nodes.append(diagrams.FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department))
-    nodes.append(diagrams.FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
+        nodes.append(FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department))
+    nodes.append(FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
     waiting = {m.code for m in theme.members if m.depends_on}
     needed = {dep for m in theme.members for dep in m.depends_on}
     edges = [("intake", f"m{m.code}") for m in theme.members if m.code not in waiting]
     edges += [(f"m{dep}", f"m{m.code}") for m in theme.members for dep in m.depends_on]
     edges += [(f"m{m.code}", "exit") for m in theme.members if m.code not in needed]
-    return diagrams.FlowGraph(
+    return FlowGraph(
         title=f"{theme.name}一件事联办流程图",
         nodes=tuple(nodes),
         edges=tuple(edges),
@@ -217,8 +221,7 @@ def joint_graph(plan: ThemePlan):
     )
 
 
-def graph_dot(graph) -> str:
-
+def graph_dot(graph: FlowGraph) -> str:
     return diagrams.flow_dot(graph)
 
 
@@ -331,7 +334,7 @@ def render_index_page(corpus: Corpus) -> str:
     return front_matter("一件事", "一件事一次办：把开饭店、开小作坊、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
 
 
-# --- the combined 一次性告知单, typeset by generator.outputs.slips.slips like every matter's slips
+# --- the combined 一次性告知单, typeset by generator.outputs.slips.pdf like every matter's slips
 
 
 def _material_note(group: CombinedMaterial, names: dict[str, str]) -> str:
@@ -370,10 +373,10 @@ def notice_html(plan: ThemePlan, corpus: Corpus, site_url: str | None = None) ->
         + "。"
     )
     trace = f"一件事 {theme.id} · 依据 " + "；".join(f"{code} 版本{plan.matters[code].version} {corpus.fingerprint(code)[:12]}" for code in plan.matters)
-    return slips.combined_notice_html(
+    return slip_html.combined_notice_html(
         title=f"“{theme.name}”一件事一次性告知单",
         issuer=theme.intake.organiser or theme.intake.window,
-        page_url=(site_url or slips.DEFAULT_SITE_URL).rstrip("/") + "/" + contract.theme_url(theme.id),
+        page_url=(site_url or slip_html.DEFAULT_SITE_URL).rstrip("/") + "/" + contract.theme_url(theme.id),
         members=list(plan.matters.values()),
         conditions=[("、".join(names[c] for c in cond.members), cond.text + (f"（适用：{'；'.join(cond.conditional)}）" if cond.conditional else "")) for cond in plan.conditions],
         materials=[
@@ -397,7 +400,7 @@ def notice_pdf_path(plan: ThemePlan, corpus: Corpus, cache_dir: Path, site_url: 
     input) and of the slip style (fonts, stylesheet, templates)."""
 
     on_render = (lambda _kind: count("theme-notice")) if count else None
-    return slips.cached_pdf(notice_html(plan, corpus, site_url), Path(cache_dir), count=on_render)
+    return slip_pdf.cached_pdf(notice_html(plan, corpus, site_url), Path(cache_dir), count=on_render)
 
 
 # --- build

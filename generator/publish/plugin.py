@@ -29,7 +29,7 @@ from generator.outputs import diagrams, linked_data, regions, themes
 from generator.outputs.api import catalogue
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
-from generator.outputs.slips import slips
+from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
 from generator.publish.context import BuildContext
 

@@ -33,8 +33,9 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from generator.load.reader import load_yaml
+from generator.load.validate import inner_model
 from generator.model.matter import Matter
-from generator.problems import InvalidInput, Problem
+from generator.problems import InvalidInput, Problem, UsageError
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/matter.schema.json"
 _SCHEMA_PREFIX = "# yaml-language-server:"
@@ -58,16 +59,6 @@ def _yaml() -> YAML:
     y.allow_unicode = True
     y.preserve_quotes = False
     return y
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _needs_quotes(text: str) -> bool:
@@ -100,7 +91,7 @@ def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
         _keep_trailing_lines(node, old_last)
         for key in list(node):
             field = fields.get(key)
-            node[key] = _canonicalise(node[key], _inner_model(field.annotation) if field is not None else None)
+            node[key] = _canonicalise(node[key], inner_model(field.annotation) if field is not None else None)
         node.fa.set_block_style()
         return node
     if isinstance(node, CommentedSeq):
@@ -218,8 +209,7 @@ def format_file(path: Path, display: str, check: bool) -> bool:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from generator.problems import UsageError
-    from generator.load.matters import display_path, matter_paths
+    from generator.load.matters import MATTER_FILE, display_path, matter_paths
 
     root = Path(args.matters)
     if args.paths:
@@ -227,10 +217,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         for path in map(Path, args.paths):
             if path.is_dir():  # a matters directory: every matter file in it
                 paths += matter_paths(path)[0]
-            elif path.is_file():
-                paths.append(path)
-            else:
+            elif not path.is_file():
                 raise UsageError(f"no such file: {path}")
+            elif MATTER_FILE.match(path.name):
+                paths.append(path)
+            else:  # regions.yml, mkdocs.yml, …: the canonical form of a matter is not theirs
+                raise UsageError(f"not a matter file: {path} (fmt rewrites CODE.yml files only)")
     else:
         if not root.is_dir():
             raise UsageError(f"matters directory not found: {root}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
+from generator.domain.graph import matter_graph, topological_order
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 from generator.outputs import linked_data, regions, themes
 from generator.outputs.pages import frontend
@@ -87,24 +88,11 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
 
 
 def ordered_steps(matter: Matter) -> list:
-    """Steps in reading order: a topological order that keeps the file's order among equals."""
-    position = {s.id: i for i, s in enumerate(matter.steps)}
-    incoming = {s.id: 0 for s in matter.steps}
-    for step in matter.steps:
-        for nxt in step.next:
-            incoming[nxt] += 1
-    ready = sorted((sid for sid, n in incoming.items() if n == 0), key=position.get)
+    """Steps in reading order: the topological order of the flow the diagram draws, which
+    keeps the file's order among equals."""
+    graph = matter_graph(matter)
     by_id = {s.id: s for s in matter.steps}
-    order = []
-    while ready:
-        sid = ready.pop(0)
-        order.append(by_id[sid])
-        for nxt in by_id[sid].next:
-            incoming[nxt] -= 1
-            if incoming[nxt] == 0:
-                ready.append(nxt)
-                ready.sort(key=position.get)
-    return order
+    return [by_id[sid] for sid in topological_order(graph.ids, graph.edges)]
 
 
 def render_matter_page(matter: Matter, corpus: "Corpus", parts: PageParts | None = None, searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> str:

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.domain import chinese
-from generator.outputs.slips.slips import DEFAULT_CORRECTION_DAYS, DEFAULT_SITE_URL, KINDS, NOTIFY_DAYS, Fill, render_html, render_pdf
+from generator.outputs.slips.html import (
+    DEFAULT_CORRECTION_DAYS,
+    DEFAULT_SITE_URL,
+    KINDS,
+    NOTIFY_DAYS,
+    Fill,
+    render_html,
+)
+from generator.outputs.slips.pdf import render_pdf
 from generator.problems import UsageError
 
 

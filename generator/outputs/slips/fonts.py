@@ -4,9 +4,9 @@ Why: WeasyPrint subsets the font of every PDF it writes, keeping glyph ids as th
 Subsetting the 65,000-glyph system Noto CJK font keeps tables sized for all 65,000 ids, so
 every PDF carried about 50 KB per face before any glyph was drawn (a one-page slip came to
 about 260 KB). Here each face is cut once to a fixed, committed character set of about
-6,000 characters ordered by frequency (``generator/data/slip-charset.txt``, made by
-``scripts/make_slip_charset.py``) plus every character of the slip templates, with glyph
-ids renumbered. WeasyPrint's own per-PDF subset of that small font is then a few KB of
+6,000 characters ordered by frequency (``generator/outputs/slips/data/slip-charset.txt``,
+made by ``scripts/make_slip_charset.py``) plus every character of the slip templates, with
+glyph ids renumbered. HarfBuzz cuts it (through ``uharfbuzz``); fontTools renumbers and scales. WeasyPrint's own per-PDF subset of that small font is then a few KB of
 overhead, and loading it is quicker too.
 
 The character set does not depend on the matters, so a new matter never changes the font
@@ -19,12 +19,14 @@ em is below a printer's dot at body size. That needs flat charstrings, so the su
 desubroutinized here (WeasyPrint flattens each PDF's subset anyway).
 
 The subsets live in the artifact cache, keyed by the source font file (path, size, mtime),
-the character set, the units per em, the code that cuts them and the generator version; they are deterministic (no timestamps), so
-their content digests can go into each slip's cache key.
+the character set, the units per em, the code and library versions that cut them and the
+generator version; they are deterministic (no timestamps), so their content digests can go
+into each slip's cache key.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import shutil
 import subprocess
@@ -32,18 +34,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from generator.cache import ArtifactCache, code_digest, digest, file_digest
 from generator.outputs.slips import fontscale
-from generator.cache import ArtifactCache, digest, file_digest
 
 DATA = Path(__file__).parent / "data"
 CHARSET_FILE = DATA / "slip-charset.txt"
 TEMPLATES = Path(__file__).parents[1] / "templates" / "slips"
 # Units per em of the CFF subsets (the system fonts have 1000): coarser coordinates make
 # the outlines about a quarter smaller, and 1/256 em is below a printer's dot at body size
-# (see generator/fontscale.py).
+# (see :mod:`generator.outputs.slips.fontscale`).
 UPEM = 256
-# The code that cuts the fonts: a change to it must cut them again
-_RECIPE = (Path(__file__), Path(fontscale.__file__))
+# The libraries that cut the fonts: a new version of either must cut them again (as must a
+# change to this code: ``code_digest``)
+_LIBRARIES = ("uharfbuzz", "fonttools")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def locate(pattern: str) -> tuple[Path, int] | None:
     """(file, index in a collection) of the font fontconfig picks for ``pattern``."""
     if shutil.which("fc-match") is None:
         return None
-    out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", pattern], capture_output=True, text=True)
+    out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", pattern], capture_output=True, text=True, check=False)
     lines = out.stdout.split("\n")
     if out.returncode != 0 or len(lines) < 3:
         return None
@@ -102,87 +105,23 @@ def locate(pattern: str) -> tuple[Path, int] | None:
     return Path(lines[0]), int(lines[1] or 0)
 
 
-_HB_CDEF = """
-typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t; typedef struct hb_set_t hb_set_t;
-typedef struct hb_subset_input_t hb_subset_input_t; typedef uint32_t hb_codepoint_t;
-hb_blob_t* hb_blob_create_from_file(const char*);
-hb_face_t* hb_face_create(hb_blob_t*, unsigned int);
-hb_subset_input_t* hb_subset_input_create_or_fail(void);
-hb_set_t* hb_subset_input_unicode_set(hb_subset_input_t*);
-hb_set_t* hb_subset_input_set(hb_subset_input_t*, int);
-void hb_set_add(hb_set_t*, hb_codepoint_t);
-void hb_subset_input_set_flags(hb_subset_input_t*, unsigned);
-hb_face_t* hb_subset_or_fail(hb_face_t*, const hb_subset_input_t*);
-hb_blob_t* hb_face_reference_blob(hb_face_t*);
-const char* hb_blob_get_data(hb_blob_t*, unsigned int*);
-void hb_blob_destroy(hb_blob_t*);
-void hb_face_destroy(hb_face_t*);
-void hb_subset_input_destroy(hb_subset_input_t*);
-"""
-_HB_NO_HINTING, _HB_DESUBROUTINIZE, _HB_NOTDEF_OUTLINE, _HB_NO_LAYOUT_CLOSURE = 0x1, 0x4, 0x40, 0x200
-_HB_SETS_DROP_TABLE_TAG = 3
 # Horizontal Chinese needs no shaping tables, and vertical metrics are never used
 _DROP_TABLES = ("BASE", "DSIG", "GDEF", "GPOS", "GSUB", "JSTF", "VORG", "vhea", "vmtx")
 
 
-def _hb_subset(source: Path, index: int, chars: str) -> bytes | None:
-    """Subset with libharfbuzz-subset (about 0.2 s for a CJK face; fontTools takes ~4 s)."""
-    try:
-        from cffi import FFI
+def _hb_subset(source: Path, index: int, chars: str) -> bytes:
+    """Subset with HarfBuzz (uharfbuzz): about 0.2 s for a CJK face, where fontTools takes ~4 s."""
+    import uharfbuzz as hb
 
-        ffi = FFI()
-        ffi.cdef(_HB_CDEF)
-        hb = ffi.dlopen("libharfbuzz.so.0")
-        hbs = ffi.dlopen("libharfbuzz-subset.so.0")
-    except (ImportError, OSError):
-        return None
-    blob = hb.hb_blob_create_from_file(str(source).encode())
-    face = hb.hb_face_create(blob, index)
-    subset_input = hbs.hb_subset_input_create_or_fail()
-    try:
-        unicodes = hbs.hb_subset_input_unicode_set(subset_input)
-        for char in chars:
-            hb.hb_set_add(unicodes, ord(char))
-        drop = hbs.hb_subset_input_set(subset_input, _HB_SETS_DROP_TABLE_TAG)
-        for tag in _DROP_TABLES:
-            hb.hb_set_add(drop, int.from_bytes(tag.encode(), "big"))
-        # no layout closure: glyph variants (vertical, other locales) would triple the font;
-        # flat charstrings, which the UPM scaling needs (every PDF's subset is flattened anyway)
-        flags = _HB_NO_HINTING | _HB_DESUBROUTINIZE | _HB_NOTDEF_OUTLINE | _HB_NO_LAYOUT_CLOSURE
-        hbs.hb_subset_input_set_flags(subset_input, flags)
-        subset_face = hbs.hb_subset_or_fail(face, subset_input)
-        if subset_face == ffi.NULL:
-            return None
-        out_blob = hb.hb_face_reference_blob(subset_face)
-        length = ffi.new("unsigned int *")
-        data = ffi.buffer(hb.hb_blob_get_data(out_blob, length), length[0])[:]
-        hb.hb_blob_destroy(out_blob)
-        hb.hb_face_destroy(subset_face)
-        return data or None
-    finally:
-        hbs.hb_subset_input_destroy(subset_input)
-        hb.hb_face_destroy(face)
-        hb.hb_blob_destroy(blob)
-
-
-def _fonttools_subset(source: Path, index: int, chars: str) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(source), fontNumber=index, recalcTimestamp=False, recalcBBoxes=False, lazy=False)
-    options = subset.Options()
-    options.layout_features = []
-    options.name_IDs = [1, 2]
-    options.notdef_outline = True
-    options.hinting = False
-    options.desubroutinize = True
-    options.drop_tables += list(_DROP_TABLES)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    face = hb.Face(hb.Blob.from_file_path(str(source)), index)
+    subset_input = hb.SubsetInput()
+    subset_input.unicode_set.update(ord(char) for char in chars)
+    subset_input.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(int.from_bytes(tag.encode(), "big") for tag in _DROP_TABLES)
+    # no layout closure: glyph variants (vertical, other locales) would triple the font;
+    # flat charstrings, which the UPM scaling needs (every PDF's subset is flattened anyway)
+    flags = hb.SubsetFlags
+    subset_input.flags = flags.NO_HINTING | flags.DESUBROUTINIZE | flags.NOTDEF_OUTLINE | flags.NO_LAYOUT_CLOSURE
+    return hb.subset(face, subset_input).blob.data
 
 
 def _frequency_order(font, chars: str) -> None:
@@ -252,8 +191,7 @@ def _prepare(data: bytes, chars: str, upem: int) -> bytes:
 
 
 def _subset(source: Path, index: int, chars: str) -> bytes:
-    data = _hb_subset(source, index, chars) or _fonttools_subset(source, index, chars)
-    return _prepare(data, chars, UPEM)
+    return _prepare(_hb_subset(source, index, chars), chars, UPEM)
 
 
 def build_fonts(cache_dir: Path) -> list[FontFile]:
@@ -268,7 +206,7 @@ def build_fonts(cache_dir: Path) -> list[FontFile]:
         path, index = found
         chars = text_charset() if face.charset == "text" else face.charset
         stat = path.stat()
-        recipe = [file_digest(str(p)) for p in _RECIPE]
+        recipe = [code_digest(__name__), *(f"{lib} {importlib.metadata.version(lib)}" for lib in _LIBRARIES)]
         key = digest("slip-font", str(path), str(index), str(stat.st_size), str(stat.st_mtime_ns), chars, str(UPEM), *recipe)
         cached = cache.get("fonts", key, ".otf")
         if cached is None:

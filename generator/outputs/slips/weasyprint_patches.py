@@ -1,0 +1,162 @@
+"""Every change this project makes to WeasyPrint's internals, in one place.
+
+Both patches replace a module attribute of ``weasyprint.pdf.fonts`` (the code that embeds
+each PDF's fonts) by a thin wrapper; neither changes what a slip shows:
+
+- :class:`OpenArrayFFI` (speed): the per-PDF font subset asks cffi for arrays typed
+  ``hb_codepoint_t[<count>]``, a new type string per count, each parsed by pycparser.
+- :class:`BareCFF` (size): a CID-keyed CFF font is embedded as bare CFF instead of a whole
+  OpenType file.
+
+They reach into private code, so they were written against a range of WeasyPrint versions
+(:data:`TESTED`, the same bound as in ``pyproject.toml``). :func:`apply` checks the installed
+version and the attributes it replaces; outside the range it leaves WeasyPrint as it is and
+logs why: the slips are then still correct, only slower and larger (and the snapshot test
+shows the new bytes). The WeasyPrint version is part of every slip's cache key, so a PDF
+made with or without the patches is never served for the other.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from functools import cache, lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# [lowest, highest) WeasyPrint major version the patches were checked against; raise the
+# upper bound (here and in pyproject.toml) only after reading the new weasyprint/pdf/fonts.py
+TESTED = (62, 71)
+
+
+@lru_cache(maxsize=1)
+def weasyprint_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("weasyprint")
+
+
+def _major(version: str) -> int:
+    head = version.split(".")[0]
+    return int(head) if head.isdigit() else -1
+
+
+class OpenArrayFFI:
+    """WeasyPrint's cffi handle, except that ``new("T[n]", items)`` becomes ``new("T[]", items)``.
+
+    Why: WeasyPrint subsets each PDF's fonts with arrays typed ``hb_codepoint_t[<count>]``;
+    cffi parses every new type string with pycparser (about 7 ms) and the counts differ from
+    slip to slip, so that parse ran two or three times per slip: about a tenth of its CPU.
+    An open array filled from the same items is the same memory, so the PDF bytes do not
+    change."""
+
+    def __init__(self, ffi: Any):
+        self._ffi = ffi
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if init is not None and cdecl.endswith("]") and "[" in cdecl and not isinstance(init, int):
+            cdecl = cdecl[: cdecl.index("[")] + "[]"
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+def cff_of(otf: bytes) -> bytes | None:
+    """The CFF table of an OpenType font, if it is a CID-keyed CFF (its Top DICT starts with ROS)."""
+    if otf[:4] != b"OTTO":
+        return None
+    (count,) = struct.unpack_from(">H", otf, 4)
+    for k in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sLLL", otf, 12 + 16 * k)
+        if tag == b"CFF ":
+            cff = otf[offset : offset + length]
+            break
+    else:
+        return None
+
+    def skip_index(pos: int) -> int:
+        (n,) = struct.unpack_from(">H", cff, pos)
+        if n == 0:
+            return pos + 2
+        size = cff[pos + 2]
+        last = int.from_bytes(cff[pos + 3 + n * size : pos + 3 + (n + 1) * size], "big")
+        return pos + 3 + (n + 1) * size + last - 1
+
+    try:
+        top_index = skip_index(cff[2])  # header, then the Name INDEX
+        size = cff[top_index + 2]
+        data = top_index + 3 + 2 * size  # the Top DICT INDEX of one dict: its data
+        pos = data
+        # ROS comes first in a CIDFont's Top DICT: three integer operands, then 12 30
+        for _ in range(3):
+            b0 = cff[pos]
+            pos += 3 if b0 == 28 else 5 if b0 == 29 else 1 if 32 <= b0 <= 246 else 2 if 247 <= b0 <= 254 else 0
+            if pos == data or b0 in (30, 255):
+                return None
+            data = pos
+        if cff[pos : pos + 2] != b"\x0c\x1e":
+            return None
+    except (IndexError, struct.error):
+        return None
+    return cff
+
+
+class BareCFF:
+    """pydyf for WeasyPrint's font module, except that an OpenType font with a CID-keyed CFF
+    is embedded as the bare CFF (FontFile3 /CIDFontType0C, the classic form every PDF reader
+    takes) instead of the whole OpenType file (/OpenType).
+
+    Why: the OpenType wrapper's cmap, hmtx, name and OS/2 tables serve no purpose in a PDF
+    (the widths and the text mapping are PDF objects) and cost about 2 KB per face per slip."""
+
+    def __init__(self, pydyf: Any):
+        self._pydyf = pydyf
+
+    def Stream(self, stream: Any = None, extra: Any = None, compress: bool = False) -> Any:
+        if extra is not None and extra.get("Subtype") == "/OpenType" and stream and len(stream) == 1:
+            cff = cff_of(bytes(stream[0]))
+            if cff is not None:
+                stream, extra = [cff], self._pydyf.Dictionary({"Subtype": "/CIDFontType0C"})
+        return self._pydyf.Stream(stream, extra, compress=compress)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pydyf, name)
+
+
+# (attribute of weasyprint.pdf.fonts, wrapper): each replaces one module global
+_PATCHES = (("ffi", OpenArrayFFI), ("pydyf", BareCFF))
+
+
+def apply() -> list[str]:
+    """Patch WeasyPrint once per process; the names of the attributes patched.
+
+    A WeasyPrint outside :data:`TESTED`, or without an attribute a patch replaces, is left
+    unpatched with a warning naming the reason."""
+    version = weasyprint_version()
+    low, high = TESTED
+    if not low <= _major(version) < high:
+        _warn_once(
+            f"WeasyPrint {version} is outside {low} ≤ major < {high}, the versions "
+            f"{__name__} was written against: slips are rendered without its patches "
+            "(slower, larger PDFs). Check weasyprint/pdf/fonts.py, then raise the bound here and in pyproject.toml."
+        )
+        return []
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    applied = []
+    for name, wrapper in _PATCHES:
+        current = getattr(pdf_fonts, name, None)
+        if current is None:
+            _warn_once(f"weasyprint.pdf.fonts has no attribute {name!r} in WeasyPrint {version}: {wrapper.__name__} not applied")
+            continue
+        if not isinstance(current, wrapper):
+            setattr(pdf_fonts, name, wrapper(current))
+        applied.append(name)
+    return applied
+
+
+@cache
+def _warn_once(message: str) -> None:
+    log.warning(message)
