@@ -182,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--applicant", help="the applicant's name")
     slip.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
+    slip.add_argument(
+        "--at",
+        metavar="PLACE",
+        help="the place: an 实施编码 or a 12-digit division code; the slip then carries that agency, hall, phones and remedy bodies (default: blank for staff to fill in)",
+    )
     slip.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
     slip.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
     slip.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help=argparse.SUPPRESS)

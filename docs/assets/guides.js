@@ -196,9 +196,28 @@
     var receivedLabel = el("label", { class: "guide-field" }, "收件日期");
     var received = el("input", { type: "date", name: "received", value: isoDate(new Date()) });
     receivedLabel.appendChild(received);
+    // Where the application was received: the implementing agency and its hall, from the
+    // same facts the PDF slips print (guide-places); none chosen leaves the lines blank
+    var places = [];
+    var placesBlock = notice.querySelector("#guide-places");
+    if (placesBlock) {
+      try {
+        places = JSON.parse(placesBlock.textContent);
+      } catch (error) {
+        places = [];
+      }
+    }
+    var placeLabel = el("label", { class: "guide-field" }, "受理地点");
+    var place = el("select", { name: "place" });
+    place.appendChild(el("option", { value: "" }, "（打印后手写）"));
+    places.forEach(function (p, i) {
+      place.appendChild(el("option", { value: String(i) }, p.agency + "：" + p.window));
+    });
+    if (places.length === 1) place.value = "0";
+    placeLabel.appendChild(place);
     var summary = el("p", { class: "guide-staff-summary", role: "status" });
     var printButton = el("button", { type: "button", class: "guide-button guide-button--primary", "data-guide-print-notice": "" }, "打印补正材料通知书");
-    [applicantLabel, receivedLabel, summary, printButton].forEach(function (node) {
+    [placeLabel, applicantLabel, receivedLabel, summary, printButton].forEach(function (node) {
       panel.appendChild(node);
     });
     bar.appendChild(toggle);
@@ -265,6 +284,14 @@
       notice.querySelector("[data-notice=deadline]").textContent = chineseDate(addWorkingDays(start, days, pageCalendar()), true);
       notice.querySelector("[data-notice=days]").textContent = String(days);
       notice.querySelector("[data-notice=issued]").textContent = chineseDate(start);
+      var chosen = place.value === "" ? null : places[parseInt(place.value, 10)];
+      [["agency", "agency"], ["window", "window"], ["hours", "hours"], ["phones", "phones"], ["complaint", "complaint_phone"]].forEach(function (pair) {
+        notice.querySelectorAll("[data-notice=" + pair[0] + "]").forEach(function (field) {
+          var value = chosen ? chosen[pair[1]] || "" : "";
+          field.textContent = value;
+          field.classList.toggle("guide-notice-blank", !value);
+        });
+      });
       var body = notice.querySelector("[data-notice=materials]");
       body.textContent = "";
       rows.forEach(function (row, i) {

@@ -76,7 +76,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
         found = agency_problems(directory) + implementation_problems(corpus, directory)
     problems += found
     warnings = coverage_warnings(corpus, directory) if not found else []
-    themes, found = load_themes(corpus)
+    themes, found = load_themes(corpus, directory)
     problems += found
 
     if problems:

@@ -201,6 +201,16 @@ def matter_problems(source: SourceFile, expected_code: str | None) -> list[Probl
     if isinstance(statutory, int) and isinstance(promised, int) and promised > statutory:
         problems.append(source.problem(("time_limit", "promised_days"), f"promised limit {promised} working days is longer than the statutory {statutory}"))
 
+    # 零跑动 needs at least 网上受理: at 一级 (咨询) or 二级 (预审) the papers are handed in at a window
+    visits, depth = data.get("visits"), data.get("online_depth")
+    if visits == 0 and depth in ("一级", "二级"):
+        problems.append(
+            source.problem(
+                ("visits",),
+                f"到现场次数为 0，但网办深度是{depth}（网上{'咨询' if depth == '一级' else '预审'}）：申请人仍须到窗口递交材料；请写实际到现场的次数，或把网办深度提高到三级以上",
+            )
+        )
+
     changes = _items(data, "changes")
     version = data.get("version")
     if changes and isinstance(version, str) and changes[0][1].get("version") not in (None, version):

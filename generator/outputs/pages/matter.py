@@ -13,6 +13,7 @@ from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 from generator.outputs import linked_data, regions, themes
 from generator.outputs.pages import frontend
 from generator.outputs.pages.templates import environment, front_matter
+from generator.outputs.slips import html as slip_html
 
 if TYPE_CHECKING:
     from generator.load.corpus import Corpus
@@ -27,6 +28,7 @@ class PageParts:
     slip_links: list[tuple[str, str]] | None = None
     halls_html: str = ""
     contacts_html: str = ""
+    places_json: str = ""
     json_ld: str = ""
     json_url: str = ""
     calendar_json: str = ""
@@ -55,6 +57,7 @@ def matter_parts(corpus: "Corpus", matter: Matter, *, site_url: str | None = Non
         slip_links=[(label, contract.slip_from_matter_page(kind)) for kind, label in contract.SLIP_KINDS.items()],
         halls_html=regions.halls_html(corpus, matter),
         contacts_html=regions.contacts_html(corpus, matter),
+        places_json=slip_html.places_json(corpus, matter),
         json_ld=linked_data.page_json_ld(corpus, matter, site_url),
         json_url=contract.from_matter_page(contract.matter_json(matter.code)),
         calendar_json=frontend.calendar_json(corpus.calendar),
