@@ -26,7 +26,7 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 LEVEL_DIGITS = {level: str(i) for i, level in enumerate(LEVELS, start=1)}
 IMPLEMENTATION_RECIPE = (
     "实施编码 = 实施机关统一社会信用代码（18位）+ 行使层级码（1位：1 省级，2 市级，3 县级，4 乡级，5 村级）+ 基本编码（12位），共31位。"
-    "例：11350926MB0000000R3000117012000。"
+    "例：11350926MB3926984A3000117012000。"
 )
 
 
