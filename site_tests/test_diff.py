@@ -98,7 +98,7 @@ def test_added_required_material_is_tightening_and_needs_a_basis(repo, capsys):
     assert report["summary"]["tightened"] == [CODE]
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 1
-    assert f"HEAD:{FILE}:43:5: materials[3]: [diff-basis] 收紧变更（新增材料「绿化补偿方案」（必要，原件 1 份））没有写明法律依据" in err
+    assert f"HEAD:{FILE}:41:5: materials[3]: [diff-basis] 收紧变更（新增材料「绿化补偿方案」（必要，原件 1 份））没有写明法律依据" in err
     assert "需要处理的问题 1 个" in out
 
 
@@ -155,7 +155,7 @@ def test_added_fee_without_basis_is_a_problem(repo, capsys):
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 1
     assert "- **收紧** 新增收费「绿化补偿费」120 元/每株（依据：福建省物价局闽价费〔2020〕15号）" in out
-    assert f"HEAD:{FILE}:75:5: fees[0]: [diff-basis] 收紧变更（新增收费「绿化补偿费」" in err
+    assert f"HEAD:{FILE}:73:5: fees[0]: [diff-basis] 收紧变更（新增收费「绿化补偿费」" in err
     assert err.rstrip().endswith("1 problem found")
     # without --check the same report, exit 0
     assert diff(capsys, "HEAD~1", "HEAD")[0] == 0
@@ -247,7 +247,7 @@ def test_invalid_revision_is_reported_not_a_traceback(repo, capsys):
     code, out, err = diff(capsys, "HEAD~1", "HEAD")
     assert code == 1 and out == ""
     assert "guides diff: HEAD 中的事项文件无效" in err
-    assert f"HEAD:{FILE}:36:5: materials[1].copies: expected a positive whole number, got '两份'" in err
+    assert f"HEAD:{FILE}:34:5: materials[1].copies: expected a positive whole number, got '两份'" in err
     code, out, err = diff(capsys, "no-such-revision")
     assert code == 2 and "no-such-revision" in err
 
