@@ -90,7 +90,6 @@ def implementation_problems(corpus: "Corpus", directory: Directory) -> list[Prob
     for code in sorted(corpus.matters):
         matter = corpus.matters[code]
         matter_source = corpus.sources[code]
-        line, col = matter_source.where(("department",))
         reported: set[str] = set()
         for place, hall in directory.halls():
             if hall.level not in matter.levels or place.code in reported:
@@ -98,6 +97,8 @@ def implementation_problems(corpus: "Corpus", directory: Directory) -> list[Prob
             implementation = directory.implementation(matter, place)
             if implementation is None:
                 reported.add(place.code)
+                # the position is read only for a problem: a cached matter is never parsed again
+                line, col = matter_source.where(("department",))
                 above = "（乡镇、村可由上级县（区）的机关实施，但上级也没有）" if place.region.level in SERVED_FROM_ABOVE else ""
                 problems.append(
                     source.problem(
