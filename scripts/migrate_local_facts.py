@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 MATTER_FILE = re.compile(r"^[0-9A-Z]{12}\.yml$")
 # the administrative prefix of a name: 福建省 / 莆田市 / 莆田市城厢区 (two characters at least before each suffix)
@@ -65,10 +66,19 @@ def main(argv: list[str]) -> int:
     for name in argv:
         p = Path(name)
         paths += sorted(q for q in p.rglob("*.yml") if MATTER_FILE.match(q.name)) if p.is_dir() else [p]
+    status = 0
     for path in paths:
-        for note in migrate(path, yaml):
+        try:
+            notes = migrate(path, yaml)
+        except YAMLError as error:  # one broken file must not stop the others
+            mark = getattr(error, "problem_mark", None)
+            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            print(f"{path}{where}: YAML syntax error, not migrated: {getattr(error, 'problem', None) or error}", file=sys.stderr)
+            status = 1
+            continue
+        for note in notes:
             print(f"{path}: {note}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -476,3 +476,34 @@ def test_an_old_matter_file_is_told_where_each_local_fact_moved(capsys):
         "3 problems found",
     ]
     assert not any("unknown field" in line or "expected non-empty text" in line for line in lines)
+
+
+def test_the_migration_script_moves_the_local_facts_out_and_says_what_it_removed(tmp_path, capsys):
+    import sys
+
+    import yaml
+
+    matters = tmp_path / "matters"
+    matters.mkdir()
+    old = matters / "310115001000.yml"
+    shutil.copy(FIXTURES / "foundation" / "old-style" / "310115001000.yml", old)
+    broken = matters / "310115001001.yml"
+    broken.write_text('code: "310115001001"\nlevels: [县级\nname: x\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate_local_facts.py"), str(matters)], capture_output=True, text=True, cwd=tmp_path)
+    # a broken file is named and skipped; the others are still migrated
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{broken}:3:5: YAML syntax error, not migrated: ")
+    assert result.stdout.splitlines() == [
+        f"{old}: agency: 福建省住房和城乡建设厅 (11350000003591088K) → department: 住房和城乡建设厅",
+        f"{old}: contact: consult_phone=0594-2697000; complaint_phone=12345",
+        f"{old}: remedy.reconsideration_body: 福建省人民政府",
+    ]
+    data = yaml.safe_load(old.read_text(encoding="utf-8"))
+    assert data["department"] == "住房和城乡建设厅"
+    assert "contact" not in data and "remedy" not in data  # only the default time limits were left
+    broken.unlink()
+    assert main(["--matters", str(matters), "fmt"]) == 0
+    assert main(["--matters", str(matters), "fmt", "--check"]) == 0
+    capsys.readouterr()
+    status, lines = check(capsys, matters)
+    assert (status, lines) == (0, ["ok: 1 matters checked"])
