@@ -220,9 +220,9 @@ class Directory:
         for code in (place.code, *reversed(place.ancestors)):
             here = self.places[code]
             if here.region.level in matter.levels:
-                found = self.implementation(matter, here)
-                if found is not None:
-                    return found
+                # the nearest region that exercises the matter decides; a county without the
+                # agency is not served by the city's office
+                return self.implementation(matter, here)
         return None
 
     def serving(self, matter: Matter, code: str) -> list[Handling]:
