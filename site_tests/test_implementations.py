@@ -290,12 +290,12 @@ def test_without_its_agency_zherong_fails_the_check_naming_both_files(tmp_path, 
         f"柘荣县有县级办理点（柘荣县行政服务中心），matters/{FOOD}.yml:{department_line}:1 的「食品经营许可（新办）」在县级办理、由「市场监督管理局」实施，"
         "但柘荣县没有承担这一职能的机关；请在这里的 agencies 中写明实施机关及其统一社会信用代码，或从该事项的 levels 中去掉县级"
     ) in lines
-    # every 市场监督管理局 matter exercised in the county (4) and the two towns of the one at 乡级
+    # every 市场监督管理局 matter exercised in the county (5) and the two towns of the one at 乡级
     county = [line for line in lines if "regions[0].children[1].children[0].agencies: 柘荣县有县级办理点" in line]
     towns = [line for line in lines if "（乡镇、村可由上级县（区）的机关实施，但上级也没有）" in line]
-    assert len(county) == 4 and len(towns) == 2
-    assert [re.search(r"matters/(\w+)\.yml:\d+:1 的", line).group(1) for line in county] == ["000117001000", FOOD, "000117013000", "000117014000"]
-    assert lines[-1] == "6 problems found"
+    assert len(county) == 5 and len(towns) == 2
+    assert [re.search(r"matters/(\w+)\.yml:\d+:1 的", line).group(1) for line in county] == ["000117001000", FOOD, "000117013000", "000117014000", "000118004000"]
+    assert lines[-1] == "7 problems found"
     # never a silent fallback: the city's office is named nowhere in the problems
     assert not any("宁德市市场监督管理局" in line for line in lines)
 
@@ -404,6 +404,7 @@ def test_a_same_day_step_with_a_publicity_period_is_not_instant(tmp_path):
     step = "    days: 4\n    calendar_days: 7\n"
     assert text.count(step) == 1
     (matters / "000110020000.yml").write_text(text.replace(step, "    days: 0\n    calendar_days: 7\n"), encoding="utf-8")
+    shutil.copytree(ROOT / "matters" / "files" / "000110020000", matters / "files" / "000110020000")
     corpus = load_corpus(matters)
     matter = corpus.matters["000110020000"]
     items = _step_items(render_matter_page(matter, corpus))

@@ -81,7 +81,7 @@ def test_wrong_types_name_expected_and_found(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load_corpus(tmp_path)
     messages = {p.field: p.message for p in caught.value.problems}
-    assert messages["matter_type"].startswith("expected one of '行政许可', '行政确认'")
+    assert messages["matter_type"].startswith("expected one of '行政许可', '行政备案', '行政确认'")
     assert messages["matter_type"].endswith("got '许可'")
     assert messages["effective_date"] == "expected a date written YYYY-MM-DD, got '2026年1月1日'"
     assert messages["levels"] == "expected a list (lines starting with '- '), got '县级'"

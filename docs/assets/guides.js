@@ -103,16 +103,20 @@
 
   /*
    * A material or condition with data-when="applicant.company agent.proxy" applies when any one
-   * of those options holds. A question left at 全部显示 could be answered either way, so what
-   * depends on it stays visible: only what cannot apply to the chosen answers is hidden.
+   * of those options holds; with data-when-all="…" only when every one of them holds. A question
+   * left at 全部显示 (or a multiple-choice question with nothing ticked) could be answered either
+   * way, so what depends on it stays visible: only what cannot apply to the answers is hidden.
    */
+  function holds(ref, chosen, questionOf) {
+    var answers = chosen[questionOf[ref]];
+    return !answers || answers.indexOf(ref) >= 0;
+  }
+
   function applies(item, chosen, questionOf) {
-    var refs = (item.getAttribute("data-when") || "").split(/\s+/).filter(Boolean);
-    if (!refs.length) return true;
-    return refs.some(function (ref) {
-      var answer = chosen[questionOf[ref]];
-      return !answer || answer === ref;
-    });
+    var any = (item.getAttribute("data-when") || "").split(/\s+/).filter(Boolean);
+    var all = (item.getAttribute("data-when-all") || "").split(/\s+/).filter(Boolean);
+    var test = function (ref) { return holds(ref, chosen, questionOf); };
+    return (!any.length || any.some(test)) && all.every(test);
   }
 
   function setUpSituations(form) {
@@ -124,7 +128,7 @@
     var optionText = {};
     form.querySelectorAll("fieldset").forEach(function (fieldset) {
       var legend = fieldset.querySelector("legend");
-      fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (radio) {
         questionText[radio.name] = legend ? legend.textContent.trim() : radio.name;
         if (radio.value) {
           questionOf[radio.value] = radio.name;
@@ -141,9 +145,9 @@
     function update() {
       var chosen = {};
       var chosenText = [];
-      form.querySelectorAll("input[type=radio]:checked").forEach(function (radio) {
+      form.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked").forEach(function (radio) {
         if (radio.value) {
-          chosen[radio.name] = radio.value;
+          (chosen[radio.name] = chosen[radio.name] || []).push(radio.value);
           chosenText.push(questionText[radio.name] + optionText[radio.value]);
         }
       });

@@ -51,3 +51,15 @@ def step_time(days: int, calendar_days: int | None = None) -> str:
 
 def yuan(amount: float) -> str:
     return f"{amount:,.2f}元" if amount != int(amount) else f"{int(amount):,}元"
+
+
+def fee_amount(amount: float, amount_max: float | None, unit: str) -> str:
+    """A fee as the guide prints it: 100元/每件, or a range 50元至200元/每平方米."""
+    if amount_max is None or amount_max == amount:
+        return f"{yuan(amount)}/{unit}"
+    return f"{yuan(amount).removesuffix('元')}至{yuan(amount_max)}/{unit}"
+
+
+def procedure_days(days: int, calendar: bool, counted: bool) -> str:
+    """A special procedure's time: 7个自然日（不计入办理时限）."""
+    return f"{days}个{'自然日' if calendar else '工作日'}（{'计入' if counted else '不计入'}办理时限）"

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.cache import code_digest, digest
+from generator.load.downloads import download_problems
 from generator.load.reader import SourceFile, load_yaml
 from generator.load.validate import matter_problems, schema_problems
 from generator.model.matter import Matter
@@ -168,6 +169,8 @@ def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | N
             problems.append(source.problem(("code",), f"duplicate code '{matter.code}', already used by {first_file[matter.code]}"))
             continue
         first_file[matter.code] = source.display
+        # the files beside the matter are checked on every load, cached or not: they can go missing
+        problems += download_problems(root, matter, source)
         matters[matter.code] = matter
         sources[matter.code] = source
     return matters, sources, problems, cache

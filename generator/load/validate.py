@@ -164,6 +164,7 @@ def matter_problems(source: SourceFile, expected_code: str | None) -> list[Probl
             for j, ref in _list_of_str(item.get("when")):
                 if ref not in options:
                     problems.append(source.problem((kind, i, "when", j), f"names situation option '{ref}', which does not exist; valid: {valid_options}"))
+    problems += element_problems(source, data, options)
 
     material_ids = {mid for _, mid in _ids(_items(data, "materials"))}
     condition_ids = {cid for _, cid in _ids(_items(data, "conditions"))}
@@ -218,4 +219,143 @@ def matter_problems(source: SourceFile, expected_code: str | None) -> list[Probl
     dates = [str(item.get("date")) for _, item in changes]
     if dates != sorted(dates, reverse=True):
         problems.append(source.problem(("changes",), "change notes must be listed newest first"))
+    return problems
+
+
+# ---------------------------------------------------------------- the elements of 实施清单 part 2
+# New messages are in Chinese: the people who read them edit the standard.
+
+
+def _option_hint(options: set[str]) -> str:
+    return "、".join(sorted(options)) if options else "无（本事项没有办理情形）"
+
+
+def element_problems(source: SourceFile, data: dict, options: set[str]) -> list[Problem]:
+    """Cross-references of the elements added for the national guide: 同时适用情形, 按情形的份数,
+    材料依据, 告知承诺, 容缺, 中介服务, 特别程序, 办件类型, 收费幅度, 事项状态, 业务办理项编码."""
+    problems: list[Problem] = []
+    multiple = {s["id"] for _, s in _items(data, "situations") if isinstance(s.get("id"), str) and s.get("multiple") is True}
+    material_ids = {mid for _, mid in _ids(_items(data, "materials"))}
+    condition_ids = {cid for _, cid in _ids(_items(data, "conditions"))}
+    basis_ids = {bid for _, bid in _ids(_items(data, "legal_basis"))}
+    step_ids = {sid for _, sid in _ids(_items(data, "steps"))}
+
+    def unknown_option(loc: tuple, ref: str) -> Problem:
+        return source.problem(loc, f"情形选项 '{ref}' 不存在；可用的有：{_option_hint(options)}")
+
+    for kind in ("conditions", "materials"):
+        for i, item in _items(data, kind):
+            chosen: dict[str, str] = {}
+            for j, ref in _list_of_str(item.get("when_all")):
+                if ref not in options:
+                    problems.append(unknown_option((kind, i, "when_all", j), ref))
+                    continue
+                situation = ref.split(".")[0]
+                if situation in chosen and situation not in multiple:
+                    problems.append(
+                        source.problem(
+                            (kind, i, "when_all", j),
+                            f"'{chosen[situation]}' 和 '{ref}' 是同一单选情形的两个选项，不可能同时成立；要么改用 when（任一成立），要么把情形 {situation} 设为 multiple: true",
+                        )
+                    )
+                chosen.setdefault(situation, ref)
+    for i, material in _items(data, "materials"):
+        for k, rule in _items(material, "copies_when"):
+            for j, ref in _list_of_str(rule.get("when")):
+                if ref not in options:
+                    problems.append(unknown_option(("materials", i, "copies_when", k, "when", j), ref))
+        for j, ref in _list_of_str(material.get("basis")):
+            if ref not in basis_ids:
+                problems.append(source.problem(("materials", i, "basis", j), f"设定依据 '{ref}' 不存在；可用的有：{'、'.join(sorted(basis_ids)) or '无'}"))
+
+    def unknown_material(loc: tuple, ref: str, what: str) -> Problem:
+        return source.problem(loc, f"{what}写的材料 '{ref}' 不是本事项的申请材料；可用的有：{'、'.join(sorted(material_ids)) or '无'}")
+
+    commitment = data.get("commitment")
+    if isinstance(commitment, dict):
+        for j, ref in _list_of_str(commitment.get("materials")):
+            if ref not in material_ids:
+                problems.append(unknown_material(("commitment", "materials", j), ref, "告知承诺"))
+        for j, ref in _list_of_str(commitment.get("conditions")):
+            if ref not in condition_ids:
+                problems.append(source.problem(("commitment", "conditions", j), f"告知承诺写的条件 '{ref}' 不是本事项的受理条件；可用的有：{'、'.join(sorted(condition_ids)) or '无'}"))
+        if not commitment.get("materials") and not commitment.get("conditions"):
+            problems.append(source.problem(("commitment",), "告知承诺制至少要替代一项材料（materials）或一项条件（conditions）"))
+    committed = {ref for _, ref in _list_of_str(commitment.get("materials"))} if isinstance(commitment, dict) else set()
+    deferred: set[str] = set()
+    for i, deferral in _items(data, "deferrals"):
+        ref = deferral.get("material")
+        if not isinstance(ref, str):
+            continue
+        if ref not in material_ids:
+            problems.append(unknown_material(("deferrals", i, "material"), ref, "容缺受理"))
+        elif ref in committed:
+            problems.append(source.problem(("deferrals", i, "material"), f"材料 '{ref}' 已经以告知承诺替代、不必提交，不能再容缺后补"))
+        elif ref in deferred:
+            problems.append(source.problem(("deferrals", i, "material"), f"材料 '{ref}' 已经写过容缺受理"))
+        deferred.add(ref)
+    for i, service in _items(data, "intermediary_services"):
+        ref = service.get("material")
+        if isinstance(ref, str) and ref not in material_ids:
+            problems.append(unknown_material(("intermediary_services", i, "material"), ref, "中介服务"))
+    problems += _duplicates(_items(data, "intermediary_services"), ("intermediary_services",), source, "intermediary service")
+    problems += _duplicates(_items(data, "special_procedures"), ("special_procedures",), source, "special procedure")
+
+    steps = {s["id"]: s for _, s in _items(data, "steps") if isinstance(s.get("id"), str)}
+    for i, procedure in _items(data, "special_procedures"):
+        ref = procedure.get("step")
+        if not isinstance(ref, str):
+            continue
+        if ref not in step_ids:
+            problems.append(source.problem(("special_procedures", i, "step"), f"环节 '{ref}' 不存在；可用的有：{'、'.join(sorted(step_ids))}"))
+            continue
+        days, calendar_days = procedure.get("days"), steps[ref].get("calendar_days")
+        if procedure.get("counted") is not True and procedure.get("calendar", True) is True and isinstance(days, int):
+            if calendar_days is None:
+                problems.append(
+                    source.problem(
+                        ("special_procedures", i, "step"),
+                        f"特别程序“{procedure.get('name')}”的 {days} 个自然日不计入办理时限，但环节 '{ref}' 没有写 calendar_days；请在该环节写 calendar_days: {days}",
+                    )
+                )
+            elif isinstance(calendar_days, int) and calendar_days < days:
+                problems.append(
+                    source.problem(
+                        ("special_procedures", i, "days"),
+                        f"特别程序需 {days} 个自然日，比所在环节 '{ref}' 的 calendar_days（{calendar_days}）还长；两处应一致",
+                    )
+                )
+
+    handling = data.get("handling") if isinstance(data.get("handling"), dict) else {}
+    limit = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
+    promised = limit.get("promised_days")
+    if handling.get("handling_type") == "即办件" and isinstance(promised, int) and promised > 0:
+        problems.append(source.problem(("handling", "handling_type"), f"即办件当场办结，但承诺办结时限是 {promised} 个工作日；请改为承诺件，或把 promised_days 改为 0"))
+    if handling.get("handling_type") == "承诺件" and promised == 0:
+        problems.append(source.problem(("handling", "handling_type"), "承诺件的承诺办结时限是 0 个工作日；当场办结的请写 即办件"))
+    channels = [c for _, c in _list_of_str(handling.get("channels"))]
+    if handling.get("online_flow") and channels and "网上办理" not in channels:
+        problems.append(source.problem(("handling", "online_flow"), "写了网上办理流程，但办理形式（channels）没有 网上办理"))
+
+    for i, fee in _items(data, "fees"):
+        low, high = fee.get("amount"), fee.get("amount_max")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high < low:
+            problems.append(source.problem(("fees", i, "amount_max"), f"收费上限 {high:g} 元小于下限 amount {low:g} 元"))
+        if fee.get("reduction_basis") and not fee.get("reduction"):
+            problems.append(source.problem(("fees", i, "reduction_basis"), "写了减免依据，但没有写减免情形（reduction）"))
+
+    status = data.get("status")
+    if status in ("暂停", "取消") and data.get("status_date") is None:
+        problems.append(source.problem(("status",), f"事项状态为{status}，请写明{status}日期 status_date（YYYY-MM-DD）"))
+    if status in (None, "在用") and data.get("status_date") is not None:
+        problems.append(source.problem(("status_date",), "事项在用，不需要状态日期；暂停或取消时才写 status_date"))
+    item_code, code = data.get("business_item_code"), data.get("code")
+    if isinstance(item_code, str):
+        if isinstance(code, str) and not item_code.startswith(code):
+            problems.append(source.problem(("business_item_code",), f"业务办理项编码应以本事项的基本编码 {code} 开头，得到 '{item_code}'"))
+        if not data.get("business_item"):
+            problems.append(source.problem(("business_item_code",), "写了业务办理项编码，也要写业务办理项 business_item（新设、变更、延续、注销）"))
+    authority = data.get("authority") if isinstance(data.get("authority"), dict) else {}
+    if (authority.get("power_source") == "同级委托" or authority.get("implementer_nature") == "受委托组织") and not authority.get("entrusting_department"):
+        problems.append(source.problem(("authority",), "委托实施的事项要写委托部门 entrusting_department"))
     return problems

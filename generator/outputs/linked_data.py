@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
+from generator.domain import chinese
 from generator.cache import ArtifactCache, code_digest, digest
 from generator.load.corpus import Corpus
 from generator.domain.directory import Handling, Implementation
@@ -174,6 +175,12 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     def applies(when: list[str]) -> str:
         return "适用情形：" + "；".join(labels[w] for w in when) if when else ""
 
+    def all_of(when_all: list[str]) -> str:
+        return "同时满足：" + "；".join(labels[w] for w in when_all) if when_all else ""
+
+    committed = set(matter.commitment.materials) if matter.commitment else set()
+    deferred = {d.material: d for d in matter.deferrals}
+
     requirements = []
     for condition in matter.conditions:
         item = {
@@ -183,9 +190,27 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
             "dct:title": zh(condition.text),
             "dct:type": _ref(f"{concepts}requirement-condition"),
         }
-        if condition.when:
-            item["dct:description"] = zh(applies(condition.when))
+        notes = [applies(condition.when), all_of(condition.when_all)]
+        if matter.commitment and condition.id in matter.commitment.conditions:
+            notes.append("实行告知承诺：以书面承诺代替证明")
+        if any(notes):
+            item["dct:description"] = zh("；".join(n for n in notes if n))
         requirements.append(item)
+    # 中介服务: what the applicant must have done by a third party before applying
+    for service in matter.intermediary_services:
+        details = [f"服务机构：{service.provider}", "必须" if service.mandatory else "非必须", f"收费：{service.fee}"]
+        if service.days:
+            details.append(f"时限：{service.days}个工作日")
+        if service.basis:
+            details.append(f"依据：{service.basis}")
+        requirements.append({
+            "@id": node(f"requirement-intermediary-{service.id}"),
+            "@type": "cv:Requirement",
+            "dct:identifier": f"intermediary-{service.id}",
+            "dct:title": zh(f"中介服务：{service.name}"),
+            "dct:description": zh("；".join(details)),
+            "dct:type": _ref(f"{concepts}requirement-intermediary"),
+        })
 
     evidences = []
     for material in matter.materials:
@@ -193,7 +218,11 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         for extra in (material.source_note, material.spec and f"规格：{material.spec}",
                       material.acceptance_standard and f"受理标准：{material.acceptance_standard}",
                       material.shared_data and f"可用{material.shared_data.certificate}替代，免于提交",
-                      applies(material.when)):
+                      applies(material.when), all_of(material.when_all),
+                      material.instructions and f"填报须知：{material.instructions}",
+                      "；".join(f"{'或'.join(labels[w] for w in r.when)}：{r.copies}份" for r in material.copies_when),
+                      material.id in committed and "实行告知承诺：签署告知承诺书后可不提交",
+                      material.id in deferred and f"可容缺受理：受理之日起{deferred[material.id].within_days}个工作日内补交"):
             if extra:
                 details.append(extra)
         evidences.append({
@@ -210,7 +239,12 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "@type": "cv:Output",
         "dct:identifier": f"{matter.code}-output",
         "dct:title": zh(matter.result.name),
-        "dct:description": zh(f"{matter.result.kind}，送达方式：{'、'.join(matter.result.delivery)}"),
+        "dct:description": zh("；".join(
+            [f"{matter.result.kind}，送达方式：{'、'.join(matter.result.delivery)}"]
+            + ([f"有效期：{matter.result.validity}"] if matter.result.validity else [])
+            + ([f"年检年审：{matter.result.annual_review}"] if matter.result.annual_review else [])
+            + ([f"数量限制：{matter.quantity_limit}"] if matter.quantity_limit else [])
+        )),
         "dct:type": _ref(f"{concepts}result-{_RESULT_SLUGS[matter.result.kind]}"),
     }
 
@@ -220,7 +254,9 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
                 "@id": node(f"cost-{fee.id}"),
                 "@type": "cv:Cost",
                 "dct:identifier": fee.id,
-                "dct:description": zh(f"{fee.name}，{fee.unit}；收费依据：{fee.basis}"),
+                "dct:description": zh(f"{fee.name}，{chinese.fee_amount(fee.amount, fee.amount_max, fee.unit)}；收费依据：{fee.basis}"
+                                      + (f"；减免：{fee.reduction}" if fee.reduction else "")
+                                      + (f"（依据：{fee.reduction_basis}）" if fee.reduction_basis else "")),
                 "cv:hasValue": {"@value": float(fee.amount), "@type": "xsd:double"},
                 "cv:currency": _ref(CNY),
             }
@@ -268,6 +304,16 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
             "cv:processingTime": processing,
             "cv:ownedBy": _ref(organisation(agency)),
         })
+        if "快递申请" in matter.handling.channels:
+            channels.append({
+                "@id": node(f"channel-mail-{key}"),
+                "@type": "cv:Channel",
+                "dct:identifier": f"mail-{key}",
+                "dct:type": _ref(f"{concepts}channel-mail"),
+                "dct:description": zh(f"快递申请：申请材料可邮寄至{agency.name}的受理窗口"),
+                "cv:processingTime": processing,
+                "cv:ownedBy": _ref(organisation(agency)),
+            })
         if implementation.online_url:
             channels.append({
                 "@id": node(f"channel-online-{key}"),
@@ -295,7 +341,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "@type": "cpsv:PublicService",
         "dct:identifier": matter.code,
         "dct:title": zh(matter.name),
-        "dct:description": zh(matter.summary),
+        "dct:description": zh(service_description(matter)),
         "dct:type": _ref(f"{base}{contract.type_url(matter.matter_type)}"),
         "dct:audience": [_ref(f"{concepts}audience-{_AUDIENCE_SLUGS[o]}") for o in matter.service_objects],
         "dct:spatial": [_ref(location(p)) for p in {i.place.code: i.place for i, _ in implemented}.values()],
@@ -334,13 +380,46 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     used.update({f"{concepts}material-form-{_FORM_SLUGS[m.form]}": m.form for m in matter.materials})
     used[output["dct:type"]["@id"]] = matter.result.kind
     used[f"{concepts}channel-in-person"] = CONCEPTS["channel-in-person"]
+    if matter.intermediary_services:
+        used[f"{concepts}requirement-intermediary"] = CONCEPTS["requirement-intermediary"]
+    if "快递申请" in matter.handling.channels and implemented:
+        used[f"{concepts}channel-mail"] = CONCEPTS["channel-mail"]
     if any(i.online_url for i, _ in implemented):
         used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
     graph += [_concept(iri, label) for iri, label in used.items()]
     return {"@context": CONTEXT, "@graph": graph}
 
 
-_AUDIENCE_SLUGS = {"自然人": "natural-person", "法人": "legal-person"}
+def service_description(matter: Matter) -> str:
+    """The summary, then the elements CPSV-AP has no property for, as sentences: 事项状态,
+    办件类型, 办理形式, 特别程序, 告知承诺, 权力属性."""
+    parts = [matter.summary]
+    if matter.status != "在用":
+        parts.append(f"事项状态：{matter.status}" + (f"（{matter.status_date.isoformat()}起）" if matter.status_date else ""))
+    if matter.handling.handling_type:
+        parts.append(f"办件类型：{matter.handling.handling_type}")
+    if matter.handling.channels:
+        parts.append(f"办理形式：{'、'.join(matter.handling.channels)}")
+    for p in matter.special_procedures:
+        parts.append(f"特别程序：{p.name}，{chinese.procedure_days(p.days, p.calendar, p.counted)}，依据{p.basis}")
+    if matter.commitment:
+        parts.append(f"实行告知承诺制，承诺内容：{matter.commitment.text}")
+    a = matter.authority
+    for label, value in (("权力来源", a.power_source), ("实施主体性质", a.implementer_nature), ("委托部门", a.entrusting_department), ("权限划分", a.division), ("行使内容", a.content)):
+        if value:
+            parts.append(f"{label}：{value}")
+    return "。".join(x.rstrip("。") for x in parts) + "。"
+
+
+_AUDIENCE_SLUGS = {
+    "自然人": "natural-person",
+    "法人": "legal-person",
+    "个体工商户": "individual-business",
+    "社会组织": "social-organisation",
+    "事业单位": "public-institution",
+    "机关": "government-body",
+    "其他组织": "other-organisation",
+}
 _FORM_SLUGS = {"原件": "original", "复印件": "copy", "电子件": "electronic", "电子证照": "e-certificate", "原件和复印件": "original-and-copy"}
 _RESULT_SLUGS = {"证照": "certificate", "批文": "approval", "登记": "registration", "证明": "attestation", "其他": "other"}
 # The site's own code lists, published as one SKOS concept scheme so every concept IRI resolves.
@@ -351,6 +430,8 @@ CONCEPTS: dict[str, str] = {
     "requirement-condition": "受理条件",
     "channel-in-person": "窗口办理",
     "channel-online": "网上办理",
+    "channel-mail": "快递申请",
+    "requirement-intermediary": "中介服务",
 }
 
 

@@ -69,6 +69,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["working_days"] = chinese.working_days
     env.filters["yuan"] = chinese.yuan
+    env.filters["fee"] = lambda f: chinese.fee_amount(f.amount, f.amount_max, f.unit)
+    env.filters["procedure_days"] = lambda p: chinese.procedure_days(p.days, p.calendar, p.counted)
     env.filters["visits"] = chinese.visits_text
     return env
 
@@ -189,6 +191,9 @@ def slip_context(
         "fingerprint": fingerprint,
         "labels": matter.option_labels(),
         "licensing": matter.matter_type == "行政许可",
+        "committed": set(matter.commitment.materials) if matter.commitment else set(),
+        "deferred": {d.material: d for d in matter.deferrals},
+        "materials_by_id": {mat.id: mat for mat in matter.materials},
         "qr_svg": qr_svg(qr_payload(site_url, matter.code)),
         "fill": fill,
         "missing": missing,
