@@ -304,6 +304,7 @@ def test_builds_are_deterministic(parallel_site):
 def test_a_rebuild_with_no_change_runs_dot_zero_times(tmp_path, monkeypatch):
     project = make_project(tmp_path / "p", HERE / "parallel")
     shutil.copy(ROOT / "matters" / "000117012000.yml", project / "matters")
+    shutil.copy(ROOT / "matters" / "laws.yml", project / "matters")
     runs = []
     real = diagrams.run_dot
     monkeypatch.setattr(diagrams, "run_dot", lambda source, dot: runs.append(1) or real(source, dot))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MatterType = Literal["行政许可", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
 Level = Literal["省级", "市级", "县级", "乡级", "村级"]
@@ -85,6 +85,11 @@ class LegalBasis(Strict):
         title="条文摘录",
         description="引用法规库时通常不写，由法规库提供；写了就必须是法规库条文中逐字一致的一段。",
     )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _date_as_text(cls, value):
+        return value.isoformat() if isinstance(value, dt.date) else value
 
     @model_validator(mode="after")
     def _law_or_title(self) -> "LegalBasis":
