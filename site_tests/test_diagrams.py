@@ -305,6 +305,7 @@ def test_a_rebuild_with_no_change_runs_dot_zero_times(tmp_path, monkeypatch):
     project = make_project(tmp_path / "p", HERE / "parallel")
     shutil.copy(ROOT / "matters" / "000117012000.yml", project / "matters")
     shutil.copytree(ROOT / "matters" / "files" / "000117012000", project / "matters" / "files" / "000117012000")
+    shutil.copy(ROOT / "matters" / "laws.yml", project / "matters")
     runs = []
     real = diagrams.run_dot
     monkeypatch.setattr(diagrams, "run_dot", lambda source, dot: runs.append(1) or real(source, dot))

@@ -104,11 +104,11 @@ def test_added_required_material_is_tightening_and_needs_a_basis(repo, capsys):
 
 def test_a_new_change_note_with_basis_satisfies_check(repo, capsys):
     repo.edit("review_points:\n", NEW_MATERIAL)
-    repo.edit('version: "1.0"\neffective_date: 2026-01-01\nchanges:\n', 'version: "1.1"\neffective_date: 2026-06-01\n' + note("1.1", "《城市绿化条例》第二十四条"))
+    repo.edit('version: "1.0"\neffective_date: 2026-01-01\nchanges:\n', 'version: "1.1"\neffective_date: 2026-06-01\n' + note("1.1", "《城市绿化条例》第二十条"))
     repo.commit("add material with basis")
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 0, err
-    assert "变更依据：《城市绿化条例》第二十四条" in out
+    assert "变更依据：《城市绿化条例》第二十条" in out
     assert "- **收紧** 新增材料「绿化补偿方案」" in out
 
 
@@ -182,13 +182,13 @@ def test_element_by_element_report_in_chinese(repo, capsys):
     repo.edit("    days: 3\n    next: [decision]", "    days: 3\n    next: [inspection]")
     repo.edit("visits: 1", "visits: 2")
     repo.edit("online_depth: 三级", "online_depth: 四级")
-    repo.edit("article: 第二十四条", "article: 第二十五条")
+    repo.edit("article: 第二十条", "article: 第二十一条")
     repo.edit("delivery: [窗口领取]", "delivery: [窗口领取, 邮寄送达]")
     repo.commit("many")
     code, report = diff_json(capsys, "HEAD~1", "HEAD")
     got = changes_of(report)
     assert got == [
-        ("legal_basis[greening-regulation-24].article", "其他", "设定依据《城市绿化条例》第二十五条的条款：第二十四条→第二十五条"),
+        ("legal_basis[greening-regulation-24].article", "其他", "设定依据《城市绿化条例》第二十一条的条款：第二十条→第二十一条"),
         ("conditions[construction-need].text", "其他", "受理条件变更（construction-need）"),
         ("materials[site-plan].copies", "收紧", "材料「树木现状位置图」份数 2→3"),
         ("materials[power-of-attorney].when", "收紧", "材料「授权委托书」适用情形：是否委托他人办理：委托代理人办理→所有情形"),

@@ -278,7 +278,7 @@ def test_without_its_agency_zherong_fails_the_check_naming_both_files(tmp_path, 
     matters = shutil.copytree(ROOT / "matters", tmp_path / "matters")
     regions = matters / "regions.yml"
     text = regions.read_text(encoding="utf-8")
-    agency = "              - name: 柘荣县市场监督管理局\n                functions: [市场监督管理局]\n                credit_code: 11350926MB3926984A\n"
+    agency = "              - name: 柘荣县市场监督管理局\n                functions: [市场监督管理局]\n                credit_code: 11350926MB3926984A\n                credit_code_confirmed: false\n"
     assert text.count(agency) == 1
     regions.write_text(text.replace(agency, ""), encoding="utf-8")
     status, lines = check(capsys, matters)
@@ -400,6 +400,7 @@ def test_a_same_day_step_with_a_publicity_period_is_not_instant(tmp_path):
 
     matters = tmp_path / "matters"
     matters.mkdir()
+    shutil.copy(ROOT / "matters" / "laws.yml", matters / "laws.yml")
     text = (ROOT / "matters" / "000110020000.yml").read_text(encoding="utf-8")
     step = "    days: 4\n    calendar_days: 7\n"
     assert text.count(step) == 1

@@ -338,9 +338,9 @@ def test_filled_acceptance_promises_a_working_day_date(in_project, capsys):
     out = in_project / "acceptance.pdf"
     assert main(["slip", SAMPLE, "--kind", "acceptance", "--applicant", "莆田市某某餐饮有限公司", "--date", "2026-11-20", "-o", str(out)]) == 0
     text = squeeze(pdf_text(out))
-    # promised 5 working days from Friday 20 November 2026; statutory 20
+    # promised 5 working days from Friday 20 November 2026; statutory 10 (《食品经营许可和备案管理办法》第二十五条)
     assert "承诺办结日期：2026年11月27日" in text
-    assert "即2026年12月18日前" in text
+    assert "即2026年12月4日前" in text
     assert "莆田市某某餐饮有限公司" in text
 
 

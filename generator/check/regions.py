@@ -45,6 +45,29 @@ def coverage_warnings(corpus: "Corpus", directory: Directory) -> list[Problem]:
     return warnings
 
 
+def example_credit_codes(directory: Directory) -> list[Problem]:
+    """One warning listing every credit code marked ``credit_code_confirmed: false``."""
+    source = directory.source
+    if source is None:
+        return []
+    examples = [
+        (place, i, agency)
+        for place in directory.places.values()
+        for i, agency in enumerate(place.region.agencies)
+        if not agency.credit_code_confirmed
+    ]
+    if not examples:
+        return []
+    place, i, _ = examples[0]
+    listed = "；".join(f"{agency.name} {agency.credit_code}" for _, _, agency in examples)
+    return [
+        source.problem(
+            place.loc + ("agencies", i, "credit_code_confirmed"),
+            f"[example-credit-code] {len(examples)} 个机关的统一社会信用代码是示例，未经核实，发布前须核对：{listed}",
+        )
+    ]
+
+
 def agency_problems(directory: Directory) -> list[Problem]:
     """Credit codes that fail their check digit or are used twice, and a function claimed by
     two agencies of the same region."""

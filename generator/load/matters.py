@@ -18,7 +18,7 @@ from generator.problems import InvalidInput, Problem
 
 MATTER_FILE = re.compile(r"^[0-9A-Z]{12}\.yml$")
 # files in matters/ that are not matters; each is read by its own module
-RESERVED_FILES = {"regions.yml", "holidays.yml", "policy.yml"}
+RESERVED_FILES = {"regions.yml", "holidays.yml", "policy.yml", "laws.yml"}
 RESERVED_DIRS = {"themes", "files"}
 
 

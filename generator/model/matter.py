@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 MatterType = Literal["行政许可", "行政备案", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
 Level = Literal["省级", "市级", "县级", "乡级", "村级"]
@@ -73,11 +73,40 @@ Function = Annotated[
 
 
 class LegalBasis(Strict):
+    """Either a reference to the register of laws (``law`` + ``article``; title, document
+    number and excerpt come from ``matters/laws.yml``) or, in files written before the
+    register, the citation written out (``title`` + ``article``)."""
+
     id: Id = Field(title="标识")
-    title: Text = Field(title="法律法规名称", description="如《中华人民共和国食品安全法》，不带书名号。")
-    doc_number: Text | None = Field(default=None, title="文号", description="发布令号或文号，如 国务院令第645号；法律可不填。")
-    article: Text = Field(title="条款", description="依据的条款，如 第三十五条第一款。")
-    excerpt: Text | None = Field(default=None, title="条文摘录", description="条款原文摘录，供公众核对。")
+    law: Id | None = Field(
+        default=None,
+        title="法规库标识",
+        description="引用法规库 matters/laws.yml 中的法规，如 food-safety-law；名称、文号和条文由法规库提供，不要再写 title、doc_number。",
+    )
+    version: Text | None = Field(
+        default=None,
+        title="引用版本",
+        description="可选：所引用版本的文号或日期（YYYY-MM-DD）；必须是法规库中的现行版本，引用已被修订的旧版本会被 guides check 拒绝。",
+    )
+    title: Text | None = Field(default=None, title="法律法规名称", description="只在不引用法规库（不写 law）时填写：如 中华人民共和国食品安全法，不带书名号。")
+    doc_number: Text | None = Field(default=None, title="文号", description="只在不引用法规库时填写：发布令号或文号，如 国务院令第645号。")
+    article: Text = Field(title="条款", description="依据的条款，如 第三十五条、第三十三条第二款；多个条款用顿号分隔，如 第二百零九条、第二百一十四条。")
+    excerpt: Text | None = Field(
+        default=None,
+        title="条文摘录",
+        description="引用法规库时通常不写，由法规库提供；写了就必须是法规库条文中逐字一致的一段。",
+    )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _date_as_text(cls, value):
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    @model_validator(mode="after")
+    def _law_or_title(self) -> "LegalBasis":
+        if self.law is None and self.title is None:
+            raise ValueError("写 law（法规库标识）引用法规库，或写 title（法律法规名称）")
+        return self
 
 
 class Option(Strict):

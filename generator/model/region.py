@@ -54,6 +54,11 @@ class Agency(Strict):
         description="本机关实施哪些部门职能的事项，写职能名称、不带地名，如 [住房和城乡建设局]。行政审批局集中行使多个部门的许可权时逐一列出，如 [市场监督管理局, 交通运输局]。同一地区的两个机关不能承担同一职能。",
     )
     credit_code: CreditCode = Field(title="统一社会信用代码", description="本机关的18位统一社会信用代码（GB 32100）；实施编码由它和事项的基本编码组成。")
+    credit_code_confirmed: bool = Field(
+        default=True,
+        title="统一社会信用代码已核实",
+        description="false 表示这是示例代码（校验位正确，但未与全国组织机构统一社会信用代码数据服务中心核对）；guides check 会列出所有示例代码，发布前须核实。",
+    )
     phone: Phone | None = Field(default=None, title="咨询电话", description="本机关的事项咨询电话；不填时用办理点的电话。")
     online_url: HttpsUrl | None = Field(default=None, title="网上办理地址", description="本机关在政务服务网上的办事入口；不填时用本地区的网上办事大厅。")
     reconsideration_body: Text | None = Field(

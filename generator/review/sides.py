@@ -19,6 +19,8 @@ from generator.load.matters import (
     load_matter_file,
     matter_paths,
 )
+from generator.domain.laws import Laws, resolved_matter
+from generator.load.laws import LAWS_FILE, load_laws
 from generator.load.reader import SourceFile
 from generator.model.matter import Matter
 from generator.problems import Problem, UsageError
@@ -32,6 +34,7 @@ class Side:
     matters: dict[str, Matter] = field(default_factory=dict)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    laws: Laws = field(default_factory=Laws)
 
 
 def _git(args: list[str], cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess:
@@ -48,6 +51,7 @@ class RawSide:
     problems: list[Problem] = field(default_factory=list)
     revision: str | None = None  # for a git revision: the matters directory in the repository, e.g. "matters/"
     found: bool = True  # False: the revision has no matters directory (it may have been added or removed since)
+    laws_text: str | None = None  # the register of laws (laws.yml), if the side has one
 
 
 def read_directory(root: Path, label: str) -> RawSide:
@@ -58,6 +62,8 @@ def read_directory(root: Path, label: str) -> RawSide:
             raw.files[path.name] = (path, path.read_bytes().decode("utf-8"))
         except UnicodeDecodeError as exc:
             raw.problems.append(Problem(display_path(path, root), 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+    if (root / LAWS_FILE).is_file():
+        raw.laws_text = (root / LAWS_FILE).read_text(encoding="utf-8")
     return raw
 
 
@@ -87,7 +93,7 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
         meta, path = entry.split("\t", 1)
         _, kind, oid = meta.split()
         name = path.rsplit("/", 1)[-1]
-        if kind == "blob" and MATTER_FILE.match(name) and name not in RESERVED_FILES:
+        if kind == "blob" and ((MATTER_FILE.match(name) and name not in RESERVED_FILES) or path == within + LAWS_FILE):
             entries.append((path, oid))
     blobs = _git(["cat-file", "--batch"], toplevel, data="".join(f"{oid}\n" for _, oid in entries).encode())
     out, pos = blobs.stdout, 0
@@ -97,6 +103,9 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
         size = int(out[pos:header_end].split()[2])
         data = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
+        if path == within + LAWS_FILE:
+            raw.laws_text = data.decode("utf-8", errors="replace")
+            continue
         try:
             raw.files[path.rsplit("/", 1)[-1]] = (toplevel / path, data.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -131,16 +140,20 @@ def read_sides(base: str, head: str | None, matters_dir: Path) -> tuple[RawSide,
 def validate_side(raw: RawSide, skip: set[str] = frozenset()) -> Side:
     """Validate the files of one side, except those in ``skip`` (identical on both sides)."""
     side = Side(label=raw.label, problems=list(raw.problems))
+    if raw.laws_text is not None:
+        display = f"{raw.label}:{raw.revision}{LAWS_FILE}" if raw.revision is not None else None
+        side.laws, problems = load_laws(raw.root, text=raw.laws_text, display=display)
+        side.problems += problems
     for name in sorted(raw.files):
+        path, text = raw.files[name]
         if name in skip:
             continue
-        path, text = raw.files[name]
         matter, source, problems = load_matter_file(path, raw.root, text=text)
         if raw.revision is not None:
             source.display = f"{raw.label}:{raw.revision}{name}"
             problems = [replace(p, path=source.display) for p in problems]
         side.problems += problems
         if matter is not None:
-            side.matters[matter.code] = matter
+            side.matters[matter.code] = resolved_matter(matter, side.laws)
             side.sources[matter.code] = source
     return side

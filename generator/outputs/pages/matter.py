@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import contract
 from generator.domain.graph import matter_graph, topological_order
+from generator.domain.laws import revised_laws
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 from generator.outputs import downloads, linked_data, regions, themes
 from generator.outputs.pages import frontend
@@ -111,6 +112,7 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
         "parts": parts,
         "step_order": ordered_steps(matter),
         "nosearch": _SearchExclusion(searchable),
+        "revised": revised_laws(matter, corpus.laws),
     }
 
 
