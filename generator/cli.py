@@ -171,6 +171,22 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--check", action="store_true", help="exit 1 if a tightening change has no change note citing its legal basis")
     diff.set_defaults(run=_elsewhere("generator.review.diff", "cmd_diff"))
 
+    imp = sub.add_parser(
+        "import",
+        help="read an XLSX or CSV 事项清单 into matter files and regions.yml (into the matters directory)",
+        description="导入事项清单（XLSX 或 CSV）：写出规范格式的事项文件和地区目录中的实施机关。先全部校验，有任何问题则一个文件也不写（exit 1）。",
+    )
+    imp.add_argument("file", metavar="FILE", nargs="?", help="the spreadsheet: .xlsx, or .csv (one sheet per file; the other sheets' CSV files beside it)")
+    imp.add_argument("--sheet", action="append", metavar="S", help="import only these sheets of the template (repeat or comma-separate); for a CSV file: which sheet it is")
+    imp.add_argument("--mapping", metavar="M", help="a mapping file (YAML) for spreadsheets with another column layout")
+    imp.add_argument("--force", action="store_true", help="overwrite matter files and regions.yml facts that differ from the spreadsheet")
+    imp.add_argument("--template", metavar="FILE", help="write the empty import template (.xlsx) instead of importing")
+    imp.set_defaults(run=_elsewhere("generator.adopt.importer", "cmd_import"))
+
+    export = sub.add_parser("export", help="the current standards in the import template (round trip)")
+    export.add_argument("--xlsx", metavar="FILE", required=True, help="the workbook to write")
+    export.set_defaults(run=_elsewhere("generator.adopt.exporter", "cmd_export", reads_matters=True))
+
     slip = sub.add_parser(
         "slip",
         help="a filled slip for one applicant, as PDF",
