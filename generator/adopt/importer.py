@@ -14,6 +14,7 @@ standard is left as it is (its comments too).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -176,6 +177,7 @@ def validate(imported: Imported, generated_steps: bool, problems: list[Problem])
     missing column is the one problem said."""
     matters = {}
     columns_missing = any(row.ctx.absent for located in imported.matters.values() for row in located.rows.values())
+    said = {(p.path, p.line, p.column) for p in problems}  # a cell already reported is not reported again
     for code, located in imported.matters.items():
         _link_by_name(located.data, generated_steps)
         found: list[Problem] = []
@@ -186,8 +188,8 @@ def validate(imported: Imported, generated_steps: bool, problems: list[Problem])
             for error in exc.errors(include_url=False):
                 loc = tuple(error["loc"])
                 cell, absent = located.where(loc)
-                if absent and error["type"] == "missing":
-                    continue  # the missing column is reported once, at the header
+                if (absent and error["type"] == "missing") or cell[:3] in said:
+                    continue  # the missing column is reported once, at the header; a bad cell once
                 message = explain_zh(error, Matter)
                 if len(loc) == 1 and loc[0] in ID_PREFIX and error["type"] == "too_short":
                     title = Matter.model_fields[loc[0]].title
@@ -202,7 +204,15 @@ def validate(imported: Imported, generated_steps: bool, problems: list[Problem])
 
 
 def _dump(models: list[Matter]) -> list[str]:
-    return [dump_matter(canonical_data(m)) for m in models]
+    # ruamel.yaml makes many short-lived objects: a collection per chunk, not hundreds per matter
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [dump_matter(canonical_data(m)) for m in models]
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
 
 
 def canonical_texts(matters: dict[str, Matter]) -> dict[str, str]:
@@ -214,10 +224,14 @@ def canonical_texts(matters: dict[str, Matter]) -> dict[str, str]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [codes[i : i + 100] for i in range(0, len(codes), 100)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        texts = pool.map(_dump, [[matters[c] for c in chunk] for chunk in chunks])
-        return {code: text for chunk, part in zip(chunks, texts) for code, text in zip(chunk, part)}
+    chunks = [codes[i : i + 50] for i in range(0, len(codes), 50)]
+    gc.freeze()  # forked workers then never walk (and so never copy) the parent's objects
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            texts = pool.map(_dump, [[matters[c] for c in chunk] for chunk in chunks])
+            return {code: text for chunk, part in zip(chunks, texts) for code, text in zip(chunk, part)}
+    finally:
+        gc.unfreeze()
 
 
 def plan_writes(matters: dict[str, Matter], imported: Imported, root: Path, force: bool, problems: list[Problem]) -> tuple[dict[Path, str], int]:

@@ -1,14 +1,15 @@
 """Spreadsheets in and out: every cell read is untrusted text.
 
-Reading (XLSX with openpyxl, read-only; CSV in UTF-8, UTF-8 with BOM or GB 18030, as Chinese
-Excel saves it) never evaluates anything: a cell that starts with ``=``, ``+``, ``-`` or ``@`` is
-the text it shows in the file (a formula's own text, not its result). A cell with a control
+Reading (XLSX with python-calamine, which is fast; CSV in UTF-8, UTF-8 with BOM or GB 18030, as
+Chinese Excel saves it) never evaluates anything: a text cell that starts with ``=``, ``+``,
+``-`` or ``@`` is that text, and a formula cell of an XLSX file is a problem (neither its formula
+nor the result Excel cached is taken for the value). A cell with a control
 character, a cell longer than Excel allows, a sheet longer than :data:`MAX_ROWS`, a file
 larger than :data:`MAX_BYTES` (or an XLSX that would unpack to more than
 :data:`MAX_UNPACKED`) is a positioned problem, never a traceback.
 
-Writing (template, export, audit report) makes every text cell a text cell — a value that
-starts with ``=`` is never written as a formula.
+Writing (template, export, audit report; openpyxl, write-only) makes every text cell a text
+cell — a value that starts with ``=`` is never written as a formula.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from generator.problems import Problem
 
 MAX_BYTES = 200 * 1024 * 1024
-MAX_UNPACKED = 1024 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_CELL = 32_767  # Excel's own limit for one cell
@@ -87,8 +88,8 @@ def clean_cell(value: Any, where: tuple[str, int, int, str], problems: list[Prob
     """A cell's value made safe to carry: text with line breaks normalised, checked for control
     characters and length (a problem, and the value without them, so that nothing else is
     said about the cell); numbers, booleans and dates as they are; anything else as its text."""
-    if value is None or isinstance(value, (bool, int, float, dt.date, dt.datetime)):
-        return value
+    if value is None or value == "" or isinstance(value, (bool, int, float, dt.date, dt.datetime)):
+        return value if value != "" else None
     if isinstance(value, (dt.time, dt.timedelta)):
         return str(value)
     if not isinstance(value, str):  # array formulas and other objects: their text, never evaluated
@@ -108,18 +109,7 @@ def clean_cell(value: Any, where: tuple[str, int, int, str], problems: list[Prob
     return value
 
 
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _ooxml_text(value: Any) -> Any:
-    """An XLSX string with its ``_xHHHH_`` escapes decoded, as Excel shows it (``_x0007_`` is
-    the control character U+0007, ``_x005F_`` a literal underscore)."""
-    if isinstance(value, str) and "_x" in value:
-        return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-    return value
-
-
-def _limited(display: str, rows: Iterator[tuple], problems: list[Problem], headers: list[str], xlsx: bool = False) -> Iterator[tuple[int, tuple]]:
+def _limited(display: str, rows: Iterator[tuple], problems: list[Problem], headers: list[str], formulas: dict | None = None) -> Iterator[tuple[int, tuple]]:
     """Rows numbered from 1, cleaned, trailing empty cells dropped; stops (with a problem) at the limits."""
     for number, values in enumerate(rows, 1):
         if number > MAX_ROWS:
@@ -131,8 +121,11 @@ def _limited(display: str, rows: Iterator[tuple], problems: list[Problem], heade
         if len(values) > MAX_COLUMNS:
             problems.append(CellProblem(display, number, MAX_COLUMNS + 1, "", f"超过 {MAX_COLUMNS} 列，多出的列未读取"))
             values = values[:MAX_COLUMNS]
-        if xlsx:
-            values = tuple(_ooxml_text(v) for v in values)
+        for (row, column), formula in (formulas or {}).get(number, {}).items():
+            header = headers[column - 1] if column <= len(headers) else ""
+            problems.append(CellProblem(display, row, column, header, f"单元格是公式「={formula}」：导入不计算公式，也不取它的结果；请改为文字或数值（复制后“选择性粘贴为数值”）"))
+            if column <= len(values):
+                values = values[: column - 1] + (None,) + values[column:]
         yield number, tuple(clean_cell(v, (display, number, i, headers[i - 1] if i <= len(headers) else ""), problems) for i, v in enumerate(values, 1))
 
 
@@ -159,31 +152,76 @@ def open_book(path: Path, display: str, problems: list[Problem], csv_sheet: str 
 
 
 def _open_xlsx(path: Path, display: str, problems: list[Problem]) -> Book | None:
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
+            if unpacked > MAX_UNPACKED:
+                problems.append(CellProblem(display, 0, 0, "", f"解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB，拒绝读取；请拆分后导入"))
+                return None
+            formulas = _formula_cells(archive)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         problems.append(CellProblem(display, 0, 0, "", "不是有效的 XLSX 文件（无法按 zip 格式打开）"))
         return None
-    if unpacked > MAX_UNPACKED:
-        problems.append(CellProblem(display, 0, 0, "", f"解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB，拒绝读取"))
-        return None
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own kinds for a damaged file
         problems.append(CellProblem(display, 0, 0, "", f"不是有效的 XLSX 文件（{type(exc).__name__}）"))
         return None
 
     def reader(name: str):
         def rows() -> SheetRows:
             where, headers = f"{display}:{name}", []
-            return SheetRows(name, where, _limited(where, workbook[name].iter_rows(min_row=1, values_only=True), problems, headers, xlsx=True), headers)
+            sheet = workbook.get_sheet_by_name(name)
+            if sheet.height * max(sheet.width, 1) > MAX_ROWS * MAX_COLUMNS:
+                problems.append(CellProblem(where, 0, 0, "", f"工作表有 {sheet.height} 行 {sheet.width} 列，超过上限；请拆分为多个文件导入"))
+                return SheetRows(name, where, iter(()), headers)
+            return SheetRows(name, where, _limited(where, iter(sheet.to_python(skip_empty_area=False)), problems, headers, formulas.get(name)), headers)
 
         return rows
 
-    return Book(display, {name: reader(name) for name in workbook.sheetnames}, workbook.close)
+    return Book(display, {name: reader(name) for name in workbook.sheet_names})
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_RELATION = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
+_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)')
+
+
+def _formula_cells(archive: zipfile.ZipFile) -> dict[str, dict[int, dict[tuple[int, int], str]]]:
+    """Where an XLSX workbook has formulas: sheet -> row -> {(row, column): formula text}.
+
+    A formula is never evaluated, and its cached result is not taken for the value either."""
+    import html
+
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        return {}
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for tag in _RELATION.findall(archive.read("xl/_rels/workbook.xml.rels")):
+            ident, target = re.search(rb'\bId="([^"]*)"', tag), re.search(rb'\bTarget="([^"]*)"', tag)
+            if ident and target:
+                part = target.group(1).decode().lstrip("/")
+                targets[ident.group(1)] = part if part.startswith("xl/") else "xl/" + part
+    found: dict[str, dict[int, dict[tuple[int, int], str]]] = {}
+    for name, ident in _SHEET.findall(archive.read("xl/workbook.xml")):
+        part = targets.get(ident)
+        if part not in names:
+            continue
+        data = archive.read(part)
+        if b"<f" not in data and b":f" not in data:
+            continue
+        cells: dict[int, dict[tuple[int, int], str]] = {}
+        for letters, row, formula in _FORMULA.findall(data):
+            column = 0
+            for letter in letters.decode():
+                column = column * 26 + ord(letter) - 64
+            number = int(row)
+            cells.setdefault(number, {})[(number, column)] = html.unescape((formula or b"").decode("utf-8", "replace"))
+        found[html.unescape(name.decode("utf-8"))] = cells
+    return found
 
 
 def _decode(data: bytes) -> str | None:
