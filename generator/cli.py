@@ -187,6 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--xlsx", metavar="FILE", required=True, help="the workbook to write")
     export.set_defaults(run=_elsewhere("generator.adopt.exporter", "cmd_export", reads_matters=True))
 
+    audit = sub.add_parser(
+        "audit",
+        help="how local versions of the same matter differ from each other and from the standard; a proposed unified standard",
+        description="审核各地同一事项的版本：逐要素列出与标准和彼此的差异，提出统一标准的建议稿（带注释的事项文件），并写出 Markdown 和 XLSX 报告。",
+    )
+    audit.add_argument("dirs", metavar="DIR", nargs="+", help="one directory of matter files per region (e.g. imports/350926000000, as guides import writes it)")
+    audit.add_argument("--choose", choices=("union", "strictest", "loosest"), default="union", help="the proposal: union (every requirement of any region, values of the standard), strictest or loosest per element (default: union)")
+    audit.add_argument("--out", default="audit", help="where the proposals (proposed/CODE.yml) and the report (audit.md, audit.xlsx) go (default: audit)")
+    audit.add_argument("--date", type=_date, help="the date of the proposal's change note, YYYY-MM-DD (default: today)")
+    audit.set_defaults(run=_elsewhere("generator.adopt.audit", "cmd_audit"))
+
     slip = sub.add_parser(
         "slip",
         help="a filled slip for one applicant, as PDF",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.adopt.template import IMPLEMENTATION_SHEET, MATTER_SHEET, SHEETS, Column, Sheet, cell_value
+from generator.adopt.template import IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Column, Sheet, cell_value
 from generator.adopt.workbook import OutSheet, write_book
 from generator.model.matter import Matter
 from generator.problems import UsageError
@@ -98,17 +98,21 @@ def _out(layout: Sheet, rows) -> OutSheet:
     )
 
 
-def write_workbook(path: Path, matters: list[Matter], directory=None) -> None:
-    """The template filled with these matters (and the implementations of ``directory``)."""
+def workbook_sheets(matters: list[Matter], implementations=()) -> list[OutSheet]:
+    """The sheets of the template filled with these matters and 实施清单 rows."""
     matters = sorted(matters, key=lambda m: m.code)
     sheets = [_guide()]
     for layout in SHEETS:
-        if layout.name == IMPLEMENTATION_SHEET:
-            rows = implementation_rows(layout, matters, directory) if directory is not None else []
-        else:
-            rows = sheet_rows(layout, matters)
+        rows = implementations if layout.name == IMPLEMENTATION_SHEET else sheet_rows(layout, matters)
         sheets.append(_out(layout, rows))
-    write_book(path, sheets)
+    return sheets
+
+
+def write_workbook(path: Path, matters: list[Matter], directory=None) -> None:
+    """The template filled with these matters (and the implementations of ``directory``)."""
+    matters = sorted(matters, key=lambda m: m.code)
+    rows = implementation_rows(SHEET_BY_NAME[IMPLEMENTATION_SHEET], matters, directory) if directory is not None else []
+    write_book(path, workbook_sheets(matters, rows))
 
 
 def write_template(path: Path) -> None:

@@ -41,6 +41,7 @@ class Imported:
     def __init__(self) -> None:
         self.matters: dict[str, Located] = {}
         self.implementations: list[Row] = []
+        self.missing: set[str] = set()  # required lists whose sheet the file lacks (said once)
 
 
 def read_book(path: Path, display: str, mapping: Mapping | None, only: list[str] | None, problems: list[Problem]) -> Imported:
@@ -67,7 +68,8 @@ def read_book(path: Path, display: str, mapping: Mapping | None, only: list[str]
             _read_matters(*opened[MATTER_SHEET], result, problems)
             for layout in wanted:
                 if layout.field in REQUIRED_LISTS and layout.name not in opened:
-                    problems.append(CellProblem(display, 0, 0, "", f"缺少「{layout.name}」表（{layout.description}）"))
+                    result.missing.add(layout.field)
+                    problems.append(CellProblem(display, 0, 0, "", f"缺少「{layout.name}」表：每个事项至少一行{layout.name}"))
         elif any(layout.field for layout in wanted if layout.name in opened):
             problems.append(CellProblem(display, 0, 0, "", f"缺少「{MATTER_SHEET}」表：其他表的行按基本编码对应到它的事项"))
             return result
@@ -171,7 +173,7 @@ def _link_by_name(data: dict, generated_steps: bool) -> None:
             step["next"] = [following["id"]]
 
 
-def validate(imported: Imported, generated_steps: bool, problems: list[Problem]) -> dict[str, Matter]:
+def validate(imported: Imported, problems: list[Problem]) -> dict[str, Matter]:
     """The matters as models; every problem of every matter, positioned in its cells. Without a
     required column, references between items cannot be checked (they would all fail): the
     missing column is the one problem said."""
@@ -179,7 +181,7 @@ def validate(imported: Imported, generated_steps: bool, problems: list[Problem])
     columns_missing = any(row.ctx.absent for located in imported.matters.values() for row in located.rows.values())
     said = {(p.path, p.line, p.column) for p in problems}  # a cell already reported is not reported again
     for code, located in imported.matters.items():
-        _link_by_name(located.data, generated_steps)
+        _link_by_name(located.data, any(row.ctx.generated for loc, row in located.rows.items() if loc[:1] == ("steps",)))
         found: list[Problem] = []
         try:
             model = Matter.model_validate(located.data)
@@ -188,7 +190,7 @@ def validate(imported: Imported, generated_steps: bool, problems: list[Problem])
             for error in exc.errors(include_url=False):
                 loc = tuple(error["loc"])
                 cell, absent = located.where(loc)
-                if (absent and error["type"] == "missing") or cell[:3] in said:
+                if (absent and error["type"] == "missing") or cell[:3] in said or (len(loc) == 1 and loc[0] in imported.missing):
                     continue  # the missing column is reported once, at the header; a bad cell once
                 message = explain_zh(error, Matter)
                 if len(loc) == 1 and loc[0] in ID_PREFIX and error["type"] == "too_short":
@@ -297,9 +299,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     root = Path(args.matters)
     problems: list[Problem] = []
     imported = read_book(path, args.file, mapping, only, problems)
-    steps_mapping = mapping_for(mapping, SHEET_BY_NAME["办理流程"].name)
-    generated_steps = steps_mapping is not None and (steps_mapping.columns is not None and "环节标识" not in steps_mapping.columns)
-    matters = validate(imported, generated_steps, problems)
+    matters = validate(imported, problems)
     writes: dict[Path, str] = {}
     unchanged = 0
     if not problems:

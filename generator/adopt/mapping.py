@@ -21,9 +21,10 @@ are; the spreadsheet itself is never edited::
         sheet: 材料目录
         columns: {基本编码: 事项编码, 材料名称: 材料名称, 材料形式: 材料类型, 份数: 份数, 来源渠道: 来源渠道}
 
-A sheet named in the mapping reads only the columns its ``columns`` names (without
-``columns``: the template's names; other columns of the file are ignored). A sheet of the
-template not named in the mapping is read as the template says. When a sheet has no column
+In a sheet named in the mapping, the columns that ``columns`` renames are read under their
+names in the file, the others under the template's names, and columns the template does not
+know are ignored. A sheet not named in the mapping is read strictly as the template says (a
+column it does not know is a problem: it may be a misspelt one). When a sheet has no column
 for its items' 标识 (材料标识, 环节标识, …), identifiers are made from the item's name
 (``mat-`` and 8 hexadecimal digits: the same name gives the same identifier in every file, so
 the versions of several regions match); steps without 后续环节 then follow one another in row
@@ -48,7 +49,7 @@ Scalar = str | int | float | bool
 class SheetMapping(Strict):
     sheet: str | None = Field(default=None, title="文件中的表名", description="CSV 文件为文件名（不含 .csv）；不填时与模板的表名相同。")
     header_row: int = Field(default=1, ge=1, le=1000, title="表头所在行")
-    columns: dict[str, str] | None = Field(default=None, title="列的对应", description="模板的列名: 文件中的列名。")
+    columns: dict[str, str] | None = Field(default=None, title="列的对应", description="模板的列名: 文件中的列名；只写名称不同的列。")
     values: dict[str, dict[str, Scalar]] = Field(default_factory=dict, title="取值的对应", description="模板的列名: {文件中的写法: 模板的写法}。")
     fixed: dict[str, Scalar] = Field(default_factory=dict, title="固定值", description="文件中没有的列，每行取同一个值。")
 

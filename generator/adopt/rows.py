@@ -119,24 +119,24 @@ def open_sheet(book: Book, layout: Sheet, mapping: SheetMapping | None, problems
     texts = [str(v).strip() if v is not None else "" for v in headers]
     sheet.headers[:] = texts
     index: dict[str, int] = {}
-    if mapping is not None and mapping.columns is not None:
-        for template, wanted in mapping.columns.items():
-            if wanted in texts:
-                index[template] = texts.index(wanted) + 1
-            else:
-                problems.append(CellProblem(sheet.display, header_row, 1, template, f"第 {header_row} 行没有映射文件所说的列「{wanted}」"))
-    else:
-        for i, text in enumerate(texts, 1):
-            if not text:
-                continue
-            column = layout.column(text)
-            if column is None:
-                if mapping is None:
-                    problems.append(CellProblem(sheet.display, header_row, i, text, f"模板中没有这一列；「{layout.name}」表的列：{'、'.join(c.header for c in layout.columns)}（其他布局请用 --mapping 映射文件）"))
-            elif text in index:
-                problems.append(CellProblem(sheet.display, header_row, i, text, f"列名重复（第一次在 {index[text]} 列）"))
-            else:
-                index[text] = i
+    renamed = dict(mapping.columns or {}) if mapping is not None else {}
+    for template, wanted in renamed.items():
+        if wanted in texts:
+            index[template] = texts.index(wanted) + 1
+        else:
+            problems.append(CellProblem(sheet.display, header_row, 1, template, f"第 {header_row} 行没有映射文件所说的列「{wanted}」"))
+    taken = set(renamed.values())
+    for i, text in enumerate(texts, 1):
+        if not text or text in taken:
+            continue
+        column = layout.column(text)
+        if column is None or column.header in renamed:
+            if mapping is None:
+                problems.append(CellProblem(sheet.display, header_row, i, text, f"模板中没有这一列；「{layout.name}」表的列：{'、'.join(c.header for c in layout.columns)}（其他布局请用 --mapping 映射文件）"))
+        elif text in index:
+            problems.append(CellProblem(sheet.display, header_row, i, text, f"列名重复（第一次在 {index[text]} 列）"))
+        else:
+            index[text] = i
     ctx = SheetContext(layout, sheet.display, index, index.get(CODE, 1))
     fixed = dict(mapping.fixed) if mapping else {}
     for column in layout.columns:

@@ -235,7 +235,7 @@ def _decode(data: bytes) -> str | None:
 
 def _open_csv(path: Path, display: str, problems: list[Problem], csv_sheet: str | None, siblings: list[str]) -> Book | None:
     files = {csv_sheet or path.stem: (path, display)}
-    if csv_sheet is None:
+    if siblings:
         for name in siblings:
             other = path.with_name(f"{name}.csv")
             if name not in files and other.is_file():
