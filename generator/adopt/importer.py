@@ -59,6 +59,8 @@ def read_book(path: Path, display: str, mapping: Mapping | None, only: list[str]
         opened = {}
         for layout in wanted:
             found = open_sheet(book, layout, mapping_for(mapping, layout.name), problems)
+            if found is False:
+                return result  # the size is the one thing to say about it
             if found is not None:
                 opened[layout.name] = found
         if not opened:

@@ -105,11 +105,14 @@ class Located:
 
 
 def open_sheet(book: Book, layout: Sheet, mapping: SheetMapping | None, problems: list[Problem]):
-    """The context of one template sheet in the file and its data rows; None if the file has no such sheet."""
+    """The context of one template sheet in the file and its data rows; None if the file has no
+    such sheet, False if it is too large to read (a problem says so)."""
     name = (mapping.sheet if mapping and mapping.sheet else None) or layout.name
     if name not in book.names:
         return None
     sheet = book.sheet(name)
+    if sheet.rejected:
+        return False
     header_row = mapping.header_row if mapping else 1
     headers: tuple = ()
     for number, values in sheet.rows:

@@ -62,6 +62,7 @@ class SheetRows:
     display: str  # file.xlsx:sheet
     rows: Iterator[tuple[int, tuple]]  # (row number, cell values)
     headers: list[str]  # the header row's texts, once read: problems in a cell name its column
+    rejected: bool = False  # too large to read at all (a problem says so)
 
 
 class Book:
@@ -176,7 +177,7 @@ def _open_xlsx(path: Path, display: str, problems: list[Problem]) -> Book | None
             sheet = workbook.get_sheet_by_name(name)
             if sheet.height * max(sheet.width, 1) > MAX_ROWS * MAX_COLUMNS:
                 problems.append(CellProblem(where, 0, 0, "", f"工作表有 {sheet.height} 行 {sheet.width} 列，超过上限；请拆分为多个文件导入"))
-                return SheetRows(name, where, iter(()), headers)
+                return SheetRows(name, where, iter(()), headers, rejected=True)
             return SheetRows(name, where, _limited(where, iter(sheet.to_python(skip_empty_area=False)), problems, headers, formulas.get(name)), headers)
 
         return rows
