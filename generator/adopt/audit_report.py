@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.adopt.audit import STANDARD, MatterAudit, burden, shown
+from generator.adopt.elements import STANDARD, MatterAudit, burden, shown
 from generator.adopt.propose import CHOICES
 from generator.adopt.workbook import OutSheet, write_book
 from generator.review.changes import LOOSER, OTHER, TIGHTER

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from generator.adopt.mapping import Mapping, load_mapping
 from generator.adopt.rows import ID_PREFIX, Located, Row, item_data, make_id, mapping_for, open_sheet, row_code
-from generator.adopt.template import CODE, IMPLEMENTATION_SHEET, MATTER_SHEET, NAME, SHEET_BY_NAME, SHEETS, Sheet, parse_cell
+from generator.adopt.template import CODE, IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Sheet
 from generator.adopt.workbook import CellProblem, open_book
 from generator.load.matters import display_path, load_matter_file
 from generator.load.validate import explain_zh, matter_problems

@@ -24,6 +24,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from generator.adopt.elements import MatterAudit, segments, shown
 from generator.check.policy import check_catch_all
 from generator.domain.graph import critical_path, matter_graph
 from generator.model.matter import Matter
@@ -33,7 +34,6 @@ from generator.review.compare import item_key
 from generator.review.fmt import canonical_data, dump_matter
 
 if TYPE_CHECKING:
-    from generator.adopt.audit import MatterAudit
     from generator.model.policy import CatchAllConfig
 
 CHOICES = {"union": "取并集", "strictest": "从严", "loosest": "从宽"}
@@ -208,8 +208,6 @@ def _bumped(proposal: Matter, changes, labels: list[str], choose: str, date: dt.
 
 def locate(path: str, data: dict) -> tuple | None:
     """Where an element is in the proposal's data: a key of a mapping, for its comment."""
-    from generator.adopt.audit import segments
-
     obj: Any = data
     loc: list = []
     for name, key in segments(path):
@@ -231,8 +229,6 @@ def locate(path: str, data: dict) -> tuple | None:
 
 
 def proposal_text(group: "MatterAudit", choose: str) -> str:
-    from generator.adopt.audit import shown
-
     data = canonical_data(group.proposal)
     comments: dict[tuple, list[str]] = {}
     labels = [v.label for v in group.versions]

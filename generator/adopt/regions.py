@@ -28,7 +28,6 @@ from ruamel.yaml.error import YAMLError
 
 from generator.adopt.rows import Row, item_data
 from generator.adopt.template import CODE, DIVISION, IMPLEMENTATION_CODE, NAME, REGION_NAME, parse_cell
-from generator.adopt.workbook import CellProblem
 from generator.check.regions import agency_problems
 from generator.domain.codes import credit_code_problem, implementation_code
 from generator.domain.directory import PREFIX_LENGTHS, code_level
