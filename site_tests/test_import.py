@@ -75,7 +75,7 @@ def test_the_template_has_a_sheet_per_part_with_the_models_titles(tmp_path):
 
 
 def test_the_17_sample_matters_from_the_filled_template_are_byte_identical(tmp_path):
-    assert len(SAMPLES) == 17
+    assert len(SAMPLES) >= 17  # the sample catalogue
     write_workbook(tmp_path / "samples.xlsx", list(matters_of(ROOT / "matters").values()))
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "samples.xlsx")]) == 0
     for path in SAMPLES:

@@ -44,10 +44,22 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class CellProblem(Problem):
     """A problem in a spreadsheet: ``path`` is ``file.xlsx:sheet`` (or the file alone), ``line``
-    the row and ``column`` the column number; shown as ``file.xlsx:sheet!C12: field: message``."""
+    the row and ``column`` the column number; shown as ``file.xlsx:sheet!C12: field: message``.
+    Sorted with the other problems of a run (a YAML file's, say) by file, row and column."""
+
+    def _key(self, other: Problem) -> tuple[tuple, tuple]:
+        return (self.path, self.line, self.column, self.field, self.message), (other.path, other.line, other.column, other.field, other.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        mine, theirs = self._key(other)
+        return mine < theirs
+
+    def __gt__(self, other: Problem) -> bool:
+        mine, theirs = self._key(other)
+        return mine > theirs
 
     def __str__(self) -> str:
         where = f"{self.path}!{column_letter(self.column)}{self.line}" if self.line else self.path
