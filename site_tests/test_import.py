@@ -233,3 +233,25 @@ def test_not_a_spreadsheet_is_one_problem(tmp_path, capsys):
     assert problems(capsys) == [f"{tmp_path}/x.xlsx: 不是有效的 XLSX 文件（无法按 zip 格式打开）"]
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "missing.xlsx")]) == 2
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "x.xlsx"), "--sheet", "材料"]) == 2
+
+
+def test_a_mapped_sheet_without_ids_gets_ids_from_the_names(filled):
+    book = load_workbook(filled)
+    materials, points, steps = book["申请材料"], book["审批要点"], book["办理流程"]
+    names = {(materials.cell(r, 1).value, materials.cell(r, 3).value): materials.cell(r, 4).value for r in range(2, materials.max_row + 1)}
+    for row in range(2, points.max_row + 1):  # 针对 by name, as a real export has it
+        about = points.cell(row, column(points, "针对"))
+        about.value = names.get((points.cell(row, 1).value, about.value), about.value)
+    materials.delete_cols(3)  # no 材料标识
+    steps.delete_cols(column(steps, "后续环节"))
+    steps.delete_cols(3)  # no 环节标识, no 后续环节: the steps follow one another
+    book.save("export.xlsx")
+    Path("m.yml").write_text("sheets:\n  申请材料: {}\n  办理流程: {}\n", encoding="utf-8")
+    assert main(["--matters", "out", "import", "export.xlsx", "--mapping", "m.yml"]) == 0
+    food = matters_of(Path("out"))[FOOD]
+    license_ = next(m for m in food.materials if m.name == "营业执照")
+    assert license_.id == "material-" + __import__("hashlib").sha1("营业执照".encode()).hexdigest()[:8]
+    assert next(p for p in food.review_points if p.id == "rp-license-scope").about == license_.id
+    assert [s.next for s in food.steps] == [[food.steps[i + 1].id] for i in range(len(food.steps) - 1)] + [[]]
+    assert main(["--matters", "again", "import", "export.xlsx", "--mapping", "m.yml"]) == 0
+    assert Path("again", f"{FOOD}.yml").read_bytes() == Path("out", f"{FOOD}.yml").read_bytes()  # the same ids every time
