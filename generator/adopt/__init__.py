@@ -6,9 +6,11 @@ Tools for people standardising matters, never imported by the build:
   from the model's field titles: the one source of the template;
 * :mod:`generator.adopt.workbook` — reading XLSX and CSV cells as untrusted text, writing XLSX;
 * :mod:`generator.adopt.mapping` — mapping files for other column layouts;
-* :mod:`generator.adopt.importer` — ``guides import``: rows to canonical matter files;
+* :mod:`generator.adopt.rows` — sheets to matter data, remembering the cell of every value;
+* :mod:`generator.adopt.importer` — ``guides import``: validation, canonical matter files;
 * :mod:`generator.adopt.regions` — the 实施清单 rows into ``regions.yml``;
 * :mod:`generator.adopt.exporter` — ``guides export --xlsx``: the standards in the template;
-* :mod:`generator.adopt.audit`, :mod:`generator.adopt.propose`, :mod:`generator.adopt.audit_report`
-  — ``guides audit``: divergences between local versions, a unified standard, the report.
+* :mod:`generator.adopt.audit`, :mod:`generator.adopt.elements`, :mod:`generator.adopt.propose`,
+  :mod:`generator.adopt.audit_report` — ``guides audit``: divergences between local versions, a
+  unified standard, the report.
 """

@@ -46,7 +46,10 @@ class Imported:
 
 def read_book(path: Path, display: str, mapping: Mapping | None, only: list[str] | None, problems: list[Problem]) -> Imported:
     """Read the sheets into located matter data (not yet validated)."""
-    file_names = {sheet.name: (mapping_for(mapping, sheet.name).sheet if mapping_for(mapping, sheet.name) and mapping_for(mapping, sheet.name).sheet else sheet.name) for sheet in SHEETS}
+    file_names = {}  # template sheet -> its name in the file
+    for sheet in SHEETS:
+        mapped = mapping_for(mapping, sheet.name)
+        file_names[sheet.name] = mapped.sheet if mapped is not None and mapped.sheet else sheet.name
     csv_sheet = None
     if path.suffix.lower() == ".csv":
         csv_sheet = file_names[only[0]] if only else (path.stem if path.stem in file_names.values() else file_names[MATTER_SHEET])
