@@ -255,3 +255,14 @@ def test_a_mapped_sheet_without_ids_gets_ids_from_the_names(filled):
     assert [s.next for s in food.steps] == [[food.steps[i + 1].id] for i in range(len(food.steps) - 1)] + [[]]
     assert main(["--matters", "again", "import", "export.xlsx", "--mapping", "m.yml"]) == 0
     assert Path("again", f"{FOOD}.yml").read_bytes() == Path("out", f"{FOOD}.yml").read_bytes()  # the same ids every time
+
+
+def test_a_damaged_sheet_is_one_problem_not_a_traceback(tmp_path, capsys):
+    import zipfile
+
+    with zipfile.ZipFile(ADOPT / "350302000000.xlsx") as source, zipfile.ZipFile(tmp_path / "damaged.xlsx", "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet6.xml" else data)
+    assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "damaged.xlsx")]) == 1
+    assert problems(capsys) == [f"{tmp_path}/damaged.xlsx:申请材料: 工作表无法读取（XmlError）"]

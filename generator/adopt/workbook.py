@@ -186,11 +186,16 @@ def _open_xlsx(path: Path, display: str, problems: list[Problem]) -> Book | None
     def reader(name: str):
         def rows() -> SheetRows:
             where, headers = f"{display}:{name}", []
-            sheet = workbook.get_sheet_by_name(name)
-            if sheet.height * max(sheet.width, 1) > MAX_ROWS * MAX_COLUMNS:
-                problems.append(CellProblem(where, 0, 0, "", f"工作表有 {sheet.height} 行 {sheet.width} 列，超过上限；请拆分为多个文件导入"))
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                if sheet.height * max(sheet.width, 1) > MAX_ROWS * MAX_COLUMNS:
+                    problems.append(CellProblem(where, 0, 0, "", f"工作表有 {sheet.height} 行 {sheet.width} 列，超过上限；请拆分为多个文件导入"))
+                    return SheetRows(name, where, iter(()), headers, rejected=True)
+                cells = sheet.to_python(skip_empty_area=False)
+            except Exception as exc:  # a damaged sheet: said, never a traceback
+                problems.append(CellProblem(where, 0, 0, "", f"工作表无法读取（{type(exc).__name__}）"))
                 return SheetRows(name, where, iter(()), headers, rejected=True)
-            return SheetRows(name, where, _limited(where, iter(sheet.to_python(skip_empty_area=False)), problems, headers, formulas.get(name)), headers)
+            return SheetRows(name, where, _limited(where, iter(cells), problems, headers, formulas.get(name)), headers)
 
         return rows
 
