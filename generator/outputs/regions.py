@@ -15,7 +15,11 @@ from generator.domain.codes import IMPLEMENTATION_RECIPE
 from generator.domain.directory import Directory, Handling, Implementation, Place
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
+from generator.outputs.api import records
+from generator.outputs.api.history import History, record_fingerprint, sha
 from generator.outputs.pages.templates import environment, front_matter
+
+from generator.outputs.api import history as ledger  # noqa: E402
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -51,7 +55,7 @@ def implementation_entry(corpus: Corpus, matter: Matter, implementation: Impleme
     """One (matter, agency) pair: who implements it, where, whom to call, whom to appeal to.
     The fingerprint is the matter's: the same standard in every place."""
     agency = implementation.agency
-    return {
+    entry = {
         "implementation_code": implementation.code,
         "matter_code": matter.code,
         "matter_name": matter.name,
@@ -75,6 +79,8 @@ def implementation_entry(corpus: Corpus, matter: Matter, implementation: Impleme
         "url": contract.matter_url(matter.code),
         "fingerprint": corpus.fingerprint(matter.code),
     }
+    entry["record_fingerprint"] = record_fingerprint(entry)
+    return entry
 
 
 def by_implementation(directory: Directory, matter: Matter) -> list[tuple[Implementation, list[Handling]]]:
@@ -85,18 +91,38 @@ def by_implementation(directory: Directory, matter: Matter) -> list[tuple[Implem
     return [(handlings[0].implementation, handlings) for handlings in groups.values()]
 
 
-def implementations(corpus: Corpus) -> list[dict[str, Any]]:
-    """One entry per (matter, implementing agency), sorted by implementation code."""
+def implementations(corpus: Corpus, history: History | None = None, dated: bool = True) -> list[dict[str, Any]]:
+    """One entry per (matter, implementing agency), sorted by implementation code, each with
+    its own ``record_fingerprint`` and (``dated``) the date it last changed (from the ledger)."""
     entries = [
         implementation_entry(corpus, matter, implementation, handlings)
         for matter in corpus.sorted_matters()
         for implementation, handlings in by_implementation(corpus.directory, matter)
     ]
-    return sorted(entries, key=lambda e: e["implementation_code"])
+    entries.sort(key=lambda e: e["implementation_code"])
+    if dated:
+        history = history if history is not None else records.baseline(corpus)
+        for entry in entries:
+            entry["modified"] = records.modified(history, corpus, f"implementation:{entry['implementation_code']}")
+    return entries
 
 
-def implementations_document(corpus: Corpus) -> dict[str, Any]:
-    return {"recipe": IMPLEMENTATION_RECIPE, "implementations": implementations(corpus)}
+def implementations_fingerprint(entries: list[dict[str, Any]]) -> str:
+    return sha({e["implementation_code"]: e["record_fingerprint"] for e in entries})
+
+
+def implementations_document(corpus: Corpus, history: History | None = None) -> dict[str, Any]:
+    from generator.outputs.api import catalogue  # noqa: PLC0415
+
+    entries = implementations(corpus, history)
+    return {
+        "api_version": "v1",
+        "generated_at": catalogue.generated_at(corpus, history),
+        "fingerprint": implementations_fingerprint(entries),
+        "base": "../../",
+        "recipe": IMPLEMENTATION_RECIPE,
+        "implementations": entries,
+    }
 
 
 # ---------------------------------------------------------------- pages
@@ -215,6 +241,6 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     artifacts: list[tuple[str, Any]] = sorted(region_pages(corpus).items())
-    document = implementations_document(corpus)
+    document = implementations_document(corpus, ledger.for_build(ctx))
     artifacts.append((contract.IMPLEMENTATIONS, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"))
     return artifacts

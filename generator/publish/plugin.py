@@ -26,7 +26,8 @@ from mkdocs.structure.files import File, Files
 from generator import contract
 from generator.load.corpus import Corpus, load_corpus
 from generator.outputs import diagrams, linked_data, regions, themes
-from generator.outputs.api import catalogue
+from generator.outputs.api import catalogue, changes, discovery, openapi, schemas
+from generator.outputs.api import history as ledger
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
@@ -48,6 +49,13 @@ class GuidesConfig(Config):
     jobs = opt.Type(int, default=0)
     site_url_for_qr = opt.Optional(opt.Type(str))
     search_sections = opt.ListOfItems(opt.Type(str), default=list(matter_page.SEARCHABLE_SECTIONS))
+    # the open data's terms, named in api/v1/index.json and api/v1/openapi.json
+    publisher = opt.Optional(opt.Type(dict))
+    contact = opt.Optional(opt.Type(dict))
+    licence = opt.Optional(opt.Type(dict))
+    terms = opt.Optional(opt.Type(str))
+    # write matters/ledger.json after a build (off while serving: previews date nothing)
+    record_ledger = opt.Type(bool, default=True)
 
 
 # The outputs, in the order they run. Slips first: they render in worker processes in the
@@ -57,6 +65,10 @@ OUTPUTS = (
     ("slips", slips.produce),
     ("diagrams", diagrams.produce),
     ("catalogue", catalogue.produce),
+    ("changes", changes.produce),
+    ("schemas", schemas.produce),
+    ("openapi", openapi.produce),
+    ("discovery", discovery.produce),
     ("linked_data", linked_data.produce),
     ("regions", regions.produce),
     ("themes", themes.produce),
@@ -90,6 +102,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
         return config
+
+    def on_startup(self, *, command, dirty) -> None:
+        self._serving = command == "serve"
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
@@ -126,6 +141,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        if self.config.record_ledger and not getattr(self, "_serving", False) and getattr(ctx, "_history", None) is not None:
+            if ctx._history.save():
+                log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx._history.path.name)
         ctx.stage("post_build", started)
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
