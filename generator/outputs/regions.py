@@ -171,9 +171,12 @@ def contacts_html(corpus: Corpus, matter: Matter) -> Markup:
 
 
 
-def region_pages(corpus: Corpus) -> dict[str, str]:
+def region_listings(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    """For every region: the matters handled by its own halls (``local``: (matter, handlings)),
+    the regions above whose halls its people may use (``upper``) and the matters only handled
+    elsewhere (``elsewhere``). The region page and the region slice
+    (``api/v1/regions/<code>.json``) both list exactly this."""
     directory = corpus.directory
-    env = _env()
     matters = corpus.sorted_matters()
     local: dict[str, list[tuple[Matter, list[Handling]]]] = defaultdict(list)
     for matter in matters:
@@ -182,23 +185,8 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             by_place[handling.place.code].append(handling)
         for code, handlings in by_place.items():
             local[code].append((matter, handlings))
-
-    def count(place: Place) -> int:
-        return len(local.get(place.code, ()))
-
-    out = {
-        "regions/index.md": front_matter("按地区浏览", "按省、市、县（区）、乡镇（街道）、村（社区）浏览各地可以办理的政务服务事项和办理点")
-        + env.get_template("regions/index.md.j2").render(
-            roots=directory.children(None),
-            kids={code: directory.children(code) for code in directory.places},
-            counts={p.code: count(p) for p in directory.places.values()},
-        ),
-    }
+    out = {}
     for code, place in directory.places.items():
-        groups: dict[str, list] = defaultdict(list)
-        for matter, handlings in local.get(code, ()):
-            implementation = handlings[0].implementation
-            groups[implementation.agency.name].append({"m": matter, "handlings": handlings, "impl": implementation.code})
         here = {m.code for m, _ in local.get(code, ())}
         # Where else people of this region can go. The regions above come as one line each
         # (their own pages list the matters): a village page must not repeat the county's
@@ -223,6 +211,32 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             for c in reversed(place.ancestors)  # the nearest first
             if c in above
         ]
+        out[code] = {"local": local.get(code, []), "upper": upper, "elsewhere": elsewhere}
+    return out
+
+
+def region_pages(corpus: Corpus, listings: dict[str, dict[str, Any]] | None = None) -> dict[str, str]:
+    directory = corpus.directory
+    env = _env()
+    listings = listings if listings is not None else region_listings(corpus)
+
+    def count(place: Place) -> int:
+        return len(listings[place.code]["local"])
+
+    out = {
+        "regions/index.md": front_matter("按地区浏览", "按省、市、县（区）、乡镇（街道）、村（社区）浏览各地可以办理的政务服务事项和办理点")
+        + env.get_template("regions/index.md.j2").render(
+            roots=directory.children(None),
+            kids={code: directory.children(code) for code in directory.places},
+            counts={p.code: count(p) for p in directory.places.values()},
+        ),
+    }
+    for code, place in directory.places.items():
+        listing = listings[code]
+        groups: dict[str, list] = defaultdict(list)
+        for matter, handlings in listing["local"]:
+            implementation = handlings[0].implementation
+            groups[implementation.agency.name].append({"m": matter, "handlings": handlings, "impl": implementation.code})
         title = f"在{place.region.name}可以办理的事项"
         out[contract.region_src(code)] = front_matter(title, f"{place.region.name}（区划代码 {code}）的政务服务办理点和可以办理的事项") + env.get_template(
             "regions/region.md.j2"
@@ -232,8 +246,8 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             crumbs=[directory.places[c] for c in place.ancestors],
             children=[{"place": c, "count": count(c)} for c in directory.children(code)],
             groups=[{"department": name, "items": groups[name]} for name in sorted(groups)],
-            upper=upper,
-            elsewhere=elsewhere,
+            upper=listing["upper"],
+            elsewhere=listing["elsewhere"],
         )
     return out
 

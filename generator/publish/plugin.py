@@ -26,12 +26,13 @@ from mkdocs.structure.files import File, Files
 from generator import contract
 from generator.load.corpus import Corpus, load_corpus
 from generator.outputs import diagrams, linked_data, regions, themes
-from generator.outputs.api import catalogue, changes, discovery, openapi, schemas
+from generator.outputs.api import catalogue, changes, discovery, openapi, schemas, slices, spreadsheets
 from generator.outputs.api import history as ledger
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
+from generator.publish import stable
 from generator.publish.context import BuildContext
 
 log = logging.getLogger("mkdocs.plugins.guides")
@@ -72,6 +73,8 @@ OUTPUTS = (
     ("linked_data", linked_data.produce),
     ("regions", regions.produce),
     ("themes", themes.produce),
+    ("slices", slices.produce),
+    ("spreadsheets", spreadsheets.produce),
 )
 
 
@@ -130,6 +133,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             files.append(File.generated(config, contract.matter_src(code), content=page))
         for src_uri, content in browse.index_pages(corpus).items():
             files.append(File.generated(config, src_uri, content=content))
+        files.append(File.generated(config, contract.ROBOTS, content=stable.robots_txt(ctx.site_url)))
         ctx.stage("pages", started)
         self._mkdocs_started = time.perf_counter()
         return files
@@ -141,6 +145,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        history = ledger.for_build(ctx)
+        stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
+        stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
         if self.config.record_ledger and not getattr(self, "_serving", False) and getattr(ctx, "_history", None) is not None:
             if ctx._history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx._history.path.name)
@@ -180,3 +187,23 @@ def compact_search_index(path: Path) -> None:
         for doc in index.get("docs", []):
             doc["text"] = " ".join(_LIST_TAGS.sub(" ", doc.get("text", "")).split())
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def page_dates(corpus: Corpus, history) -> dict[str, str]:
+    """Each generated page's own last change, from the data and the ledger: a matter page shows
+    its standard and its halls; a region, department or theme page its slice or theme."""
+    from generator.outputs import regions as region_outputs  # noqa: PLC0415
+    from generator.outputs.api import records  # noqa: PLC0415
+
+    dates: dict[str, str] = {}
+    implementations = region_outputs.implementations(corpus, history)
+    for matter in corpus.sorted_matters():
+        own = [e["modified"] for e in implementations if e["matter_code"] == matter.code]
+        dates[contract.matter_url(matter.code)] = max([records.matter_modified(history, corpus, matter), *own])
+    for code, document in slices.region_slices(corpus, history).items():
+        dates[contract.region_url(code)] = document["modified"]
+    for code, document in slices.department_slices(corpus, history).items():
+        dates[contract.department_url(code)] = document["modified"]
+    for plan in corpus.themes.values():
+        dates[contract.theme_url(plan.theme.id)] = themes.theme_modified(plan, corpus, history)
+    return dates
