@@ -134,8 +134,8 @@ def test_links_resolve_by_rfc_3986_from_the_file_that_holds_them(built_site):
     """A client that knows only a file's URL resolves ``base`` against it, then each link against that."""
     checked = 0
     for relative in published_json(built_site):
-        if "/schema/" in relative or relative.endswith("openapi.json"):
-            continue
+        if "/schema/" in relative or relative.endswith("openapi.json") or relative.startswith("api/v1/matters/"):
+            continue  # a matter's standard holds no links (and its fingerprint recipe is fixed)
         document = json.loads((built_site / relative).read_text(encoding="utf-8"))
         assert "base" in document, relative
         base = urljoin(urljoin(SITE_URL, relative), document["base"])
@@ -146,3 +146,52 @@ def test_links_resolve_by_rfc_3986_from_the_file_that_holds_them(built_site):
             assert on_disk.is_file(), (relative, link)
             checked += 1
     assert checked > 100
+
+
+# ---------------------------------------------------------------------------------- slices and spreadsheets
+
+def test_region_slices_list_exactly_what_the_region_pages_list(built_site):
+    slices = sorted((built_site / "api/v1/regions").glob("*.json"))
+    pages = sorted(p.parent.name for p in (built_site / "regions").glob("*/index.html"))
+    assert [p.stem for p in slices] == pages
+    for path in slices:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        html = (built_site / document["links"]["page"] / "index.html").read_text(encoding="utf-8")
+        local = html.split('id="matters"', 1)[1].split('id="elsewhere"', 1)[0]
+        assert sorted(re.findall(r"<code>([0-9A-Z]{31})</code>", local)) == document["implementation_codes"]
+        assert sorted(re.findall(r'href="\.\./\.\./matters/([0-9A-Z]{12})/"', local)) == sorted(m["code"] for m in document["matters"])
+        assert sorted(re.findall(r'<section class="guide-hall" id="hall-([^"]+)"', html)) == sorted(h["id"] for h in document["halls"])
+
+
+def test_department_slices_hold_the_agencys_implementations(built_site):
+    implementations = json.loads((built_site / "api/v1/implementations.json").read_text(encoding="utf-8"))["implementations"]
+    for path in sorted((built_site / "api/v1/departments").glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["implementations"] == [i for i in implementations if i["agency_credit_code"] == path.stem]
+        assert (built_site / document["page"] / "index.html").is_file()
+
+
+@pytest.mark.parametrize("name,first_header", [("catalogue", "基本编码"), ("implementations", "实施编码"), ("materials", "基本编码")])
+def test_spreadsheets_open_with_chinese_headers(built_site, name, first_header):
+    import csv
+
+    from openpyxl import load_workbook
+
+    raw = (built_site / f"api/v1/{name}.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    with (built_site / f"api/v1/{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == first_header and all(re.search(r"[\u4e00-\u9fff]", h) for h in rows[0])
+    book = load_workbook(built_site / f"api/v1/{name}.xlsx", read_only=True)
+    sheet = book.worksheets[0]
+    values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == rows[0]
+    assert values[1:] == rows[1:]
+    catalogue = json.loads((built_site / "api/v1/catalogue.json").read_text(encoding="utf-8"))
+    if name == "catalogue":
+        assert [r[0] for r in rows[1:]] == [m["code"] for m in catalogue["matters"]]
+    if name == "implementations":
+        assert [r[0] for r in rows[1:]] == [i["implementation_code"] for i in catalogue["implementations"]]
+    if name == "materials":
+        expected = sum(len(json.loads((built_site / m["links"]["json"]).read_text(encoding="utf-8"))["materials"]) for m in catalogue["matters"])
+        assert len(rows) - 1 == expected

@@ -15,11 +15,8 @@ from generator.domain.codes import IMPLEMENTATION_RECIPE
 from generator.domain.directory import Directory, Handling, Implementation, Place
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
-from generator.outputs.api import records
-from generator.outputs.api.history import History, record_fingerprint, sha
+from generator.outputs.api.history import History, generated_at, modified, record_fingerprint, sha
 from generator.outputs.pages.templates import environment, front_matter
-
-from generator.outputs.api import history as ledger  # noqa: E402
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -101,9 +98,8 @@ def implementations(corpus: Corpus, history: History | None = None, dated: bool 
     ]
     entries.sort(key=lambda e: e["implementation_code"])
     if dated:
-        history = history if history is not None else records.baseline(corpus)
         for entry in entries:
-            entry["modified"] = records.modified(history, corpus, f"implementation:{entry['implementation_code']}")
+            entry["modified"] = modified(history, corpus, f"implementation:{entry['implementation_code']}")
     return entries
 
 
@@ -112,12 +108,10 @@ def implementations_fingerprint(entries: list[dict[str, Any]]) -> str:
 
 
 def implementations_document(corpus: Corpus, history: History | None = None) -> dict[str, Any]:
-    from generator.outputs.api import catalogue  # noqa: PLC0415
-
     entries = implementations(corpus, history)
     return {
         "api_version": "v1",
-        "generated_at": catalogue.generated_at(corpus, history),
+        "generated_at": generated_at(corpus, history),
         "fingerprint": implementations_fingerprint(entries),
         "base": "../../",
         "recipe": IMPLEMENTATION_RECIPE,
@@ -255,6 +249,6 @@ def region_pages(corpus: Corpus, listings: dict[str, dict[str, Any]] | None = No
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     artifacts: list[tuple[str, Any]] = sorted(region_pages(corpus).items())
-    document = implementations_document(corpus, ledger.for_build(ctx))
+    document = implementations_document(corpus, ctx.history)
     artifacts.append((contract.IMPLEMENTATIONS, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"))
     return artifacts

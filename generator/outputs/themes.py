@@ -72,9 +72,7 @@ from generator.model.matter import Matter
 from generator.model.schema import schema_text, theme_schema
 from generator.outputs import diagrams
 from generator.outputs import regions
-from generator.outputs.api import history as ledger
-from generator.outputs.api import records
-from generator.outputs.api.history import History
+from generator.outputs.api.history import History, modified
 from generator.outputs.pages.templates import environment, front_matter
 from generator.outputs.slips import html as slip_html
 from generator.outputs.slips import pdf as slip_pdf
@@ -170,8 +168,7 @@ def theme_document(plan: ThemePlan, corpus: Corpus, history: History | None = No
 
 
 def theme_modified(plan: ThemePlan, corpus: Corpus, history: History | None) -> str:
-    history = history if history is not None else records.baseline(corpus)
-    return records.modified(history, corpus, f"theme:{plan.theme.id}")
+    return modified(history, corpus, f"theme:{plan.theme.id}")
 
 
 def theme_json(plan: ThemePlan, corpus: Corpus, history: History | None = None) -> str:
@@ -182,7 +179,6 @@ def theme_summaries(corpus: Corpus, history: History | None = None) -> list[dict
     """One line per theme for the catalogue (``api/v1/catalogue.json``): members and savings,
     the theme file's fingerprint and the date it last changed."""
     summaries = []
-    history = history if history is not None else records.baseline(corpus)
     for plan in corpus.themes.values():
         theme = plan.theme
         summaries.append(
@@ -434,7 +430,7 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
         out.append((contract.theme_src(theme_id), render_theme_page(plan, corpus, svg)))
         out.append((contract.theme_flow_svg(theme_id), svg_path))
         out.append((contract.theme_notice_pdf(theme_id), notice_pdf_path(plan, corpus, ctx.cache_dir, site_url, ctx.count_rendered)))
-        out.append((contract.theme_json(theme_id), theme_json(plan, corpus, ledger.for_build(ctx))))
+        out.append((contract.theme_json(theme_id), theme_json(plan, corpus, ctx.history)))
     out.append(("themes/index.md", render_index_page(corpus)))
     # the schema of the theme *source* file (matters/themes/<id>.yml); the published JSON's is
     # api/v1/schema/theme.schema.json (generator.outputs.api.schemas)

@@ -27,7 +27,7 @@ from generator import contract
 from generator.load.corpus import Corpus, load_corpus
 from generator.outputs import diagrams, linked_data, regions, themes
 from generator.outputs.api import catalogue, changes, discovery, openapi, schemas, slices, spreadsheets
-from generator.outputs.api import history as ledger
+from generator.outputs.api import records
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
@@ -118,6 +118,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx = self.ctx
         corpus = ctx.corpus
         self._cached_artifacts = []
+        started = time.perf_counter()
+        ctx.history = records.for_build(ctx)
+        ctx.stage("history", started)
         for name, produce in OUTPUTS:
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
@@ -145,12 +148,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
-        history = ledger.for_build(ctx)
+        history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
         stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
-        if self.config.record_ledger and not getattr(self, "_serving", False) and getattr(ctx, "_history", None) is not None:
-            if ctx._history.save():
-                log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx._history.path.name)
+        if self.config.record_ledger and not getattr(self, "_serving", False) and ctx.history is not None:
+            if ctx.history.save():
+                log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
         ctx.stage("post_build", started)
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
@@ -193,13 +196,13 @@ def page_dates(corpus: Corpus, history) -> dict[str, str]:
     """Each generated page's own last change, from the data and the ledger: a matter page shows
     its standard and its halls; a region, department or theme page its slice or theme."""
     from generator.outputs import regions as region_outputs  # noqa: PLC0415
-    from generator.outputs.api import records  # noqa: PLC0415
+    from generator.outputs.api.history import matter_modified  # noqa: PLC0415
 
     dates: dict[str, str] = {}
     implementations = region_outputs.implementations(corpus, history)
     for matter in corpus.sorted_matters():
         own = [e["modified"] for e in implementations if e["matter_code"] == matter.code]
-        dates[contract.matter_url(matter.code)] = max([records.matter_modified(history, corpus, matter), *own])
+        dates[contract.matter_url(matter.code)] = max([matter_modified(history, corpus, matter), *own])
     for code, document in slices.region_slices(corpus, history).items():
         dates[contract.region_url(code)] = document["modified"]
     for code, document in slices.department_slices(corpus, history).items():

@@ -35,9 +35,9 @@ from generator.model.matter import Matter
 from generator.model.schema import matter_schema, schema_text
 
 from generator.outputs import regions, themes
-from generator.outputs.api import changes, records
-from generator.outputs.api import history as ledger
+from generator.outputs.api import records
 from generator.outputs.api.history import History, sha
+from generator.outputs.api import history as dates
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -55,7 +55,8 @@ def links(code: str) -> dict[str, Any]:
     }
 
 
-last_changed = records.last_changed  # the latest effective date or change note, minor ones included
+last_changed = dates.last_changed  # the latest effective date or change note, minor ones included
+generated_at = dates.generated_at
 
 
 def published_matter(corpus: Corpus, matter: Matter) -> dict[str, Any]:
@@ -71,17 +72,6 @@ def catalogue_fingerprint(pairs: dict[str, str]) -> str:
 
 def _instant(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), BEIJING).isoformat()
-
-
-def generated_at(corpus: Corpus, history: History | None = None) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    dates = [last_changed(m) for m in corpus.matters.values()]
-    if history is not None:
-        dates += [dt.date.fromisoformat(e["date"]) for e in history.events]
-        dates += [dt.date.fromisoformat(i["modified"]) for i in history.items.values() if i.get("modified")]
-    return _instant(max(dates)) if dates else _instant(records.FIRST_DATE)
 
 
 def whole_fingerprint(matters: dict[str, str], implementations: dict[str, str], themes_: dict[str, str]) -> str:
@@ -101,7 +91,7 @@ def entry(corpus: Corpus, matter: Matter, history: History | None = None) -> dic
         "version": matter.version,
         "effective_date": matter.effective_date.isoformat(),
         "last_changed": last_changed(matter).isoformat(),
-        "modified": records.matter_modified(history, corpus, matter),
+        "modified": dates.matter_modified(history, corpus, matter),
         "fingerprint": corpus.fingerprint(matter.code),
         "links": links(matter.code),
     }
@@ -181,6 +171,6 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     files: list[tuple[str, Any]] = list(matter_files(ctx))
     files.append((contract.MATTER_SCHEMA, schema_text(published_schema())))
-    files.append((contract.CATALOGUE, dump(catalogue(corpus, ledger.for_build(ctx)))))
+    files.append((contract.CATALOGUE, dump(catalogue(corpus, ctx.history))))
     return files
 

@@ -18,8 +18,7 @@ from urllib.parse import urlsplit
 
 from generator import contract
 from generator.load.corpus import Corpus
-from generator.outputs.api import history as ledger
-from generator.outputs.api import records
+from generator.outputs.api import history as dates
 from generator.outputs.api.history import History
 
 if TYPE_CHECKING:
@@ -149,7 +148,7 @@ def atom_feed(corpus: Corpus, feed: Feed, site_name: str, history: History | Non
     sub(root, "title", f"{site_name}：事项标准变更")
     sub(root, "subtitle", "全部变更，新的在前：事项标准的实质性变更（major）和编辑性修改（minor）、各地实施信息的变化（implementation）、一件事主题的变化（theme）和下架（withdrawal）。")
     # a feed with no entries still needs an updated value; the data's own newest date serves
-    updated = _instant(dt.date.fromisoformat(rows[0]["date"])) if rows else _instant(records.data_date(corpus))
+    updated = _instant(dt.date.fromisoformat(rows[0]["date"])) if rows else _instant(dates.data_date(corpus))
     sub(root, "updated", updated)
     sub(root, "link", rel="self", type="application/atom+xml", href=feed.href(contract.CHANGES_ATOM))
     sub(root, "link", rel="alternate", type="application/json", href=feed.href(contract.CHANGES))
@@ -180,7 +179,7 @@ def atom_feed(corpus: Corpus, feed: Feed, site_name: str, history: History | Non
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
-    history = ledger.for_build(ctx)
+    history = ctx.history
     feed = Feed(ctx.mkdocs_config.get("site_url"))
     files: list[tuple[str, Any]] = [
         (contract.CHANGES, dump(changes_document(corpus, feed, history))),

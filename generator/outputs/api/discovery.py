@@ -9,7 +9,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
-from generator.outputs.api import history as ledger
 from generator.outputs.api import models
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ def index(ctx: "BuildContext") -> dict[str, Any]:
     from generator.outputs.api import catalogue  # noqa: PLC0415
 
     meta = metadata(ctx)
-    history = ledger.for_build(ctx)
+    history = ctx.history
     whole = catalogue.catalogue(ctx.corpus, history)
     return {
         "api_version": "v1",

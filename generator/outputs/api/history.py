@@ -24,14 +24,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.domain.standard import canonical_json
-
-if TYPE_CHECKING:
-    from generator.publish.context import BuildContext
 
 LEDGER_FILE = "ledger.json"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -83,7 +80,6 @@ class History:
     events: list[dict[str, Any]]
     changed: bool = False
     path: Path | None = None
-    newest: dt.date | None = field(default=None)
 
     def modified(self, key: str) -> dt.date | None:
         item = self.items.get(key)
@@ -195,13 +191,43 @@ def load_history(path: Path, records: list[Record], baseline: dt.date) -> Histor
     return history
 
 
-def for_build(ctx: "BuildContext") -> History:
-    """The build's history, computed once and shared by every output that needs a date."""
-    cached = getattr(ctx, "_history", None)
-    if cached is not None:
-        return cached
-    from generator.outputs.api import records  # noqa: PLC0415 (records imports the outputs)
+# ---------------------------------------------------------------- dates of the published items
 
-    history = load_history(ctx.base_dir / ctx.config.matters_dir / LEDGER_FILE, records.all_records(ctx.corpus), records.data_date(ctx.corpus))
-    ctx._history = history
-    return history
+FIRST_DATE = dt.date(2026, 1, 1)
+
+
+def last_changed(matter) -> dt.date:
+    """The latest date the standard took a new form: its effective date or a change note, minor ones included."""
+    return max([matter.effective_date, *(c.date for c in matter.changes)])
+
+
+def data_date(corpus) -> dt.date:
+    """The newest date in the data itself: an effective date or a change note."""
+    return max((last_changed(m) for m in corpus.matters.values()), default=FIRST_DATE)
+
+
+def modified(history: History | None, corpus, key: str, floor: dt.date | None = None) -> str:
+    """An item's ``modified``: from the ledger (without one, the data's newest date)."""
+    day = history.modified(key) if history is not None else None
+    dates = [d for d in (day, floor) if d is not None] or [data_date(corpus)]
+    return max(dates).isoformat()
+
+
+def matter_modified(history: History | None, corpus, matter) -> str:
+    return modified(history, corpus, f"matter:{matter.code}", last_changed(matter))
+
+
+def _instant(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(), BEIJING).isoformat()
+
+
+def generated_at(corpus, history: History | None = None) -> str:
+    """``SOURCE_DATE_EPOCH`` when set (UTC), else the newest date in the data and the ledger."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dates = [last_changed(m) for m in corpus.matters.values()]
+    if history is not None:
+        dates += [dt.date.fromisoformat(e["date"]) for e in history.events]
+        dates += [dt.date.fromisoformat(i["modified"]) for i in history.items.values() if i.get("modified")]
+    return _instant(max(dates)) if dates else _instant(FIRST_DATE)

@@ -1,30 +1,21 @@
 """What the publication ledger (:mod:`generator.outputs.api.history`) records of a corpus: one
-:class:`~generator.outputs.api.history.Record` per published matter, implementation and theme."""
+:class:`~generator.outputs.api.history.Record` per published matter, implementation and theme;
+and the build's history, made once before the outputs run (``ctx.history``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from generator.domain import standard
 from generator.load.corpus import Corpus
-from generator.outputs.api.history import History, Record, make_record, reconcile
+from generator.outputs import regions, themes
+from generator.outputs.api.history import LEDGER_FILE, History, Record, data_date, load_history, make_record, reconcile
 
-FIRST_DATE = dt.date(2026, 1, 1)
-
-
-def last_changed(matter) -> dt.date:
-    return max([matter.effective_date, *(c.date for c in matter.changes)])
-
-
-def data_date(corpus: Corpus) -> dt.date:
-    """The newest date in the data itself: an effective date or a change note."""
-    return max((last_changed(m) for m in corpus.matters.values()), default=FIRST_DATE)
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
 
 
 def all_records(corpus: Corpus) -> list[Record]:
-    from generator.outputs import regions, themes  # noqa: PLC0415
-
     records = []
     for matter in corpus.sorted_matters():
         records.append(make_record("matter", matter.code, matter.name, standard.matter_document(matter), code=matter.code,
@@ -44,11 +35,6 @@ def baseline(corpus: Corpus) -> History:
     return reconcile(None, all_records(corpus), day, day)
 
 
-def modified(history: History | None, corpus: Corpus, key: str, floor: dt.date | None = None) -> str:
-    day = history.modified(key) if history is not None else None
-    dates = [d for d in (day, floor) if d is not None] or [data_date(corpus)]
-    return max(dates).isoformat()
-
-
-def matter_modified(history: History | None, corpus: Corpus, matter) -> str:
-    return modified(history, corpus, f"matter:{matter.code}", last_changed(matter))
+def for_build(ctx: "BuildContext") -> History:
+    """The build's history: the ledger in the matters directory reconciled with this corpus."""
+    return load_history(ctx.base_dir / ctx.config.matters_dir / LEDGER_FILE, all_records(ctx.corpus), data_date(ctx.corpus))

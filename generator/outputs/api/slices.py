@@ -18,20 +18,19 @@ from typing import TYPE_CHECKING, Any
 from generator import contract
 from generator.load.corpus import Corpus
 from generator.outputs import regions
-from generator.outputs.api import catalogue, records
-from generator.outputs.api import history as ledger
+from generator.outputs.api import catalogue
+from generator.outputs.api import history as dates
 from generator.outputs.api.history import History, record_fingerprint
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
 
 
-def _newest(dates: list[str], corpus: Corpus) -> str:
-    return max(dates) if dates else records.data_date(corpus).isoformat()
+def _newest(days: list[str], corpus: Corpus) -> str:
+    return max(days) if days else dates.data_date(corpus).isoformat()
 
 
 def region_slices(corpus: Corpus, history: History | None = None, listings: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
-    history = history if history is not None else records.baseline(corpus)
     directory = corpus.directory
     listings = listings if listings is not None else regions.region_listings(corpus)
     modified = {e["implementation_code"]: e["modified"] for e in regions.implementations(corpus, history)}
@@ -82,7 +81,6 @@ def region_slices(corpus: Corpus, history: History | None = None, listings: dict
 
 
 def department_slices(corpus: Corpus, history: History | None = None) -> dict[str, dict[str, Any]]:
-    history = history if history is not None else records.baseline(corpus)
     stamp = catalogue.generated_at(corpus, history)
     by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in regions.implementations(corpus, history):
@@ -110,7 +108,7 @@ def dump(data: Any) -> str:
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
-    history = ledger.for_build(ctx)
+    history = ctx.history
     files: list[tuple[str, Any]] = [(contract.region_json(code), dump(doc)) for code, doc in region_slices(ctx.corpus, history).items()]
     files += [(contract.department_json(code), dump(doc)) for code, doc in department_slices(ctx.corpus, history).items()]
     return files

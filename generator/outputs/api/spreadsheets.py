@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from generator import contract
 from generator.load.corpus import Corpus
 from generator.outputs import regions
-from generator.outputs.api import catalogue, records
-from generator.outputs.api import history as ledger
+from generator.outputs.api import catalogue
+from generator.outputs.api import history as dates
 from generator.outputs.api.history import History
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ def _yes(value: bool) -> str:
 
 def tables(corpus: Corpus, history: History | None = None) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """name -> (Chinese headers, rows); the CSV and the XLSX are written from the same table."""
-    history = history if history is not None else records.baseline(corpus)
     doc = catalogue.catalogue(corpus, history)
     matters = (
         ["基本编码", "事项名称", "事项类型", "业务办理项", "实施部门", "行使层级", "通办范围", "版本", "生效日期", "最近修改日期", "标准指纹", "办事指南", "数据文件"],
@@ -119,7 +118,7 @@ def _stamp(corpus: Corpus, history: History) -> dt.datetime:
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
-    history = ledger.for_build(ctx)
+    history = ctx.history
     stamp = _stamp(ctx.corpus, history)
     files: list[tuple[str, Any]] = []
     for name, (headers, rows) in tables(ctx.corpus, history).items():
