@@ -158,7 +158,7 @@ def contacts_html(corpus: Corpus, matter: Matter) -> Markup:
         return Markup("")
     rows = []
     for implementation, handlings in by_implementation(directory, matter):
-        scopes = sorted({h.scope_prefix for h in handlings}, key=len)
+        scopes = sorted({h.scope_prefix for h in handlings}, key=lambda s: (len(s), s))  # ties by value: a set has no stable order
         rows.append({"i": implementation, "scope": scopes[0] if scopes else "", "phones": consult_phones(implementation, handlings)})
     html = _env().get_template("regions/contacts.html.j2").render(m=matter, rows=rows)
     return Markup(html.strip("\n"))
