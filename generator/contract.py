@@ -121,7 +121,18 @@ def theme_notice_pdf(theme_id: str) -> str:
 
 CATALOGUE = f"{API}/catalogue.json"
 MATTER_SCHEMA = f"{API}/schema/matter.schema.json"
-THEME_SCHEMA = f"{API}/schema/theme.schema.json"
+THEME_SCHEMA = f"{API}/schema/theme.schema.json"  # the published theme JSON
+THEME_SOURCE_SCHEMA = f"{API}/schema/theme-source.schema.json"  # the theme YAML file (matters/themes/<id>.yml)
+SCHEMA_DIR = f"{API}/schema"
+INDEX = f"{API}/index.json"
+OPENAPI = f"{API}/openapi.json"
+CHANGES_SINCE_DIR = f"{API}/changes/since"
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"
+# the spreadsheets for staff: name -> (CSV, XLSX)
+SHEETS = ("catalogue", "implementations", "materials")
+# every published JSON file kind with a schema: name -> schema path
+SCHEMA_NAMES = ("catalogue", "matter", "implementations", "changes", "theme", "region", "department", "index")
 CHANGES = f"{API}/changes.json"
 CHANGES_ATOM = f"{API}/changes.atom"
 IMPLEMENTATIONS = f"{API}/implementations.json"
@@ -145,3 +156,33 @@ def theme_json(theme_id: str) -> str:
 def from_matter_page(path: str) -> str:
     """A site path as a link from a matter page (``matters/<code>/``)."""
     return f"../../{path}"
+
+
+def schema_path(name: str) -> str:
+    return f"{SCHEMA_DIR}/{name}.schema.json"
+
+
+def changes_since(day: str) -> str:
+    """Every change dated ``day`` or later (``day`` is YYYY-MM-DD, a date that has changes)."""
+    return f"{CHANGES_SINCE_DIR}/{day}.json"
+
+
+def region_json(division_code: str) -> str:
+    return f"{API}/regions/{division_code}.json"
+
+
+def department_json(credit_code: str) -> str:
+    return f"{API}/departments/{credit_code}.json"
+
+
+def sheet_csv(name: str) -> str:
+    return f"{API}/{name}.csv"
+
+
+def sheet_xlsx(name: str) -> str:
+    return f"{API}/{name}.xlsx"
+
+
+# a JSON file's links are relative to the site root; its ``base`` key is the site root relative to the file
+def base_from(path: str) -> str:
+    return "../" * path.count("/")

@@ -139,8 +139,16 @@ def test_fingerprints_recomputed_independently_match(api_site):
         page = (api_site / item["links"]["page"] / "index.html").read_text(encoding="utf-8")
         assert re.findall(r'class="guide-fingerprint">([0-9a-f]{64})<', page) == [item["fingerprint"]]
         pairs[item["code"]] = item["fingerprint"]
-    whole = hashlib.sha256(json.dumps(pairs, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
-    assert catalogue["fingerprint"] == whole
+    canonical = lambda obj: hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()  # noqa: E731
+    assert catalogue["matters_fingerprint"] == canonical(pairs)
+    # the catalogue's own fingerprint covers everything it lists: matters, implementations, themes
+    implementations = {}
+    for item in catalogue["implementations"]:
+        body = {k: v for k, v in item.items() if k not in ("fingerprint", "record_fingerprint", "modified")}
+        assert canonical(body) == item["record_fingerprint"]
+        implementations[item["implementation_code"]] = item["record_fingerprint"]
+    themes = {t["id"]: t["fingerprint"] for t in catalogue["themes"]}
+    assert catalogue["fingerprint"] == canonical({"matters": pairs, "implementations": implementations, "themes": themes})
 
 
 def test_generated_at_is_taken_from_the_data(api_site):
@@ -162,24 +170,30 @@ def test_catalogue_keys_are_the_documented_ones_in_order(sample_corpus):
     from generator.outputs.api import catalogue
 
     doc = catalogue.catalogue(sample_corpus)
-    assert list(doc) == ["api_version", "generated_at", "fingerprint", "matter_count", "links", "matters", "implementations", "themes"]
+    assert list(doc) == ["api_version", "generated_at", "fingerprint", "matters_fingerprint", "matter_count", "base", "links", "matters", "implementations", "themes"]
     assert [t["id"] for t in doc["themes"]] == sorted(sample_corpus.themes)
 
 
 # ---------------------------------------------------------------------------------- changes
 
-def test_major_change_notes_are_published_newest_first(api_site):
+def test_change_notes_are_published_newest_first_with_their_kind(api_site):
     changes = load(api_site, "api/v1/changes.json")
-    rows = [(c["code"], c["version"], c["date"]) for c in changes["changes"]]
-    assert rows == [("000111010000", "2.0", "2026-06-01"), ("310115001000", "1.0", "2026-01-01"), ("000111010000", "1.0", "2025-09-01")]
+    rows = [(c["code"], c["version"], c["date"], c["kind"]) for c in changes["changes"]]
+    assert rows == [
+        ("000111010000", "2.0", "2026-06-01", "major"),
+        ("310115001000", "1.1", "2026-04-15", "minor"),
+        ("000111010000", "1.1", "2026-02-10", "minor"),
+        ("310115001000", "1.0", "2026-01-01", "major"),
+        ("000111010000", "1.0", "2025-09-01", "major"),
+    ]
     newest = changes["changes"][0]
     assert newest["note"].startswith("契税完税信息由税务部门共享")
     assert newest["basis"] == "《不动产登记暂行条例实施细则》第十七条"
     assert newest["name"] == "不动产转移登记（二手房买卖）"
     assert newest["links"] == {"page": "matters/000111010000/", "json": "api/v1/matters/000111010000.json"}
     assert changes["updated"] == "2026-06-01"
-    # minor notes only bump the version
-    assert all(c["version"] != "1.1" for c in changes["changes"])
+    # a build without a ledger is the baseline: no implementation or theme events yet
+    assert {c["subject"] for c in changes["changes"]} == {"matter"}
 
 
 def test_atom_feed_parses_and_carries_the_change_notes(api_site):
@@ -190,7 +204,7 @@ def test_atom_feed_parses_and_carries_the_change_notes(api_site):
     assert feed.findtext(f"{ATOM}updated") == "2026-06-01T00:00:00+08:00"
     entries = feed.findall(f"{ATOM}entry")
     ids = [e.findtext(f"{ATOM}id") for e in entries]
-    assert len(set(ids)) == len(ids) == 3
+    assert len(set(ids)) == len(ids) == 5
     assert ids == [c["id"] for c in load(api_site, "api/v1/changes.json")["changes"]]
     first = entries[0]
     assert "不动产转移登记（二手房买卖）" in first.findtext(f"{ATOM}title")
@@ -233,6 +247,12 @@ def test_no_machine_details_in_published_files(api_site):
     if len(socket.gethostname()) >= 4:  # a short host name could occur in any text by chance
         secrets.add(socket.gethostname())
     for name, data in tree_bytes(api_site / "api").items():
+        if name.endswith(".xlsx"):
+            import io
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                data = b"".join(book.read(member) for member in book.namelist())
         text = data.decode("utf-8")
         for secret in secrets:
             assert secret not in text, (name, secret)
@@ -290,7 +310,8 @@ def test_python_example_works_against_the_built_site(served, capsys):
     exec(example.replace("https://guides.example.gov.cn/", served), {})
     out = capsys.readouterr().out
     assert "000111010000 不动产转移登记（二手房买卖） 2.0 3 个工作日" in out
-    assert "2026-06-01 不动产转移登记（二手房买卖） 2.0" in out
+    assert "2026-06-01 major 不动产转移登记（二手房买卖） 2.0" in out
+    assert "changes since 2026-06-01" in out
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

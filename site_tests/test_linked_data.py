@@ -160,7 +160,10 @@ def test_page_json_ld_parses_and_names_the_matter(ld_site):
     assert [(o["price"], o["priceCurrency"]) for o in data["offers"]] == [("80.00", "CNY"), ("10.00", "CNY")]
     assert "isAccessibleForFree" not in data
     channels = data["availableChannel"]
-    assert {c["processingTime"] for c in channels} == {"P3D"}
+    # working days, machine-readable (UN/CEFACT E49), never an ISO 8601 duration (calendar days)
+    assert all("processingTime" not in c for c in channels)
+    assert {json.dumps(o["deliveryLeadTime"], sort_keys=True) for o in data["offers"]} == {json.dumps({"@type": "QuantitativeValue", "value": 3, "unitCode": "E49", "unitText": "工作日"}, sort_keys=True)}
+    assert all("3个工作日" in c["description"] for c in channels[:2])
     assert [c.get("serviceUrl") for c in channels] == [None, None, "https://zwfw.fujian.gov.cn/"]
     assert [c["name"] for c in channels[:2]] == ["窗口办理：莆田市不动产登记中心", "窗口办理：莆田市城厢区不动产登记中心"]
     assert [[p["name"] for p in c["serviceLocation"]] for c in channels[:2]] == [["莆田市不动产登记中心办事大厅"], ["城厢区行政服务中心"]]
@@ -174,10 +177,12 @@ def test_page_json_ld_parses_and_names_the_matter(ld_site):
 def test_page_json_ld_of_a_free_matter(ld_site):
     data = page_json_ld(ld_site, "310115001000")
     assert data["name"] == "城市树木移植审批"
-    assert data["isAccessibleForFree"] is True
+    # isAccessibleForFree is outside GovernmentService's domain (CreativeWork, Event, Place): free is a 0.00 offer
+    assert "isAccessibleForFree" not in data
+    assert [(o["price"], o["deliveryLeadTime"]["value"], o["deliveryLeadTime"]["unitCode"]) for o in data["offers"]] == [("0.00", 5, "E49")]
     assert [(a["name"], a["identifier"]) for a in data["areaServed"]] == [("城厢区", "350302000000")]
     assert [p["name"] for p in data["provider"]] == ["莆田市城厢区住房和城乡建设局"]
-    assert [c["processingTime"] for c in data["availableChannel"]] == ["P5D", "P5D"]
+    assert all("processingTime" not in c for c in data["availableChannel"])
 
 
 def test_page_links_its_json(ld_site):

@@ -75,7 +75,10 @@ def _concept(iri: str, label: str) -> dict[str, Any]:
 def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict[str, Any]:
     base = site_base(site_url, "../../")
     page = f"{base}{contract.matter_url(matter.code)}"
-    processing = duration(matter.time_limit.promised_days)
+    # The time limit counts working days; ISO 8601 (processingTime: P5D) would mean calendar
+    # days. So it is the offers' deliveryLeadTime, a QuantitativeValue in UN/CEFACT unit E49
+    # (working day) with the unit in words, plus the text in each channel's description.
+    lead_time = {"@type": "QuantitativeValue", "value": matter.time_limit.promised_days, "unitCode": "E49", "unitText": "工作日"}
     implemented = places(corpus, matter)
     channels: list[dict[str, Any]] = []
     for implementation, handlings in implemented:
@@ -86,7 +89,6 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
             "serviceLocation": [{"@type": "Place", "name": h.hall.name, "address": h.hall.address} for h in handlings],
             "servicePhone": {"@type": "ContactPoint", "telephone": regions.consult_phones(implementation, handlings)[0], "contactType": "咨询电话"},
             "availableLanguage": "zh",
-            "processingTime": processing,
         })
     for url in dict.fromkeys(i.online_url for i, _ in implemented if i.online_url):
         channels.append({
@@ -95,7 +97,6 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
             "description": f"网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}",
             "serviceUrl": url,
             "availableLanguage": "zh",
-            "processingTime": processing,
         })
     if matter.fees:
         offers = [
@@ -105,11 +106,13 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
                 "price": f"{fee.amount:.2f}",
                 "priceCurrency": "CNY",
                 "description": f"{fee.unit}；收费依据：{fee.basis}",
+                "deliveryLeadTime": lead_time,
             }
             for fee in matter.fees
         ]
     else:
-        offers = [{"@type": "Offer", "name": "不收费", "price": "0.00", "priceCurrency": "CNY"}]
+        # free is price 0: isAccessibleForFree belongs to CreativeWork, Event and Place, not to a Service
+        offers = [{"@type": "Offer", "name": "不收费", "price": "0.00", "priceCurrency": "CNY", "deliveryLeadTime": lead_time}]
     doc: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -138,8 +141,6 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
         "offers": offers,
         "availableChannel": channels,
     }
-    if not matter.fees:
-        doc["isAccessibleForFree"] = True
     return doc
 
 

@@ -15,6 +15,7 @@ from generator.domain.codes import IMPLEMENTATION_RECIPE
 from generator.domain.directory import Directory, Handling, Implementation, Place
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
+from generator.outputs.api.history import History, generated_at, modified, record_fingerprint, sha
 from generator.outputs.pages.templates import environment, front_matter
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def implementation_entry(corpus: Corpus, matter: Matter, implementation: Impleme
     """One (matter, agency) pair: who implements it, where, whom to call, whom to appeal to.
     The fingerprint is the matter's: the same standard in every place."""
     agency = implementation.agency
-    return {
+    entry = {
         "implementation_code": implementation.code,
         "matter_code": matter.code,
         "matter_name": matter.name,
@@ -75,6 +76,8 @@ def implementation_entry(corpus: Corpus, matter: Matter, implementation: Impleme
         "url": contract.matter_url(matter.code),
         "fingerprint": corpus.fingerprint(matter.code),
     }
+    entry["record_fingerprint"] = record_fingerprint(entry)
+    return entry
 
 
 def by_implementation(directory: Directory, matter: Matter) -> list[tuple[Implementation, list[Handling]]]:
@@ -85,18 +88,35 @@ def by_implementation(directory: Directory, matter: Matter) -> list[tuple[Implem
     return [(handlings[0].implementation, handlings) for handlings in groups.values()]
 
 
-def implementations(corpus: Corpus) -> list[dict[str, Any]]:
-    """One entry per (matter, implementing agency), sorted by implementation code."""
+def implementations(corpus: Corpus, history: History | None = None, dated: bool = True) -> list[dict[str, Any]]:
+    """One entry per (matter, implementing agency), sorted by implementation code, each with
+    its own ``record_fingerprint`` and (``dated``) the date it last changed (from the ledger)."""
     entries = [
         implementation_entry(corpus, matter, implementation, handlings)
         for matter in corpus.sorted_matters()
         for implementation, handlings in by_implementation(corpus.directory, matter)
     ]
-    return sorted(entries, key=lambda e: e["implementation_code"])
+    entries.sort(key=lambda e: e["implementation_code"])
+    if dated:
+        for entry in entries:
+            entry["modified"] = modified(history, corpus, f"implementation:{entry['implementation_code']}")
+    return entries
 
 
-def implementations_document(corpus: Corpus) -> dict[str, Any]:
-    return {"recipe": IMPLEMENTATION_RECIPE, "implementations": implementations(corpus)}
+def implementations_fingerprint(entries: list[dict[str, Any]]) -> str:
+    return sha({e["implementation_code"]: e["record_fingerprint"] for e in entries})
+
+
+def implementations_document(corpus: Corpus, history: History | None = None) -> dict[str, Any]:
+    entries = implementations(corpus, history)
+    return {
+        "api_version": "v1",
+        "generated_at": generated_at(corpus, history),
+        "fingerprint": implementations_fingerprint(entries),
+        "base": "../../",
+        "recipe": IMPLEMENTATION_RECIPE,
+        "implementations": entries,
+    }
 
 
 # ---------------------------------------------------------------- pages
@@ -138,16 +158,19 @@ def contacts_html(corpus: Corpus, matter: Matter) -> Markup:
         return Markup("")
     rows = []
     for implementation, handlings in by_implementation(directory, matter):
-        scopes = sorted({h.scope_prefix for h in handlings}, key=lambda s: (len(s), s))
+        scopes = sorted({h.scope_prefix for h in handlings}, key=lambda s: (len(s), s))  # ties by value: a set has no stable order
         rows.append({"i": implementation, "scope": scopes[0] if scopes else "", "phones": consult_phones(implementation, handlings)})
     html = _env().get_template("regions/contacts.html.j2").render(m=matter, rows=rows)
     return Markup(html.strip("\n"))
 
 
 
-def region_pages(corpus: Corpus) -> dict[str, str]:
+def region_listings(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    """For every region: the matters handled by its own halls (``local``: (matter, handlings)),
+    the regions above whose halls its people may use (``upper``) and the matters only handled
+    elsewhere (``elsewhere``). The region page and the region slice
+    (``api/v1/regions/<code>.json``) both list exactly this."""
     directory = corpus.directory
-    env = _env()
     matters = corpus.sorted_matters()
     local: dict[str, list[tuple[Matter, list[Handling]]]] = defaultdict(list)
     for matter in matters:
@@ -156,23 +179,8 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             by_place[handling.place.code].append(handling)
         for code, handlings in by_place.items():
             local[code].append((matter, handlings))
-
-    def count(place: Place) -> int:
-        return len(local.get(place.code, ()))
-
-    out = {
-        "regions/index.md": front_matter("按地区浏览", "按省、市、县（区）、乡镇（街道）、村（社区）浏览各地可以办理的政务服务事项和办理点")
-        + env.get_template("regions/index.md.j2").render(
-            roots=directory.children(None),
-            kids={code: directory.children(code) for code in directory.places},
-            counts={p.code: count(p) for p in directory.places.values()},
-        ),
-    }
+    out = {}
     for code, place in directory.places.items():
-        groups: dict[str, list] = defaultdict(list)
-        for matter, handlings in local.get(code, ()):
-            implementation = handlings[0].implementation
-            groups[implementation.agency.name].append({"m": matter, "handlings": handlings, "impl": implementation.code})
         here = {m.code for m, _ in local.get(code, ())}
         # Where else people of this region can go. The regions above come as one line each
         # (their own pages list the matters): a village page must not repeat the county's
@@ -197,6 +205,32 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             for c in reversed(place.ancestors)  # the nearest first
             if c in above
         ]
+        out[code] = {"local": local.get(code, []), "upper": upper, "elsewhere": elsewhere}
+    return out
+
+
+def region_pages(corpus: Corpus, listings: dict[str, dict[str, Any]] | None = None) -> dict[str, str]:
+    directory = corpus.directory
+    env = _env()
+    listings = listings if listings is not None else region_listings(corpus)
+
+    def count(place: Place) -> int:
+        return len(listings[place.code]["local"])
+
+    out = {
+        "regions/index.md": front_matter("按地区浏览", "按省、市、县（区）、乡镇（街道）、村（社区）浏览各地可以办理的政务服务事项和办理点")
+        + env.get_template("regions/index.md.j2").render(
+            roots=directory.children(None),
+            kids={code: directory.children(code) for code in directory.places},
+            counts={p.code: count(p) for p in directory.places.values()},
+        ),
+    }
+    for code, place in directory.places.items():
+        listing = listings[code]
+        groups: dict[str, list] = defaultdict(list)
+        for matter, handlings in listing["local"]:
+            implementation = handlings[0].implementation
+            groups[implementation.agency.name].append({"m": matter, "handlings": handlings, "impl": implementation.code})
         title = f"在{place.region.name}可以办理的事项"
         out[contract.region_src(code)] = front_matter(title, f"{place.region.name}（区划代码 {code}）的政务服务办理点和可以办理的事项") + env.get_template(
             "regions/region.md.j2"
@@ -206,8 +240,8 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
             crumbs=[directory.places[c] for c in place.ancestors],
             children=[{"place": c, "count": count(c)} for c in directory.children(code)],
             groups=[{"department": name, "items": groups[name]} for name in sorted(groups)],
-            upper=upper,
-            elsewhere=elsewhere,
+            upper=listing["upper"],
+            elsewhere=listing["elsewhere"],
         )
     return out
 
@@ -215,6 +249,6 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     artifacts: list[tuple[str, Any]] = sorted(region_pages(corpus).items())
-    document = implementations_document(corpus)
+    document = implementations_document(corpus, ctx.history)
     artifacts.append((contract.IMPLEMENTATIONS, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"))
     return artifacts

@@ -72,6 +72,7 @@ from generator.model.matter import Matter
 from generator.model.schema import schema_text, theme_schema
 from generator.outputs import diagrams
 from generator.outputs import regions
+from generator.outputs.api.history import History, modified
 from generator.outputs.pages.templates import environment, front_matter
 from generator.outputs.slips import html as slip_html
 from generator.outputs.slips import pdf as slip_pdf
@@ -88,8 +89,9 @@ DEFINITIONS = {
 }
 
 
-def theme_document(plan: ThemePlan, corpus: Corpus) -> dict[str, Any]:
-    """The published JSON of one theme (``api/v1/themes/<id>.json``), with a fingerprint."""
+def theme_document(plan: ThemePlan, corpus: Corpus, history: History | None = None, dated: bool = True) -> dict[str, Any]:
+    """The published JSON of one theme (``api/v1/themes/<id>.json``), with a fingerprint (of
+    everything but ``fingerprint``, ``modified`` and ``base``) and the date it last changed."""
 
     theme = plan.theme
     critical = set(plan.critical_path)
@@ -159,15 +161,23 @@ def theme_document(plan: ThemePlan, corpus: Corpus) -> dict[str, Any]:
         "flow_svg": f"{contract.theme_url(theme.id)}flow.svg",
     }
     document["fingerprint"] = standard.fingerprint(document)
+    if dated:
+        document["modified"] = theme_modified(plan, corpus, history)
+        document["base"] = "../../../"
     return document
 
 
-def theme_json(plan: ThemePlan, corpus: Corpus) -> str:
-    return json.dumps(theme_document(plan, corpus), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def theme_modified(plan: ThemePlan, corpus: Corpus, history: History | None) -> str:
+    return modified(history, corpus, f"theme:{plan.theme.id}")
 
 
-def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
-    """One line per theme for the catalogue (``api/v1/catalogue.json``): members and savings."""
+def theme_json(plan: ThemePlan, corpus: Corpus, history: History | None = None) -> str:
+    return json.dumps(theme_document(plan, corpus, history), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def theme_summaries(corpus: Corpus, history: History | None = None) -> list[dict[str, Any]]:
+    """One line per theme for the catalogue (``api/v1/catalogue.json``): members and savings,
+    the theme file's fingerprint and the date it last changed."""
     summaries = []
     for plan in corpus.themes.values():
         theme = plan.theme
@@ -184,6 +194,8 @@ def theme_summaries(corpus: Corpus) -> list[dict[str, Any]]:
                 "url": contract.theme_url(theme.id),
                 "json": contract.theme_json(theme.id),
                 "notice_pdf": f"{contract.theme_url(theme.id)}notice.pdf",
+                "fingerprint": theme_document(plan, corpus, dated=False)["fingerprint"],
+                "modified": theme_modified(plan, corpus, history),
             }
         )
     return summaries
@@ -418,10 +430,11 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
         out.append((contract.theme_src(theme_id), render_theme_page(plan, corpus, svg)))
         out.append((contract.theme_flow_svg(theme_id), svg_path))
         out.append((contract.theme_notice_pdf(theme_id), notice_pdf_path(plan, corpus, ctx.cache_dir, site_url, ctx.count_rendered)))
-        out.append((contract.theme_json(theme_id), theme_json(plan, corpus)))
+        out.append((contract.theme_json(theme_id), theme_json(plan, corpus, ctx.history)))
     out.append(("themes/index.md", render_index_page(corpus)))
-    # integrators validate theme files (and editors get completion) with the same schema
-    out.append((contract.THEME_SCHEMA, schema_text(theme_schema())))
+    # the schema of the theme *source* file (matters/themes/<id>.yml); the published JSON's is
+    # api/v1/schema/theme.schema.json (generator.outputs.api.schemas)
+    out.append((contract.THEME_SOURCE_SCHEMA, schema_text(theme_schema())))
     return out
 
 

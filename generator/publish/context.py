@@ -34,6 +34,8 @@ class BuildContext:
         self.qr_site_url: str = getattr(config, "site_url_for_qr", None) or self.site_url or DEFAULT_SITE_URL
         # matter code → the cached flow diagram, set by the diagrams output for the pages
         self.flow_svgs: dict[str, Path] = {}
+        # the publication ledger reconciled with this corpus (generator.outputs.api.records.for_build)
+        self.history: Any = None
         self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
         self.cancelled = threading.Event()
         self._background: list[Future] = []

@@ -26,11 +26,13 @@ from mkdocs.structure.files import File, Files
 from generator import contract
 from generator.load.corpus import Corpus, load_corpus
 from generator.outputs import diagrams, downloads, linked_data, regions, themes
-from generator.outputs.api import catalogue
+from generator.outputs.api import catalogue, changes, discovery, openapi, schemas, slices, spreadsheets
+from generator.outputs.api import records
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
+from generator.publish import stable
 from generator.publish.context import BuildContext
 
 log = logging.getLogger("mkdocs.plugins.guides")
@@ -48,6 +50,13 @@ class GuidesConfig(Config):
     jobs = opt.Type(int, default=0)
     site_url_for_qr = opt.Optional(opt.Type(str))
     search_sections = opt.ListOfItems(opt.Type(str), default=list(matter_page.SEARCHABLE_SECTIONS))
+    # the open data's terms, named in api/v1/index.json and api/v1/openapi.json
+    publisher = opt.Optional(opt.Type(dict))
+    contact = opt.Optional(opt.Type(dict))
+    licence = opt.Optional(opt.Type(dict))
+    terms = opt.Optional(opt.Type(str))
+    # write matters/ledger.json after a build (off while serving: previews date nothing)
+    record_ledger = opt.Type(bool, default=True)
 
 
 # The outputs, in the order they run. Slips first: they render in worker processes in the
@@ -57,10 +66,16 @@ OUTPUTS = (
     ("slips", slips.produce),
     ("diagrams", diagrams.produce),
     ("catalogue", catalogue.produce),
+    ("changes", changes.produce),
+    ("schemas", schemas.produce),
+    ("openapi", openapi.produce),
+    ("discovery", discovery.produce),
     ("linked_data", linked_data.produce),
     ("regions", regions.produce),
     ("themes", themes.produce),
     ("downloads", downloads.produce),
+    ("slices", slices.produce),
+    ("spreadsheets", spreadsheets.produce),
 )
 
 
@@ -92,6 +107,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = 0.0
         return config
 
+    def on_startup(self, *, command, dirty) -> None:
+        self._serving = command == "serve"
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
         server.watch(str(Path(__file__).parents[1]))
@@ -101,6 +119,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx = self.ctx
         corpus = ctx.corpus
         self._cached_artifacts = []
+        started = time.perf_counter()
+        ctx.history = records.for_build(ctx)
+        ctx.stage("history", started)
         for name, produce in OUTPUTS:
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
@@ -116,6 +137,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             files.append(File.generated(config, contract.matter_src(code), content=page))
         for src_uri, content in browse.index_pages(corpus).items():
             files.append(File.generated(config, src_uri, content=content))
+        files.append(File.generated(config, contract.ROBOTS, content=stable.robots_txt(ctx.site_url)))
         ctx.stage("pages", started)
         self._mkdocs_started = time.perf_counter()
         return files
@@ -127,6 +149,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        history = ctx.history
+        stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
+        stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
+        if self.config.record_ledger and not getattr(self, "_serving", False) and ctx.history is not None:
+            if ctx.history.save():
+                log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
         ctx.stage("post_build", started)
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
@@ -163,3 +191,23 @@ def compact_search_index(path: Path) -> None:
         for doc in index.get("docs", []):
             doc["text"] = " ".join(_LIST_TAGS.sub(" ", doc.get("text", "")).split())
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def page_dates(corpus: Corpus, history) -> dict[str, str]:
+    """Each generated page's own last change, from the data and the ledger: a matter page shows
+    its standard and its halls; a region, department or theme page its slice or theme."""
+    from generator.outputs import regions as region_outputs  # noqa: PLC0415
+    from generator.outputs.api.history import matter_modified  # noqa: PLC0415
+
+    dates: dict[str, str] = {}
+    implementations = region_outputs.implementations(corpus, history)
+    for matter in corpus.sorted_matters():
+        own = [e["modified"] for e in implementations if e["matter_code"] == matter.code]
+        dates[contract.matter_url(matter.code)] = max([matter_modified(history, corpus, matter), *own])
+    for code, document in slices.region_slices(corpus, history).items():
+        dates[contract.region_url(code)] = document["modified"]
+    for code, document in slices.department_slices(corpus, history).items():
+        dates[contract.department_url(code)] = document["modified"]
+    for plan in corpus.themes.values():
+        dates[contract.theme_url(plan.theme.id)] = themes.theme_modified(plan, corpus, history)
+    return dates

@@ -6,14 +6,16 @@ public reads, from plain files any web server can serve:
 - ``api/v1/catalogue.json``: every matter summarised, with links and fingerprints;
 - ``api/v1/matters/<code>.json``: one matter's full standard (:mod:`generator.domain.standard`);
 - ``api/v1/schema/matter.schema.json``: the JSON Schema (draft 2020-12) those validate against;
-- ``api/v1/changes.json`` and ``api/v1/changes.atom``: major change notes, newest first.
+- the change history is :mod:`generator.outputs.api.changes`.
 
-Same matters, same bytes: nothing here reads the clock or the machine. The one time stamp,
-``generated_at``, is ``SOURCE_DATE_EPOCH`` when the environment sets it (reproducible-builds
-convention) and otherwise the newest date in the data (an effective date or a change note),
-so a rebuild of unchanged matters publishes byte-identical files. Links are relative to the
-site root, so the site can be served from any address. v1 only ever grows: new keys may
-appear, existing keys keep their meaning (see the 开放数据接口 page, ``docs/api.md``).
+Same input, same bytes: nothing here reads the clock or the machine. The input is the data
+and the publication ledger (:mod:`generator.outputs.api.history`), which dates the changes
+the data cannot date. The one time stamp, ``generated_at``, is ``SOURCE_DATE_EPOCH`` when
+the environment sets it (reproducible-builds convention) and otherwise the newest date in
+the data or the ledger, so a rebuild of unchanged input publishes byte-identical files.
+Links are relative to the site root, which the top-level ``base`` key gives relative to the
+file itself (RFC 3986), so the site can be served from any address. v1 only ever grows: new
+keys may appear, existing keys keep their meaning (see the 开放数据接口 page, ``docs/api.md``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from generator import contract
 from generator.domain import standard
@@ -35,15 +35,15 @@ from generator.model.matter import Matter
 from generator.model.schema import matter_schema, schema_text
 
 from generator.outputs import regions, themes
+from generator.outputs.api import records
+from generator.outputs.api.history import History, sha
+from generator.outputs.api import history as dates
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
 
-# The date in every tag: URI of the feed: the year v1 was defined. Fixed, so ids never change.
-TAG_DATE = "2026"
 # Dates in the standards are calendar dates in China; as instants they begin at Beijing midnight.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-ATOM_NS = "http://www.w3.org/2005/Atom"
 
 def links(code: str) -> dict[str, Any]:
     return {
@@ -55,9 +55,8 @@ def links(code: str) -> dict[str, Any]:
     }
 
 
-def last_changed(matter: Matter) -> dt.date:
-    """The latest date the standard took a new form: its effective date or a change note, minor ones included."""
-    return max([matter.effective_date, *(c.date for c in matter.changes)])
+last_changed = dates.last_changed  # the latest effective date or change note, minor ones included
+generated_at = dates.generated_at
 
 
 def published_matter(corpus: Corpus, matter: Matter) -> dict[str, Any]:
@@ -75,15 +74,12 @@ def _instant(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), BEIJING).isoformat()
 
 
-def generated_at(corpus: Corpus) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    dates = [last_changed(m) for m in corpus.matters.values()]
-    return _instant(max(dates)) if dates else _instant(dt.date(int(TAG_DATE), 1, 1))
+def whole_fingerprint(matters: dict[str, str], implementations: dict[str, str], themes_: dict[str, str]) -> str:
+    """The catalogue's fingerprint: it changes when anything the catalogue lists changes."""
+    return sha({"matters": matters, "implementations": implementations, "themes": themes_})
 
 
-def entry(corpus: Corpus, matter: Matter) -> dict[str, Any]:
+def entry(corpus: Corpus, matter: Matter, history: History | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "code": matter.code,
         "name": matter.name,
@@ -95,29 +91,42 @@ def entry(corpus: Corpus, matter: Matter) -> dict[str, Any]:
         "version": matter.version,
         "effective_date": matter.effective_date.isoformat(),
         "last_changed": last_changed(matter).isoformat(),
+        "modified": dates.matter_modified(history, corpus, matter),
         "fingerprint": corpus.fingerprint(matter.code),
         "links": links(matter.code),
     }
     return item
 
 
-def catalogue(corpus: Corpus) -> dict[str, Any]:
+def catalogue(corpus: Corpus, history: History | None = None) -> dict[str, Any]:
+    history = history if history is not None else records.baseline(corpus)
     matters = corpus.sorted_matters()
+    implementations = regions.implementations(corpus, history)
+    theme_items = themes.theme_summaries(corpus, history)
+    pairs = {m.code: corpus.fingerprint(m.code) for m in matters}
     doc: dict[str, Any] = {
         "api_version": "v1",
-        "generated_at": generated_at(corpus),
-        "fingerprint": catalogue_fingerprint({m.code: corpus.fingerprint(m.code) for m in matters}),
+        "generated_at": generated_at(corpus, history),
+        "fingerprint": whole_fingerprint(
+            pairs, {i["implementation_code"]: i["record_fingerprint"] for i in implementations}, {t["id"]: t["fingerprint"] for t in theme_items}
+        ),
+        "matters_fingerprint": catalogue_fingerprint(pairs),
         "matter_count": len(matters),
+        "base": contract.base_from(contract.CATALOGUE),
         "links": {
             "schema": contract.MATTER_SCHEMA,
             "changes": contract.CHANGES,
             "changes_atom": contract.CHANGES_ATOM,
             "cpsv_ap_concepts": contract.CPSV_CONCEPTS,
             "docs": contract.API_DOCS,
+            "index": contract.INDEX,
+            "openapi": contract.OPENAPI,
+            "catalogue_schema": contract.schema_path("catalogue"),
+            "implementations": contract.IMPLEMENTATIONS,
         },
-        "matters": [entry(corpus, m) for m in matters],
-        "implementations": regions.implementations(corpus),
-        "themes": themes.theme_summaries(corpus),
+        "matters": [entry(corpus, m, history) for m in matters],
+        "implementations": implementations,
+        "themes": theme_items,
     }
     return doc
 
@@ -133,101 +142,6 @@ def published_schema() -> dict[str, Any]:
     }
     schema["required"] = sorted({*schema.get("required", []), "fingerprint"})
     return schema
-
-
-# ---------------------------------------------------------------------------------- changes
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-class Feed:
-    """Where the feed's links point and how its ids are minted, from the site's public address."""
-
-    def __init__(self, site_url: str | None):
-        self.base = (site_url.rstrip("/") + "/") if site_url else ""
-        self.authority = urlsplit(self.base).hostname if self.base else None
-
-    def tag(self, specific: str) -> str:
-        # without a public address the ids still must be unique and stable: .invalid is reserved for that
-        return f"tag:{self.authority or 'guides.invalid'},{TAG_DATE}:{specific}"
-
-    def href(self, path: str) -> str:
-        """Absolute on a site with an address; else relative to the feed, which lives in api/v1/."""
-        return f"{self.base}{path}" if self.base else f"../../{path}"
-
-
-def change_entries(corpus: Corpus, feed: Feed) -> list[dict[str, Any]]:
-    rows = []
-    for matter in corpus.matters.values():
-        for change in matter.changes:
-            if change.kind != "major":
-                continue
-            rows.append({
-                "id": feed.tag(f"matters/{matter.code}/changes/{change.version}"),
-                "code": matter.code,
-                "name": matter.name,
-                "department": matter.department,
-                "version": change.version,
-                "date": change.date.isoformat(),
-                "note": change.note,
-                "basis": change.basis,
-                "links": {"page": contract.matter_url(matter.code), "json": contract.matter_json(matter.code)},
-            })
-    # newest first; on one day, by code, then the later version first
-    rows.sort(key=lambda r: tuple(-x for x in _version_key(r["version"])))
-    rows.sort(key=lambda r: r["code"])
-    rows.sort(key=lambda r: r["date"], reverse=True)
-    return rows
-
-
-def changes_document(corpus: Corpus, feed: Feed) -> dict[str, Any]:
-    rows = change_entries(corpus, feed)
-    return {
-        "api_version": "v1",
-        "updated": rows[0]["date"] if rows else None,
-        "change_count": len(rows),
-        "changes": rows,
-    }
-
-
-def atom_feed(corpus: Corpus, feed: Feed, site_name: str) -> str:
-    rows = change_entries(corpus, feed)
-    ET.register_namespace("", ATOM_NS)
-    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
-    root = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "zh"})
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, q(tag), attrs)
-        if text is not None:
-            element.text = text
-        return element
-
-    sub(root, "id", feed.tag(contract.CHANGES_ATOM))
-    sub(root, "title", f"{site_name}：事项标准变更")
-    sub(root, "subtitle", "各事项标准的实质性变更（major），新的在前；编辑性修改只更新版本号，不在此列。")
-    # a feed with no entries still needs an updated value; the data's own newest date serves
-    updated = _instant(dt.date.fromisoformat(rows[0]["date"])) if rows else generated_at(corpus)
-    sub(root, "updated", updated)
-    sub(root, "link", rel="self", type="application/atom+xml", href=feed.href(contract.CHANGES_ATOM))
-    sub(root, "link", rel="alternate", type="application/json", href=feed.href(contract.CHANGES))
-    sub(root, "generator", "政务服务办事指南生成器")
-    for row in rows:
-        item = sub(root, "entry")
-        sub(item, "id", row["id"])
-        sub(item, "title", f"{row['name']}（版本 {row['version']}）")
-        stamp = _instant(dt.date.fromisoformat(row["date"]))
-        sub(item, "updated", stamp)
-        sub(item, "published", stamp)
-        author = sub(item, "author")
-        sub(author, "name", row["department"])
-        sub(item, "link", rel="alternate", type="text/html", href=feed.href(row["links"]["page"]))
-        sub(item, "link", rel="related", type="application/json", href=feed.href(row["links"]["json"]))
-        sub(item, "category", term=row["code"], label=row["name"])
-        summary = row["note"] + (f"（依据：{row['basis']}）" if row["basis"] else "")
-        sub(item, "summary", summary)
-    ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 # ---------------------------------------------------------------------------------- output
@@ -255,11 +169,8 @@ def matter_files(ctx: "BuildContext") -> list[tuple[str, Path]]:
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
-    feed = Feed(ctx.mkdocs_config.get("site_url"))
     files: list[tuple[str, Any]] = list(matter_files(ctx))
     files.append((contract.MATTER_SCHEMA, schema_text(published_schema())))
-    files.append((contract.CATALOGUE, dump(catalogue(corpus))))
-    files.append((contract.CHANGES, dump(changes_document(corpus, feed))))
-    files.append((contract.CHANGES_ATOM, atom_feed(corpus, feed, ctx.mkdocs_config.get("site_name") or "政务服务办事指南")))
+    files.append((contract.CATALOGUE, dump(catalogue(corpus, ctx.history))))
     return files
 

@@ -1,0 +1,127 @@
+"""Spreadsheets for staff: the catalogue, the implementations (实施清单) and every matter's
+materials (申请材料), as CSV (UTF-8 with a byte order mark, so Excel opens the Chinese
+correctly) and as XLSX (openpyxl), with Chinese column headers.
+
+Same input, same bytes: the XLSX's document dates are the data's ``generated_at`` and every
+zip member carries the same fixed time stamp, so an unchanged catalogue gives the same file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from generator import contract
+from generator.load.corpus import Corpus
+from generator.outputs import regions
+from generator.outputs.api import catalogue
+from generator.outputs.api import history as dates
+from generator.outputs.api.history import History
+
+if TYPE_CHECKING:
+    from generator.publish.context import BuildContext
+
+BOM = "\ufeff"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SHEET_TITLES = {"catalogue": "事项目录", "implementations": "实施清单", "materials": "申请材料"}
+
+
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def tables(corpus: Corpus, history: History | None = None) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """name -> (Chinese headers, rows); the CSV and the XLSX are written from the same table."""
+    doc = catalogue.catalogue(corpus, history)
+    matters = (
+        ["基本编码", "事项名称", "事项类型", "业务办理项", "实施部门", "行使层级", "通办范围", "版本", "生效日期", "最近修改日期", "标准指纹", "办事指南", "数据文件"],
+        [
+            [m["code"], m["name"], m["matter_type"], m["business_item"] or "", m["department"], "、".join(m["levels"]), m["tongban"], m["version"],
+             m["effective_date"], m["modified"], m["fingerprint"], m["links"]["page"], m["links"]["json"]]
+            for m in doc["matters"]
+        ],
+    )
+    implementations = (
+        ["实施编码", "基本编码", "事项名称", "实施部门", "实施机关", "统一社会信用代码", "区划代码", "所在地区", "行使层级", "通办范围",
+         "咨询电话", "监督投诉电话", "网上办理地址", "行政复议机关", "行政诉讼管辖法院", "办理点", "最近修改日期", "标准指纹"],
+        [
+            [i["implementation_code"], i["matter_code"], i["matter_name"], i["department"], i["agency"], i["agency_credit_code"], i["region_code"],
+             i["region_name"], i["level"], i["tongban"], "、".join(i["consult_phones"]), i["complaint_phone"] or "", i["online_url"] or "",
+             i["remedy"]["reconsideration_body"], i["remedy"]["litigation_court"],
+             "；".join(f"{h['name']}（{h['window']}，{h['address']}，{h['hours']}，{'、'.join(h['phones'])}）" for h in i["halls"]),
+             i["modified"], i["fingerprint"]]
+            for i in regions.implementations(corpus, history)
+        ],
+    )
+    material_rows = []
+    for matter in corpus.sorted_matters():
+        labels = matter.option_labels()
+        for number, material in enumerate(matter.materials, 1):
+            material_rows.append([
+                matter.code, matter.name, matter.version, number, material.id, material.name, material.form, material.copies,
+                _yes(material.required), material.source, material.source_note or "", "；".join(labels.get(w, w) for w in material.when),
+                material.spec or "", material.acceptance_standard or "",
+            ])
+    materials = (
+        ["基本编码", "事项名称", "标准版本", "序号", "材料标识", "材料名称", "材料形式", "份数", "是否必要", "来源渠道", "来源说明", "适用情形", "材料规格", "受理标准"],
+        material_rows,
+    )
+    return {"catalogue": matters, "implementations": implementations, "materials": materials}
+
+
+def csv_bytes(headers: list[str], rows: list[list[Any]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def xlsx_bytes(title: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    book.properties.creator = "政务服务办事指南"
+    book.properties.created = book.properties.modified = stamp.replace(tzinfo=None)
+    raw = io.BytesIO()
+    book.save(raw)
+    # same content, same bytes: fixed member times and document dates
+    out = io.BytesIO()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), data.decode("utf-8")).encode("utf-8")
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _stamp(corpus: Corpus, history: History) -> dt.datetime:
+    text = catalogue.generated_at(corpus, history).replace("Z", "+00:00")
+    return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
+
+
+def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
+    history = ctx.history
+    stamp = _stamp(ctx.corpus, history)
+    files: list[tuple[str, Any]] = []
+    for name, (headers, rows) in tables(ctx.corpus, history).items():
+        files.append((contract.sheet_csv(name), csv_bytes(headers, rows)))
+        files.append((contract.sheet_xlsx(name), xlsx_bytes(SHEET_TITLES[name], headers, rows, stamp)))
+    return files
