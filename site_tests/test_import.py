@@ -284,3 +284,30 @@ def test_a_damaged_sheet_is_one_problem_not_a_traceback(tmp_path, capsys):
             target.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet6.xml" else data)
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "damaged.xlsx")]) == 1
     assert problems(capsys) == [f"{tmp_path}/damaged.xlsx:申请材料: 工作表无法读取（XmlError）"]
+
+
+def test_parts_of_an_item_and_citations_of_the_register_have_their_own_columns(tmp_path, capsys):
+    """Copies by situation are rows of 申请材料·按情形的份数, linked to their material by 材料标识;
+    a legal basis that cites the register is written as its file writes it (法规库标识 + 条款)."""
+    side = validate_side(read_directory(ROOT / "matters", "matters"))
+    road, planning = "000114011000", "000121005000"  # one material each with copies by situation
+    write_workbook(tmp_path / "m.xlsx", [side.matters[road], side.matters[planning]], laws=side.laws)
+    book = load_workbook(tmp_path / "m.xlsx")
+    bases = book["设定依据"]
+    assert bases.cell(2, column(bases, "法规库标识")).value == "road-transport-regulation"
+    assert bases.cell(2, column(bases, "法律法规名称")).value is None and bases.cell(2, column(bases, "条文摘录")).value is None
+    parts = book["申请材料·按情形的份数"]
+    assert [parts.cell(r, 1).value for r in range(2, parts.max_row + 1)] == [road, planning]
+    assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "m.xlsx")]) == 0
+    for code in (road, planning):
+        assert (tmp_path / "out" / f"{code}.yml").read_bytes() == (ROOT / "matters" / f"{code}.yml").read_bytes()
+    parts.cell(2, column(parts, "材料标识"), "no-such-material")
+    parts.cell(3, column(parts, "份数"), "两份")
+    book.save(tmp_path / "bad.xlsx")
+    capsys.readouterr()
+    assert main(["--matters", str(tmp_path / "bad"), "import", str(tmp_path / "bad.xlsx")]) == 1
+    assert problems(capsys) == [
+        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!C2: 材料标识: 「申请材料」表中没有基本编码为 {road}、材料标识为 no-such-material 的行",
+        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!E3: 份数: 应为正整数，实际为「两份」",
+    ]
+    assert not (tmp_path / "bad").exists()
