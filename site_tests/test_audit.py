@@ -67,10 +67,13 @@ def test_the_audit_names_every_planted_divergence_and_no_other(imports):
 
 
 def _check_in_standard(out: Path, tmp: Path) -> int:
-    """`guides check` on the proposals, with the standard's policy (no-catch-all, review coverage)."""
+    """`guides check` on the proposals, with the standard's policy (no-catch-all, review coverage)
+    its register of laws and its downloads (the proposals cite and name them as the standard does)."""
     target = tmp / "check"
     shutil.copytree(out / "proposed", target)
     shutil.copy(STANDARD / "policy.yml", target / "policy.yml")
+    shutil.copy(STANDARD / "laws.yml", target / "laws.yml")
+    shutil.copytree(STANDARD / "files", target / "files")
     return main(["--matters", str(target), "check", "--cache-dir", ""])
 
 
@@ -84,7 +87,7 @@ def test_the_strictest_proposal_takes_the_strictest_value_of_each_element_and_pa
     assert next(c for c in food.conditions if c.id == "staff").text == "有专职或者兼职的食品安全管理人员和保证食品安全的规章制度。"  # wording: the standard's
     assert "survey-report" in [m.id for m in property_.materials] and "rp-survey" in [p.id for p in property_.review_points]
     assert property_.fees[0].amount == 100 and property_.time_limit.promised_days == 5
-    assert (food.version, food.changes[0].version, str(food.changes[0].date), food.changes[0].kind) == ("2.4", "2.4", DATE, "major")
+    assert (food.version, food.changes[0].version, str(food.changes[0].date), food.changes[0].kind) == ("2.5", "2.5", DATE, "major")  # the standard is 2.4
     assert _check_in_standard(tmp_path / "out", tmp_path) == 0
     assert main(["fmt", "--check", str(tmp_path / "out" / "proposed")]) == 0
     text = (tmp_path / "out" / "proposed" / f"{FOOD}.yml").read_text(encoding="utf-8")

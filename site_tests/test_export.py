@@ -40,7 +40,7 @@ def test_the_export_lists_every_implementation_with_its_code(tmp_path):
     sheet = load_workbook(tmp_path / "all.xlsx")["实施清单"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     expected = {(m.code, i.place.code, i.agency.credit_code, i.code) for m in corpus.matters.values() for i in corpus.directory.implementations(m)}
-    assert {(r[0], r[2], r[5], r[10]) for r in rows} == expected
+    assert {(r[0], r[2], r[5], r[11]) for r in rows} == expected
     assert len(rows) == len(expected) > len(corpus.matters)
 
 
@@ -49,9 +49,9 @@ def test_text_is_written_as_text_never_as_a_formula(tmp_path):
     data = side.matters["000117012000"].model_dump()
     data["summary"] = "=HYPERLINK(\"http://example.org\")"
     data["materials"][0]["spec"] = "+86 0593"
-    write_workbook(tmp_path / "x.xlsx", [Matter.model_validate(data)])
+    write_workbook(tmp_path / "x.xlsx", [Matter.model_validate(data)], laws=side.laws)
     book = load_workbook(tmp_path / "x.xlsx")
-    cell = book["事项"]["I2"]
+    cell = book["事项"]["R2"]  # 服务内容
     assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://example.org\")", "s")
     assert book["事项"]["A2"].number_format == "@"  # codes stay text when edited in Excel
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "x.xlsx")]) == 0

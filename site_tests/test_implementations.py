@@ -496,7 +496,7 @@ def test_the_migration_script_moves_the_local_facts_out_and_says_what_it_removed
     assert result.returncode == 1
     assert result.stderr.startswith(f"{broken}:3:5: YAML syntax error, not migrated: ")
     assert result.stdout.splitlines() == [
-        f"{old}: agency: 福建省住房和城乡建设厅 (11350000003591088K) → department: 住房和城乡建设厅",
+        f"{old}: agency: 福建省住房和城乡建设厅 (113500000035910882) → department: 住房和城乡建设厅",
         f"{old}: contact: consult_phone=0594-2697000; complaint_phone=12345",
         f"{old}: remedy.reconsideration_body: 福建省人民政府",
     ]

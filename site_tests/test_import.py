@@ -16,6 +16,7 @@ from generator.adopt import workbook
 from generator.adopt.exporter import write_workbook
 from generator.adopt.template import SHEETS
 from generator.cli import main
+from generator.domain.laws import cited_matter
 from generator.model.matter import Material, Matter
 from generator.review.sides import read_directory, validate_side
 
@@ -27,9 +28,10 @@ SAMPLES = sorted((ROOT / "matters").glob("[0-9A-Z]*.yml"))
 
 
 def matters_of(directory: Path) -> dict[str, Matter]:
+    """The matters of a directory as their files write them (citations of the register unresolved)."""
     side = validate_side(read_directory(directory, str(directory)))
     assert not side.problems, side.problems
-    return side.matters
+    return {code: cited_matter(matter, side.laws) for code, matter in side.matters.items()}
 
 
 def problems(capsys) -> list[str]:
@@ -60,15 +62,27 @@ def filled(tmp_path: Path, monkeypatch) -> Path:
 def test_the_template_has_a_sheet_per_part_with_the_models_titles(tmp_path):
     assert main(["import", "--template", str(tmp_path / "t.xlsx")]) == 0
     book = load_workbook(tmp_path / "t.xlsx")
-    assert book.sheetnames == ["填表说明", "事项", "设定依据", "办理情形", "受理条件", "申请材料", "审批要点", "办理流程", "收费标准", "变更记录", "规则豁免", "实施清单"]
+    assert book.sheetnames == [
+        "填表说明", "事项", "设定依据", "办理情形", "受理条件", "申请材料", "申请材料·按情形的份数", "中介服务", "容缺受理",
+        "审批要点", "办理流程", "特别程序", "收费标准", "变更记录", "规则豁免", "实施清单",
+    ]
     materials = [c.value for c in book["申请材料"][1]]
     assert materials == [
-        "基本编码", "事项名称", "材料标识", "材料名称", "材料形式", "份数", "来源渠道", "来源说明", "是否必要", "适用情形",
-        "材料规格", "受理标准", "空白表格", "示例样表", "共享数据替代·可替代的电子证照或共享数据", "共享数据替代·说明",
+        "基本编码", "事项名称", "材料标识", "材料名称", "材料形式", "份数", "来源渠道", "来源说明", "是否必要", "适用情形", "同时适用情形",
+        "材料规格", "受理标准", "填报须知", "材料依据", "空白表格", "示例样表", "共享数据替代·可替代的电子证照或共享数据", "共享数据替代·说明",
     ]
     assert materials[5] == Material.model_fields["copies"].title  # one source: the model
+    # a material's copies by situation: one row per rule, linked to its material by 材料标识
+    assert [c.value for c in book["申请材料·按情形的份数"][1]] == ["基本编码", "事项名称", "材料标识", "适用情形", "份数"]
+    # a legal basis cites the register (法规库标识 + 条款) or is written out (法律法规名称 …)
+    assert [c.value for c in book["设定依据"][1]] == ["基本编码", "事项名称", "标识", "法规库标识", "引用版本", "法律法规名称", "文号", "条款", "条文摘录"]
     assert [c.value for c in book["办理流程"][1]][:5] == ["基本编码", "事项名称", "环节标识", "环节名称", "办理人员"]
-    assert [c.value for c in book["实施清单"][1]] == ["基本编码", "事项名称", "区划代码", "地区名称", "实施机关", "统一社会信用代码", "咨询电话", "网上办理地址", "行政复议机关", "行政诉讼管辖法院", "实施编码"]
+    assert [c.value for c in book["实施清单"][1]] == ["基本编码", "事项名称", "区划代码", "地区名称", "实施机关", "统一社会信用代码", "统一社会信用代码已核实", "咨询电话", "网上办理地址", "行政复议机关", "行政诉讼管辖法院", "实施编码"]
+    # every field of the model is a column of some sheet: one source, nothing hand-listed
+    headers = {(sheet.title, c.value) for sheet in book.worksheets[1:] for c in sheet[1]}
+    for title in ("告知承诺制·承诺内容", "权力属性·权力来源", "办理方式·办件类型", "办理结果·证照有效期", "数量限制", "业务办理项编码", "事项状态"):
+        assert ("事项", title) in headers, title
+    assert ("办理情形", "可多选") in headers and ("受理条件", "同时适用情形") in headers and ("收费标准", "金额上限（元）") in headers
     assert book["申请材料"]["F1"].comment.text.startswith("需提交的份数")
     assert book["事项"].max_row == 1  # no rows: an empty template
     assert main(["import", "--template", str(tmp_path / "t.xlsx")]) == 2  # never overwritten without --force
@@ -97,13 +111,13 @@ def test_wrong_cells_give_exact_positioned_problems_and_nothing_is_written(fille
     book.save("bad.xlsx")
     assert main(["--matters", "out", "import", "bad.xlsx"]) == 1
     assert problems(capsys) == [
-        "bad.xlsx:事项!X2: 生效日期: 应为日期，写作 YYYY-MM-DD，实际为「2026/13/01」",
+        "bad.xlsx:事项!AZ2: 生效日期: 应为日期，写作 YYYY-MM-DD，实际为「2026/13/01」",
         "bad.xlsx:事项!A3: 办理流程: 应有且只有一个起始环节（受理），实际有 2 个：inspection、intake",
-        "bad.xlsx:事项!M3: 办理时限·承诺办结时限（工作日）: 应为整数，实际为「五个工作日」",
+        "bad.xlsx:事项!AA3: 办理时限·承诺办结时限（工作日）: 应为整数，实际为「五个工作日」",
         "bad.xlsx:办理流程!I8: 后续环节: 环节「approve」不存在；可选：intake、review、inspection、decision、delivery",
         "bad.xlsx:审批要点!D7: 针对: 「marriage-status」既不是本事项材料的标识，也不是受理条件的标识",
         "bad.xlsx:申请材料!D5: 材料名称: 含有控制字符 U+0007（第 6 个字符）；请删除后再导入",
-        'bad.xlsx:申请材料!L6: 受理标准: 单元格是公式「=CONCATENATE("完税","凭证")」：导入不计算公式，也不取它的结果；请改为文字或数值（复制后“选择性粘贴为数值”）',
+        'bad.xlsx:申请材料!M6: 受理标准: 单元格是公式「=CONCATENATE("完税","凭证")」：导入不计算公式，也不取它的结果；请改为文字或数值（复制后“选择性粘贴为数值”）',
         "bad.xlsx:申请材料!A7: 基本编码: 「事项」表中没有基本编码为 999999999999 的事项",
         "bad.xlsx:申请材料!F13: 份数: 应为正整数，实际为「两份」",
         "bad.xlsx:申请材料!E14: 材料形式: 应为以下之一：原件、复印件、电子件、电子证照、原件和复印件；实际为「纸质」",
@@ -177,12 +191,15 @@ def test_a_provincial_export_is_read_through_its_mapping_file(tmp_path):
                 "name": "柘荣县",
                 "level": "县级",
                 "agencies": [
-                    {"name": "柘荣县市场监督管理局", "functions": ["市场监督管理局"], "credit_code": "11350926MB3926984A"},
-                    {"name": "柘荣县自然资源局", "functions": ["自然资源局"], "credit_code": "11350926MB26238186"},
+                    {"name": "柘荣县市场监督管理局", "functions": ["市场监督管理局"], "credit_code": "11350926MB3926984A", "credit_code_confirmed": False},
+                    {"name": "柘荣县自然资源局", "functions": ["自然资源局"], "credit_code": "11350926MB26238186", "credit_code_confirmed": False},
                 ],
             }
         ]
     }
+    # checked beside the standard's register of laws and downloads, which the matters cite and name
+    shutil.copy(STANDARD / "laws.yml", out / "laws.yml")
+    shutil.copytree(STANDARD / "files", out / "files")
     assert main(["--matters", str(out), "check", "--cache-dir", ""]) == 0
 
 
@@ -210,10 +227,11 @@ def test_implementations_join_the_regions_directory_and_conflicts_need_force(tmp
     sheet.cell(2, column(sheet, "咨询电话"), "0594-2678999")
     book.save(tmp_path / "phone.xlsx")
     assert main(["--matters", str(matters), "import", str(tmp_path / "phone.xlsx"), "--sheet", "实施清单"]) == 1
-    assert problems(capsys) == [f"{tmp_path}/phone.xlsx:实施清单!G2: 咨询电话: 地区目录中城厢区（350302000000）的「莆田市城厢区市场监督管理局」此项为「（未填）」，表中为「0594-2678999」；以表格为准时加 --force"]
+    assert problems(capsys) == [f"{tmp_path}/phone.xlsx:实施清单!H2: 咨询电话: 地区目录中城厢区（350302000000）的「莆田市城厢区市场监督管理局」此项为「（未填）」，表中为「0594-2678999」；以表格为准时加 --force"]
     assert main(["--matters", str(matters), "import", str(tmp_path / "phone.xlsx"), "--sheet", "实施清单", "--force"]) == 0
     after = (matters / "regions.yml").read_text(encoding="utf-8")
-    assert after.replace("                credit_code: 11350302MB8427551Q\n                phone: 0594-2678999\n", "                credit_code: 11350302MB8427551Q\n") == before
+    confirmed = "                credit_code: 11350302MB8427551Q\n                credit_code_confirmed: false\n"
+    assert after.replace(confirmed + "                phone: 0594-2678999\n", confirmed) == before
     assert main(["--matters", str(matters), "check", "--cache-dir", ""]) in (0, 1)
 
 
@@ -223,7 +241,7 @@ def test_a_huge_sheet_is_a_positioned_problem(filled, monkeypatch, capsys):
     assert "filled.xlsx:申请材料!A11: 工作表超过 10 行，未读取其余各行；请拆分为多个文件导入" in problems(capsys)
     monkeypatch.setattr(workbook, "MAX_COLUMNS", 1)  # more cells than rows × columns allow: not even loaded
     assert main(["--matters", "out", "import", "filled.xlsx"]) == 1
-    assert problems(capsys) == ["filled.xlsx:事项: 工作表有 3 行 24 列，超过上限；请拆分为多个文件导入"]
+    assert problems(capsys) == ["filled.xlsx:事项: 工作表有 3 行 52 列，超过上限；请拆分为多个文件导入"]
     assert not Path("out").exists()
 
 
@@ -266,3 +284,30 @@ def test_a_damaged_sheet_is_one_problem_not_a_traceback(tmp_path, capsys):
             target.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet6.xml" else data)
     assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "damaged.xlsx")]) == 1
     assert problems(capsys) == [f"{tmp_path}/damaged.xlsx:申请材料: 工作表无法读取（XmlError）"]
+
+
+def test_parts_of_an_item_and_citations_of_the_register_have_their_own_columns(tmp_path, capsys):
+    """Copies by situation are rows of 申请材料·按情形的份数, linked to their material by 材料标识;
+    a legal basis that cites the register is written as its file writes it (法规库标识 + 条款)."""
+    side = validate_side(read_directory(ROOT / "matters", "matters"))
+    road, planning = "000114011000", "000121005000"  # one material each with copies by situation
+    write_workbook(tmp_path / "m.xlsx", [side.matters[road], side.matters[planning]], laws=side.laws)
+    book = load_workbook(tmp_path / "m.xlsx")
+    bases = book["设定依据"]
+    assert bases.cell(2, column(bases, "法规库标识")).value == "road-transport-regulation"
+    assert bases.cell(2, column(bases, "法律法规名称")).value is None and bases.cell(2, column(bases, "条文摘录")).value is None
+    parts = book["申请材料·按情形的份数"]
+    assert [parts.cell(r, 1).value for r in range(2, parts.max_row + 1)] == [road, planning]
+    assert main(["--matters", str(tmp_path / "out"), "import", str(tmp_path / "m.xlsx")]) == 0
+    for code in (road, planning):
+        assert (tmp_path / "out" / f"{code}.yml").read_bytes() == (ROOT / "matters" / f"{code}.yml").read_bytes()
+    parts.cell(2, column(parts, "材料标识"), "no-such-material")
+    parts.cell(3, column(parts, "份数"), "两份")
+    book.save(tmp_path / "bad.xlsx")
+    capsys.readouterr()
+    assert main(["--matters", str(tmp_path / "bad"), "import", str(tmp_path / "bad.xlsx")]) == 1
+    assert problems(capsys) == [
+        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!C2: 材料标识: 「申请材料」表中没有基本编码为 {road}、材料标识为 no-such-material 的行",
+        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!E3: 份数: 应为正整数，实际为「两份」",
+    ]
+    assert not (tmp_path / "bad").exists()

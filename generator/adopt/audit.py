@@ -26,6 +26,8 @@ from pathlib import Path
 from generator.adopt.audit_report import render_markdown, write_outputs
 from generator.adopt.elements import IGNORED, NAME_OF, Element, MatterAudit, Version, title_of, value_at
 from generator.adopt.propose import propose, proposal_text
+from generator.domain.laws import resolved_matter
+from generator.load.laws import LAWS_FILE
 from generator.load.regions import REGIONS_FILE, load_directory
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, UsageError
@@ -124,6 +126,12 @@ def audit(dirs: list[Path], matters_dir: Path, choose: str, date: dt.date) -> li
     if problems:
         raise InvalidInput(problems)
     standard = dict(standard_side.matters) if standard_side else {}
+    if standard_side is not None and standard_side.laws:
+        # an import has no register of its own: its citations of the register read from the standard's
+        for _, _, side in sides:
+            if not side.laws:
+                side.matters = {code: resolved_matter(m, standard_side.laws) for code, m in side.matters.items()}
+    laws = standard_side.laws if standard_side is not None else None
     groups: dict[str, MatterAudit] = {}
     for label, shown, side in sides:
         pairs, added, _ = pair_matters(standard, side.matters)
@@ -141,7 +149,7 @@ def audit(dirs: list[Path], matters_dir: Path, choose: str, date: dt.date) -> li
         mark(group.elements, group.proposal, group.versions)
         for element in group.elements:
             element.note = _note(element.path, notes)
-        group.proposal_text = proposal_text(group, choose)
+        group.proposal_text = proposal_text(group, choose, laws)
     return [groups[code] for code in sorted(groups)]
 
 
@@ -157,16 +165,20 @@ def _note(path: str, notes: dict[str, str]) -> str:
 
 
 def check_proposals(audits: list[MatterAudit], matters_dir: Path) -> None:
-    """Each proposal read as `guides check` reads the standard: with the policy, holidays and
-    regions of the matters directory (the other matters are not needed)."""
+    """Each proposal read as `guides check` reads the standard: with the policy, holidays,
+    regions, register of laws and the matter's downloads of the matters directory (the other
+    matters are not needed)."""
     from generator.load.corpus import load_corpus
 
     for group in audits:
         with tempfile.TemporaryDirectory() as scratch:
             root = Path(scratch)
-            for name in ("policy.yml", "holidays.yml", REGIONS_FILE):
+            for name in ("policy.yml", "holidays.yml", REGIONS_FILE, LAWS_FILE):
                 if (matters_dir / name).is_file():
                     shutil.copy(matters_dir / name, root / name)
+            downloads = matters_dir / "files" / group.proposal.code
+            if downloads.is_dir():
+                shutil.copytree(downloads, root / "files" / group.proposal.code)
             (root / f"{group.proposal.code}.yml").write_text(group.proposal_text, encoding="utf-8")
             try:
                 load_corpus(root)

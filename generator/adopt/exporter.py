@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.adopt.template import IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Column, Sheet, cell_value
 from generator.adopt.workbook import OutSheet, write_book
+from generator.domain.laws import Laws, cited_matter
 from generator.model.matter import Matter
 from generator.problems import UsageError
 
@@ -98,9 +99,13 @@ def _out(layout: Sheet, rows) -> OutSheet:
     )
 
 
-def workbook_sheets(matters: list[Matter], implementations=()) -> list[OutSheet]:
-    """The sheets of the template filled with these matters and 实施清单 rows."""
+def workbook_sheets(matters: list[Matter], implementations=(), laws: Laws | None = None) -> list[OutSheet]:
+    """The sheets of the template filled with these matters and 实施清单 rows. A legal basis
+    that cites the register of ``laws`` is written as its file writes it (法规库标识 and 条款;
+    the register gives the rest)."""
     matters = sorted(matters, key=lambda m: m.code)
+    if laws:
+        matters = [cited_matter(m, laws) for m in matters]
     sheets = [_guide()]
     for layout in SHEETS:
         rows = implementations if layout.name == IMPLEMENTATION_SHEET else sheet_rows(layout, matters)
@@ -108,11 +113,12 @@ def workbook_sheets(matters: list[Matter], implementations=()) -> list[OutSheet]
     return sheets
 
 
-def write_workbook(path: Path, matters: list[Matter], directory=None) -> None:
-    """The template filled with these matters (and the implementations of ``directory``)."""
+def write_workbook(path: Path, matters: list[Matter], directory=None, laws: Laws | None = None) -> None:
+    """The template filled with these matters (and the implementations of ``directory``);
+    citations of the register of ``laws`` as the matter files write them."""
     matters = sorted(matters, key=lambda m: m.code)
     rows = implementation_rows(SHEET_BY_NAME[IMPLEMENTATION_SHEET], matters, directory) if directory is not None else []
-    write_book(path, workbook_sheets(matters, rows))
+    write_book(path, workbook_sheets(matters, rows, laws))
 
 
 def write_template(path: Path) -> None:
@@ -126,7 +132,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"--xlsx 需要 .xlsx 文件名，实际为 {target}")
     corpus = load_corpus(Path(args.matters))
-    write_workbook(target, list(corpus.matters.values()), corpus.directory)
+    write_workbook(target, list(corpus.matters.values()), corpus.directory, corpus.laws)
     count = sum(len(corpus.directory.implementations(m)) for m in corpus.matters.values())
     print(f"exported {len(corpus.matters)} matters and {count} implementations to {target}", file=sys.stderr)
     return 0

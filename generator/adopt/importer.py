@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from generator.adopt.mapping import Mapping, load_mapping
 from generator.adopt.rows import ID_PREFIX, Located, Row, item_data, make_id, mapping_for, open_sheet, row_code
-from generator.adopt.template import CODE, IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Sheet
+from generator.adopt.template import CODE, IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Sheet, parse_cell
 from generator.adopt.workbook import CellProblem, open_book
 from generator.load.matters import display_path, load_matter_file
 from generator.load.validate import explain_zh, matter_problems
@@ -72,7 +72,7 @@ def read_book(path: Path, display: str, mapping: Mapping | None, only: list[str]
         if MATTER_SHEET in opened:
             _read_matters(*opened[MATTER_SHEET], result, problems)
             for layout in wanted:
-                if layout.field in REQUIRED_LISTS and layout.name not in opened:
+                if layout.field in REQUIRED_LISTS and not layout.parts and layout.name not in opened:
                     result.missing.add(layout.field)
                     problems.append(CellProblem(display, 0, 0, "", f"缺少「{layout.name}」表：每个事项至少一行{layout.name}"))
         elif any(layout.field for layout in wanted if layout.name in opened):
@@ -128,6 +128,9 @@ def _read_items(layout: Sheet, ctx, rows, matters: dict[str, Located], names, pr
             continue
         located = matters[code]
         items = located.data[field_name]
+        if layout.parts:
+            _read_part(layout, row, code, items, located, problems)
+            continue
         item = item_data(row, list(layout.columns), problems)
         if layout.sub_field is None:
             if ctx.generated and "id" not in item:
@@ -161,6 +164,23 @@ def _read_items(layout: Sheet, ctx, rows, matters: dict[str, Located], names, pr
             option["id"] = make_id(layout.sub_field, option, taken.setdefault(f"{code}/{field_name}/{index}", set()))
         located.rows[(field_name, index, layout.sub_field, len(options))] = row
         options.append(option)
+
+
+def _read_part(layout: Sheet, row: Row, code: str, items: list, located: Located, problems: list[Problem]) -> None:
+    """One row of a part sheet (申请材料·按情形的份数): a part of the item its identifier names."""
+    parent = next(c for c in layout.columns if c.parent)
+    ident = parse_cell(parent, row.values[parent.header]) if row.values.get(parent.header) not in (None, "") else ""
+    if not ident:
+        problems.append(row.problem(parent.header, "必填，不能为空"))
+        return
+    index = next((i for i, item in enumerate(items) if item.get("id") == ident), None)
+    if index is None:
+        title = Matter.model_fields[layout.field].title
+        problems.append(row.problem(parent.header, f"「{title}」表中没有基本编码为 {code}、{parent.header}为 {ident} 的行"))
+        return
+    parts = items[index].setdefault(layout.sub_field, [])
+    located.rows[(layout.field, index, layout.sub_field, len(parts))] = row
+    parts.append(item_data(row, list(layout.columns), problems, sub=True))
 
 
 def _link_by_name(data: dict, generated_steps: bool) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from generator.adopt.elements import MatterAudit, segments, shown
 from generator.check.policy import check_catch_all
 from generator.domain.graph import critical_path, matter_graph
+from generator.domain.laws import Laws, cited_matter
 from generator.model.matter import Matter
 from generator.review.changes import LOOSER, TIGHTER
 from generator.review.classify import DEPTH, FORM_BURDEN, TONGBAN, compare_matters
@@ -228,8 +229,10 @@ def locate(path: str, data: dict) -> tuple | None:
     return tuple(loc)
 
 
-def proposal_text(group: "MatterAudit", choose: str) -> str:
-    data = canonical_data(group.proposal)
+def proposal_text(group: "MatterAudit", choose: str, laws: Laws | None = None) -> str:
+    """The proposal as a matter file: with comments at the elements that differ, and citing the
+    register of ``laws`` as the standard's files do."""
+    data = canonical_data(cited_matter(group.proposal, laws) if laws else group.proposal)
     comments: dict[tuple, list[str]] = {}
     labels = [v.label for v in group.versions]
     head = f"guides audit 建议稿（{CHOICES[choose]}），依据{'、'.join(labels)}" + ("与已发布的标准" if group.standard else "（无已发布的标准）")

@@ -56,7 +56,7 @@ class Row:
 def _column_for(layout: Sheet, rest: tuple, sub: bool) -> Column | None:
     best = None
     for column in layout.columns:
-        if column.key or column.derived or column.sub != sub:
+        if column.key or column.derived or column.parent or column.sub != sub:
             continue
         path = column.path[1:] if sub else column.path
         if tuple(rest[: len(path)]) == path and (best is None or len(path) > len(best.path)):
@@ -145,7 +145,7 @@ def open_sheet(book: Book, layout: Sheet, mapping: SheetMapping | None, problems
     for column in layout.columns:
         if not column.required or column.header in index or column.header in fixed:
             continue
-        if mapping is not None and (column.path == ("id",) or (column.sub and column.path[1:] == ("id",))):
+        if mapping is not None and not column.parent and (column.path == ("id",) or (column.sub and column.path[1:] == ("id",))):
             ctx.generated = True  # a real export has no identifiers: they are made from the names
         elif column.key and NAME in index:
             continue  # linked to its matter by name
@@ -175,7 +175,7 @@ def item_data(row: Row, columns: list[Column], problems: list[Problem], sub: boo
     """The values of one row for the fields of its item (or of its option, with ``sub``)."""
     data: dict[str, Any] = {}
     for column in columns:
-        if column.key or column.derived or column.sub != sub:
+        if column.key or column.derived or column.parent or column.sub != sub:
             continue
         raw = row.values.get(column.header)
         if raw is None or raw == "":

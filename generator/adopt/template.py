@@ -6,8 +6,11 @@ pydantic models, so a field added to the model is a column of the template at on
 * one sheet per list of items of a matter, named by the field's title (``申请材料``,
   ``办理流程``, ``设定依据``, ``受理条件``, ``审批要点``, …): one row per item, linked to its
   matter by ``基本编码`` (``事项名称`` may follow, for people and as a check); the items of a
-  matter are read in row order. ``办理情形`` has one row per option, the situation's columns
-  repeated on each of its rows;
+  matter are read in row order. An item's required list of parts is its rows: ``办理情形`` has one
+  row per option, the situation's columns repeated on each of its rows;
+* one sheet per optional list of parts of an item, named ``申请材料·按情形的份数`` (the item's
+  sheet, then the field's title): one row per part, linked to its item by 基本编码 and the item's
+  identifier column (``材料标识``), in row order;
 * sheet ``实施清单``: one row per (matter, implementing agency) — the region by 区划代码
   and 地区名称, the agency's fields of :class:`~generator.model.region.Agency`, and the
   实施编码 it gives (written by the export, checked by the import).
@@ -55,6 +58,7 @@ class Column:
     sub: bool = False  # a field of the option (办理情形), not of the situation
     key: bool = False  # 基本编码 / 事项名称 of a list sheet: which matter the row belongs to
     derived: bool = False  # written by the export, checked (not read) by the import
+    parent: bool = False  # 材料标识 of a part sheet (申请材料·按情形的份数): which item the row belongs to
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Sheet:
     columns: tuple[Column, ...]
     description: str
     sub_field: str | None = None  # 办理情形: the rows are the options of the situations
+    parts: bool = False  # 申请材料·按情形的份数: the rows are parts (sub_field) of the items of ``field``
 
     def column(self, header: str) -> Column | None:
         return next((c for c in self.columns if c.header == header), None)
@@ -135,6 +140,10 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), title_prefix:
     return columns
 
 
+def _required_list(info: Any) -> bool:
+    return any(getattr(m, "min_length", 0) for m in info.metadata)
+
+
 def _key_columns() -> list[Column]:
     return [
         Column(CODE, ("code",), "text", True, "本行所属事项的基本编码（与「事项」表一致）。", key=True),
@@ -148,16 +157,38 @@ def _build() -> tuple[Sheet, ...]:
         item = inner_model(info.annotation)
         if item is None or not _is_list(info.annotation):
             continue
-        columns = _key_columns() + _columns(item)
+        own = _columns(item)
+        columns = _key_columns() + own
         sub_field = None
+        parts = []
         for sub_name, sub_info in item.model_fields.items():
             sub_model = inner_model(sub_info.annotation)
-            if sub_model is not None and _is_list(sub_info.annotation):
+            if sub_model is None or not _is_list(sub_info.annotation):
+                continue
+            if sub_field is None and _required_list(sub_info):  # the rows of the sheet: one per option
                 sub_field = sub_name
                 columns += _columns(sub_model, (sub_name,), sub=True)
+            else:
+                parts.append((sub_name, sub_info, sub_model))
         how = "每个选项一行，同一情形的各行重复情形标识和问题" if sub_field else "每项一行，按行的先后排列"
         about = f"{info.description}" if info.description else ""
-        sheets.append(Sheet(info.title or name, name, tuple(columns), f"{how}，以基本编码对应事项。{about}", sub_field))
+        title = info.title or name
+        sheets.append(Sheet(title, name, tuple(columns), f"{how}，以基本编码对应事项。{about}", sub_field))
+        for sub_name, sub_info, sub_model in parts:
+            ident = next(c for c in own if c.path == ("id",))  # an item with parts has an identifier
+            parent = Column(ident.header, ("id",), "text", True, f"本行所属的{title}：「{title}」表中该事项的{ident.header}。", parent=True)
+            sub_title = sub_info.title or sub_name
+            about = f"{sub_info.description}" if sub_info.description else ""
+            sheets.append(
+                Sheet(
+                    f"{title}·{sub_title}",
+                    name,
+                    tuple(_key_columns() + [parent] + _columns(sub_model, (sub_name,), sub=True)),
+                    f"每条一行，以基本编码和{ident.header}对应「{title}」表中的一项，按行的先后排列；没有的不填。{about}",
+                    sub_name,
+                    parts=True,
+                )
+            )
     agency = [c for c in _columns(Agency) if c.path != ("functions",)]
     region = [Column(DIVISION, ("division",), "text", True, Region.model_fields["code"].description or ""), Column(REGION_NAME, ("region_name",), "text", False, "地区目录中还没有该地区时必填。")]
     derived = Column(IMPLEMENTATION_CODE, ("implementation_code",), "text", False, "由导出写出，供核对；导入时只核对、不读取。", derived=True)

@@ -92,3 +92,20 @@ def revised_laws(matter: Matter, laws: Laws) -> dict[str, Law]:
 def citing(matters: Mapping[str, Matter], law_id: str) -> list[str]:
     """Codes of the matters whose legal basis cites ``law_id``."""
     return sorted(code for code, m in matters.items() if any(b.law == law_id for b in m.legal_basis))
+
+
+def cited_basis(basis: LegalBasis, laws: Laws) -> LegalBasis:
+    """The inverse of :func:`resolved_basis`: a reference to the register as a matter file
+    writes it — without the title, document number and excerpt the register gives."""
+    if basis.law is None or basis.law not in laws.by_id:
+        return basis
+    law = laws.by_id[basis.law]
+    excerpt = None if basis.excerpt == register_text(law, basis.article) else basis.excerpt
+    return basis.model_copy(update={"title": None, "doc_number": None, "excerpt": excerpt})
+
+
+def cited_matter(matter: Matter, laws: Laws) -> Matter:
+    """The matter as its file cites the register (what an export or a proposal writes)."""
+    if not any(b.law for b in matter.legal_basis):
+        return matter
+    return matter.model_copy(update={"legal_basis": [cited_basis(b, laws) for b in matter.legal_basis]})

@@ -12,7 +12,6 @@ are relative to the document, which JSON-LD resolves against wherever the file i
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
