@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from generator.load.matters import display_path
-from generator.load.reader import load_yaml
+from generator.load.reader import load_yaml, present
 from generator.load.validate import explain
 from generator.model.policy import POLICY_FILE, RULE_CONFIGS, Policy, RuleConfig
 from generator.problems import Problem
@@ -17,7 +17,7 @@ from generator.problems import Problem
 def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
     """Read ``root/policy.yml``; no file means no policy rules (validation still applies)."""
     path = root / POLICY_FILE
-    if not path.is_file():
+    if not present(path):
         return Policy(rules={}), []
     source = load_yaml(path, display_path(path, root))
     if source.problems:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from generator.domain.directory import Directory, Place, code_level, prefix
 from generator.load.matters import display_path
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import REGION_LIMITS, SourceFile, load_yaml, present
 from generator.load.validate import explain
 from generator.model.matter import LEVELS, Matter, TimeLimit
 from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
@@ -133,9 +133,9 @@ def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
     """Read ``root/regions.yml``; no file means an empty directory (nothing is derived)."""
     path = root / REGIONS_FILE
     directory = Directory(display=display_path(path, root))
-    if not path.is_file():
+    if not present(path):
         return directory, []
-    source = load_yaml(path, directory.display)
+    source = load_yaml(path, directory.display, limits=REGION_LIMITS)
     if source.problems:
         return directory, list(source.problems)
     if not isinstance(source.data, dict):

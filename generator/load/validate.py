@@ -107,6 +107,8 @@ def schema_problems(source: SourceFile, model: type[BaseModel]) -> tuple[BaseMod
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
+            if source.was_refused(loc):
+                continue  # the reader has said what is wrong there
             problems.append(source.problem(loc, explain(error, model)))
         return None, problems
 
