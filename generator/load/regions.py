@@ -82,7 +82,7 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
         for i, item in _dicts(items):
             here = loc + (i,)
             code, level, name = item.get("code"), item.get("level"), item.get("name")
-            valid_code = isinstance(code, str) and re.fullmatch(r"\d{12}", code) is not None
+            valid_code = isinstance(code, str) and re.fullmatch(r"[0-9]{12}", code) is not None
             denoted = code_level(code) if valid_code else None
             if valid_code and denoted is None:
                 problems.append(

@@ -59,6 +59,17 @@ def inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _is_date(value: Any) -> bool:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return True
+    try:
+        return isinstance(value, str) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 def explain(error: dict, model: type[BaseModel]) -> str:
     """Turn one pydantic error into a sentence that says what was expected and what was found."""
     kind = error["type"]
@@ -79,7 +90,19 @@ def explain(error: dict, model: type[BaseModel]) -> str:
         limit = ctx.get("gt")
         return f"expected a positive whole number, got {_shown(got)}" if limit == 0 else f"expected a number greater than {limit}, got {_shown(got)}"
     if kind == "greater_than_equal":
+        if _is_date(ctx.get("ge")):
+            return f"日期应不早于 {ctx.get('ge')}，实际为 {_shown(got)}"
         return f"expected a number of at least {ctx.get('ge')}, got {_shown(got)}"
+    if kind == "less_than_equal":
+        if _is_date(ctx.get("le")):
+            return f"日期应不晚于 {ctx.get('le')}，实际为 {_shown(got)}"
+        limit = ctx.get("le")
+        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+        return f"数值过大：应不大于 {limit}，实际为 {_shown(got)}"
+    if kind == "finite_number":
+        return f"应为有限的数，实际为 {_shown(got)}"
+    if kind == "too_long":
+        return f"项目过多：最多 {ctx.get('max_length')} 项，实际 {ctx.get('actual_length')} 项"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}, got {_shown(got)}"
     if kind in ("string_type", "string_too_short"):

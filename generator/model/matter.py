@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from generator.model.limits import FIRST_DATE, LAST_DATE, MAX_COPIES, MAX_DAYS, MAX_FEE, MAX_LITIGATION_MONTHS, MAX_RECONSIDERATION_DAYS, MAX_STEPS, MAX_VISITS
+
 MatterType = Literal["行政许可", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
 Level = Literal["省级", "市级", "县级", "乡级", "村级"]
 LEVELS: tuple[str, ...] = ("省级", "市级", "县级", "乡级", "村级")
@@ -53,7 +55,7 @@ class Strict(BaseModel):
 
 class Department(Strict):
     name: Text = Field(title="实施主体名称", description="负责实施该事项的部门全称。")
-    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")] = Field(
+    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")] = Field(
         title="统一社会信用代码", description="实施主体的18位统一社会信用代码（GB 32100）。"
     )
 
@@ -92,7 +94,7 @@ class Material(Strict):
     id: Id = Field(title="材料标识")
     name: Text = Field(title="材料名称")
     form: MaterialForm = Field(title="材料形式", description="原件、复印件、电子件、电子证照或原件和复印件。")
-    copies: int = Field(default=1, gt=0, title="份数", description="需提交的份数，正整数。")
+    copies: int = Field(default=1, gt=0, le=MAX_COPIES, title="份数", description="需提交的份数，正整数。")
     source: MaterialSource = Field(title="来源渠道")
     source_note: Text | None = Field(default=None, title="来源说明", description="如 由不动产登记机构核发。")
     required: bool = Field(default=True, title="是否必要", description="true 为必要材料；false 为非必要（补充）材料。")
@@ -116,22 +118,22 @@ class Step(Strict):
     name: Text = Field(title="环节名称", description="如 受理、审查、现场核查、决定、送达。")
     actor: Text = Field(title="办理人员", description="谁来办：综合受理窗口、审查人员、分管领导等。")
     department: Text | None = Field(default=None, title="办理部门", description="环节由其他部门办理时填写（并联审批）；留空为实施主体。")
-    days: int = Field(ge=0, title="时限（工作日）", description="本环节的办理时限，以工作日计；当场办结为 0。")
-    next: list[Id] = Field(default_factory=list, title="后续环节", description="紧接着的环节标识；多个表示并联办理。最后一个环节留空。")
+    days: int = Field(ge=0, le=MAX_DAYS, title="时限（工作日）", description="本环节的办理时限，以工作日计；当场办结为 0。")
+    next: list[Id] = Field(default_factory=list, max_length=MAX_STEPS, title="后续环节", description="紧接着的环节标识；多个表示并联办理。最后一个环节留空。")
     description: Text | None = Field(default=None, title="环节说明")
 
 
 class TimeLimit(Strict):
-    statutory_days: int | None = Field(default=None, ge=0, title="法定办结时限（工作日）", description="法律法规规定的时限；无规定时留空。")
+    statutory_days: int | None = Field(default=None, ge=0, le=MAX_DAYS, title="法定办结时限（工作日）", description="法律法规规定的时限；无规定时留空。")
     statutory_basis: Text | None = Field(default=None, title="法定时限依据")
-    promised_days: int = Field(ge=0, title="承诺办结时限（工作日）", description="向社会承诺的时限；即办件为 0。")
+    promised_days: int = Field(ge=0, le=MAX_DAYS, title="承诺办结时限（工作日）", description="向社会承诺的时限；即办件为 0。")
     not_counted: list[Text] = Field(default_factory=list, title="不计算在时限内的时间", description="如 听证、检验、检测、专家评审所需时间。")
 
 
 class FeeItem(Strict):
     id: Id = Field(title="收费项目标识")
     name: Text = Field(title="收费项目")
-    amount: Annotated[float, Field(ge=0)] = Field(title="金额（元）")
+    amount: Annotated[float, Field(ge=0, le=MAX_FEE, allow_inf_nan=False)] = Field(title="金额（元）")
     unit: Text = Field(title="计费单位", description="如 每件、每证。")
     basis: Text = Field(title="收费依据", description="收费的法律、法规或价格主管部门文件。")
 
@@ -157,14 +159,14 @@ class Remedy(Strict):
     reconsideration_body: Text = Field(
         title="行政复议机关", description="对决定不服时依法申请行政复议的机关，如 莆田市人民政府。印在不予受理通知书上。"
     )
-    reconsideration_days: int = Field(default=60, gt=0, title="申请行政复议期限（日）", description="《中华人民共和国行政复议法》第二十条：自知道之日起六十日内。")
+    reconsideration_days: int = Field(default=60, gt=0, le=MAX_RECONSIDERATION_DAYS, title="申请行政复议期限（日）", description="《中华人民共和国行政复议法》第二十条：自知道之日起六十日内。")
     litigation_court: Text = Field(title="行政诉讼管辖法院", description="依法提起行政诉讼的人民法院，如 莆田市城厢区人民法院。")
-    litigation_months: int = Field(default=6, gt=0, title="提起行政诉讼期限（月）", description="《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内。")
+    litigation_months: int = Field(default=6, gt=0, le=MAX_LITIGATION_MONTHS, title="提起行政诉讼期限（月）", description="《中华人民共和国行政诉讼法》第四十六条：自知道作出行政行为之日起六个月内。")
 
 
 class ChangeNote(Strict):
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="版本号")
-    date: dt.date = Field(title="日期")
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")] = Field(title="版本号")
+    date: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, title="日期")
     kind: ChangeKind = Field(title="变更类别", description="major 为实质性变更（公开发布）；minor 为编辑性修改。")
     note: Text = Field(title="变更说明")
     basis: Text | None = Field(default=None, title="变更依据", description="收紧办事要求时必须写明法律依据。")
@@ -193,16 +195,16 @@ class Matter(Strict):
     conditions: list[Condition] = Field(min_length=1, title="受理条件")
     materials: list[Material] = Field(min_length=1, title="申请材料")
     review_points: list[ReviewPoint] = Field(default_factory=list, title="审批要点", description="一问一答：针对材料或条件的统一审查标准。")
-    steps: list[Step] = Field(min_length=1, title="办理流程")
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, title="办理流程")
     time_limit: TimeLimit = Field(title="办理时限")
     fees: list[FeeItem] = Field(default_factory=list, title="收费标准", description="收费项目；空列表表示不收费。")
     result: Result = Field(title="办理结果")
-    visits: int = Field(ge=0, title="到办事现场次数")
+    visits: int = Field(ge=0, le=MAX_VISITS, title="到办事现场次数")
     online_depth: OnlineDepth = Field(title="网办深度", description="一级网上咨询，二级网上预审，三级网上受理，四级全程网办。")
     contact: Contact = Field(title="咨询与投诉")
     remedy: Remedy | None = Field(default=None, title="救济途径", description="申请人不服决定时的行政复议机关和行政诉讼法院；不予受理通知书据此告知权利。")
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="标准版本号")
-    effective_date: dt.date = Field(title="生效日期")
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")] = Field(title="标准版本号")
+    effective_date: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, title="生效日期")
     changes: list[ChangeNote] = Field(default_factory=list, title="变更记录", description="新的在前。")
     waivers: list[Waiver] = Field(default_factory=list, title="规则豁免", description="对本事项关闭某条审核规则，并写明理由。")
 

@@ -17,7 +17,7 @@ from generator.model.matter import Id, Level, Phone, Strict, Text
 
 DivisionCode = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{12}$"),
+    StringConstraints(pattern=r"^[0-9]{12}$"),
     Field(description="12位统计用区划代码：省2位、市2位、县2位、乡镇3位、村3位，下级不足的位用0补齐，如 350926100000。"),
 ]
 WindowType = Literal["综合窗口", "专业窗口", "帮办代办窗口", "出件窗口"]
@@ -39,7 +39,7 @@ class Agency(Strict):
         title="职能名称",
         description="部门的职能名称、不带地名，如 住房和城乡建设局、公安局、消防救援。事项的实施主体名称含有这个名称时，在本地区（及没有同职能部门的下级地区）由本机关实施。",
     )
-    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = Field(
+    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = Field(
         default=None, title="统一社会信用代码", description="18位统一社会信用代码（GB 32100），已知时填写。"
     )
 
