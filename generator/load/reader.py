@@ -285,6 +285,7 @@ class _Builder:
         self.count = 0  # values built, aliases expanded
         self.aliases = 0  # uses of an anchor
         self.seen: set[int] = set()  # nodes built at least once
+        self.replaying = 0  # > 0 while an alias is being expanded
         self.path: set[int] = set()  # the lists and mappings being built, outermost first
 
     def report(self, node: yaml.Node | None, loc: tuple, message: str, *, refuse: bool = True) -> None:
@@ -308,17 +309,20 @@ class _Builder:
         if len(loc) >= limits.max_depth:
             self.fatal(node, loc, f"嵌套过深：最多 {limits.max_depth} 层")
         key = id(node)
-        if key in self.seen:
+        replay = key in self.seen  # an alias: the anchor's content built again
+        if replay:
             if key in self.path:
                 self.fatal(node, loc, "别名引用了包含它自己的内容（&锚点 里用了 *同一锚点），无法展开")
-            self.aliases += 1
-            if self.aliases > limits.max_aliases:
-                self.fatal(node, loc, f"别名（*引用）用得过多：最多 {limits.max_aliases} 次")
+            if not self.replaying:  # the aliases inside were counted when first built
+                self.aliases += 1
+                if self.aliases > limits.max_aliases:
+                    self.fatal(node, loc, f"别名（*引用）用得过多：最多 {limits.max_aliases} 次")
         self.seen.add(key)
         self.positions[loc] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
         self.path.add(key)
+        self.replaying += replay
         try:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, loc)
@@ -328,6 +332,7 @@ class _Builder:
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
         finally:
             self.path.discard(key)
+            self.replaying -= replay
 
     def fatal(self, node: yaml.Node, loc: tuple, message: str) -> None:
         """A limit of the whole file: one problem, and the file is not read further."""
