@@ -397,3 +397,18 @@ def test_fmt_refuses_hostile_files_without_touching_them(capsys, tmp_path):
     assert code == 1 and "Traceback" not in err
     assert "内容过多：展开别名后最多 100000 个值" in err and "符号链接形成循环" in err
     assert path.read_text(encoding="utf-8") == hostile
+
+
+def test_when_dot_fails_the_message_names_the_matter_file(tmp_path, monkeypatch, caplog):
+    """Should dot ever refuse a diagram, the build says which file's steps it could not draw."""
+    from conftest import build_project, make_project
+    from generator.outputs import diagrams
+
+    def failing(source, dot):
+        raise diagrams.DiagramError("dot failed: Error: syntax error in line 3")
+
+    monkeypatch.setattr(diagrams, "run_dot", failing)
+    project = make_project(tmp_path / "p", VALID)
+    with pytest.raises(BaseException):
+        build_project(project, jobs=1)
+    assert re.search(rf"flow diagrams: matters/{CODE}\.yml:\d+:1: steps: flow-{CODE}: dot failed: Error: syntax error in line 3", caplog.text), caplog.text
