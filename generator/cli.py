@@ -89,9 +89,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def require_config(config: str) -> None:
+    if not Path(config).is_file():
+        raise UsageError(f"no such file: {config} (the site configuration, mkdocs.yml)")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
+    require_config(args.config)
     build_site(Path(args.config), jobs=args.jobs or os.cpu_count() or 1, clean=args.clean)
     return 0
 
@@ -99,6 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands import serve
 
+    require_config(args.config)
     serve.serve(config_file=args.config, open_in_browser=False, dev_addr=args.dev_addr, livereload=True)
     return 0
 
@@ -125,6 +132,13 @@ def _count(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
     return number
+
+
+def _address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isascii() or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:8000, got '{_printable(value)}'")
+    return value
 
 
 def _cache_dir(value: str) -> str:
@@ -190,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="live preview for editors (rebuilds on save)")
     serve.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--dev-addr", type=_address, default="127.0.0.1:8000", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
     serve.set_defaults(run=cmd_serve)
 
     fmt = sub.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")

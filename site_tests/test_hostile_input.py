@@ -412,3 +412,20 @@ def test_when_dot_fails_the_message_names_the_matter_file(tmp_path, monkeypatch,
     with pytest.raises(BaseException):
         build_project(project, jobs=1)
     assert re.search(rf"flow diagrams: matters/{CODE}\.yml:\d+:1: steps: flow-{CODE}: dot failed: Error: syntax error in line 3", caplog.text), caplog.text
+
+
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (("build", "--jobs", "100000"), "guides build: error: argument --jobs: 最多 64 个工作进程，实际为 100000"),
+        (("build", "--config", "missing.yml"), "guides build: no such file: missing.yml (the site configuration, mkdocs.yml)"),
+        (("serve", "--dev-addr", "garbage"), "guides serve: error: argument --dev-addr: expected HOST:PORT, e.g. 127.0.0.1:8000, got 'garbage'"),
+        (("diff", "--", "-x"), "guides diff: '-x' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)"),
+    ],
+)
+def test_options_outside_their_domain_are_one_line_and_exit_2(tmp_path, argv, line):
+    shutil.copytree(ROOT / "matters", tmp_path / "matters")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = subprocess.run([sys.executable, "-m", "generator.cli", *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == line
