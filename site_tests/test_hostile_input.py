@@ -261,13 +261,13 @@ def test_billion_laughs_is_refused_quickly_and_in_little_memory(capsys, tmp_path
     finally:
         tracemalloc.stop()
     assert code == 1
-    assert any("别名（*引用）用得过多" in line or "内容过多" in line for line in lines), lines
+    assert any("别名（*引用）用得过多" in line or "别名展开后的值过多" in line for line in lines), lines
     assert time.monotonic() - started < 10
     assert peak < 200 * 2**20, f"{peak / 2**20:.0f} MiB"
 
 
 def test_many_values_behind_few_aliases_are_counted_not_expanded(capsys, tmp_path):
-    """Sixty alias uses that would expand to 120,000 values."""
+    """Sixty alias uses that would add 120,000 values."""
     matters = matters_with(tmp_path)
     path = matters / f"{CODE}.yml"
     text = "base: &base [" + ", ".join(["x"] * 2000) + "]\ntop: [" + ", ".join(["*base"] * 60) + "]\n"
@@ -275,7 +275,7 @@ def test_many_values_behind_few_aliases_are_counted_not_expanded(capsys, tmp_pat
     started = time.monotonic()
     code, lines = check(capsys, matters)
     assert code == 1 and time.monotonic() - started < 10
-    assert any("内容过多：展开别名后最多 100000 个值" in line for line in lines), lines
+    assert any("别名展开后的值过多：别名最多再添 10000 个值" in line for line in lines), lines
 
 
 def test_a_catastrophic_pattern_does_not_stall_the_check(capsys, tmp_path):
@@ -301,6 +301,31 @@ def test_a_pattern_the_safe_engine_cannot_take_is_a_positioned_problem(capsys, t
     assert re.search(r"policy\.yml:3:16: rules\.no-catch-all\.patterns\[0\]: ", lines[0]), lines
     assert reason in lines[0]
     assert lines[-1] == "1 problem found"
+
+
+def test_billion_laughs_in_the_region_directory_is_refused_quickly(capsys, tmp_path):
+    """regions.yml may be large (a province), its aliases may not add more than a matter's."""
+    matters = matters_with(tmp_path, demo=True)
+    path = matters / "regions.yml"
+    path.write_text(path.read_text(encoding="utf-8") + billion_laughs(9, 10), encoding="utf-8")
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        code, lines = check(capsys, matters)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == 1 and time.monotonic() - started < 10 and peak < 200 * 2**20
+    assert any("regions.yml:" in line and "别名展开后的值过多" in line for line in lines), lines
+
+
+def test_many_plain_values_are_counted(capsys, tmp_path):
+    matters = matters_with(tmp_path)
+    path = matters / f"{CODE}.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "extra: [" + ", ".join(["1"] * 100_001) + "]\n", encoding="utf-8")
+    code, lines = check(capsys, matters)
+    assert code == 1
+    assert any("内容过多：最多 100000 个值（含别名展开的）" in line for line in lines), lines
 
 
 def test_a_file_too_large_is_not_parsed(capsys, tmp_path):
@@ -395,7 +420,7 @@ def test_fmt_refuses_hostile_files_without_touching_them(capsys, tmp_path):
     code = main(["--matters", str(matters), "fmt"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert "内容过多：展开别名后最多 100000 个值" in err and "符号链接形成循环" in err
+    assert "别名展开后的值过多" in err and "符号链接形成循环" in err
     assert path.read_text(encoding="utf-8") == hostile
 
 

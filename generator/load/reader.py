@@ -14,9 +14,9 @@ README lists them):
 * the file: a regular file (not a directory, a dangling or looping symbolic link, a pipe or a
   device), at most ``max_bytes``, UTF-8;
 * the YAML: one document, nesting at most ``max_depth`` deep, at most ``max_aliases`` uses of
-  anchors (``*alias``), at most ``max_nodes`` values once aliases are expanded (counted
-  without expanding them, so a "billion laughs" file costs nothing), no alias that contains
-  itself, only the plain YAML types (no ``!!python/…``, ``!!binary``, ``!!set`` or custom tags,
+  anchors (``*alias``) adding at most ``max_alias_values`` values, at most ``max_nodes``
+  values in all (counted as they are built: a "billion laughs" file stops at the limit,
+  after milliseconds), no alias that contains itself, only the plain YAML types (no ``!!python/…``, ``!!binary``, ``!!set`` or custom tags,
   on scalars, lists and mappings alike), keys that are plain values;
 * each value: text at most ``max_string`` characters, without control characters (newline and
   tab are allowed), dates that exist (2026-02-30 and month 13 are problems, not crashes).
@@ -54,8 +54,9 @@ class Limits:
 
     max_bytes: int = 1 << 20  # 1 MiB; a large matter file is about 20 KiB
     max_depth: int = 32  # a matter nests 5 deep, a region directory about 17
-    max_nodes: int = 100_000  # values, after aliases are expanded
+    max_nodes: int = 100_000  # values in all, aliases expanded
     max_aliases: int = 100  # uses of an anchor (*name)
+    max_alias_values: int = 10_000  # values that the uses of anchors add
     max_string: int = 20_000  # characters of one text value
     max_key: int = 200  # characters of one key
     max_problems: int = 100  # then one more line says the rest were not listed
@@ -286,6 +287,7 @@ class _Builder:
         self.aliases = 0  # uses of an anchor
         self.seen: set[int] = set()  # nodes built at least once
         self.replaying = 0  # > 0 while an alias is being expanded
+        self.expanded = 0  # values built again for aliases
         self.path: set[int] = set()  # the lists and mappings being built, outermost first
 
     def report(self, node: yaml.Node | None, loc: tuple, message: str, *, refuse: bool = True) -> None:
@@ -305,7 +307,7 @@ class _Builder:
         limits = self.limits
         self.count += 1
         if self.count > limits.max_nodes:
-            self.fatal(node, loc, f"内容过多：展开别名后最多 {limits.max_nodes} 个值")
+            self.fatal(node, loc, f"内容过多：最多 {limits.max_nodes} 个值（含别名展开的）")
         if len(loc) >= limits.max_depth:
             self.fatal(node, loc, f"嵌套过深：最多 {limits.max_depth} 层")
         key = id(node)
@@ -317,6 +319,10 @@ class _Builder:
                 self.aliases += 1
                 if self.aliases > limits.max_aliases:
                     self.fatal(node, loc, f"别名（*引用）用得过多：最多 {limits.max_aliases} 次")
+        if replay or self.replaying:
+            self.expanded += 1
+            if self.expanded > limits.max_alias_values:
+                self.fatal(node, loc, f"别名展开后的值过多：别名最多再添 {limits.max_alias_values} 个值")
         self.seen.add(key)
         self.positions[loc] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
