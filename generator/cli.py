@@ -219,6 +219,33 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--check", action="store_true", help="exit 1 if a tightening change has no change note citing its legal basis")
     diff.set_defaults(run=_elsewhere("generator.review.diff", "cmd_diff"))
 
+    imp = sub.add_parser(
+        "import",
+        help="read an XLSX or CSV 事项清单 into matter files and regions.yml (into the matters directory)",
+        description="导入事项清单（XLSX 或 CSV）：写出规范格式的事项文件和地区目录中的实施机关。先全部校验，有任何问题则一个文件也不写（exit 1）。",
+    )
+    imp.add_argument("file", metavar="FILE", nargs="?", help="the spreadsheet: .xlsx, or .csv (one sheet per file; the other sheets' CSV files beside it)")
+    imp.add_argument("--sheet", action="append", metavar="S", help="import only these sheets of the template (repeat or comma-separate); for a CSV file: which sheet it is")
+    imp.add_argument("--mapping", metavar="M", help="a mapping file (YAML) for spreadsheets with another column layout")
+    imp.add_argument("--force", action="store_true", help="overwrite matter files and regions.yml facts that differ from the spreadsheet")
+    imp.add_argument("--template", metavar="FILE", help="write the empty import template (.xlsx) instead of importing")
+    imp.set_defaults(run=_elsewhere("generator.adopt.importer", "cmd_import"))
+
+    export = sub.add_parser("export", help="the current standards in the import template (round trip)")
+    export.add_argument("--xlsx", metavar="FILE", required=True, help="the workbook to write")
+    export.set_defaults(run=_elsewhere("generator.adopt.exporter", "cmd_export", reads_matters=True))
+
+    audit = sub.add_parser(
+        "audit",
+        help="how local versions of the same matter differ from each other and from the standard; a proposed unified standard",
+        description="审核各地同一事项的版本：逐要素列出与标准和彼此的差异，提出统一标准的建议稿（带注释的事项文件），并写出 Markdown 和 XLSX 报告。",
+    )
+    audit.add_argument("dirs", metavar="DIR", nargs="+", help="one directory of matter files per region (e.g. imports/350926000000, as guides import writes it)")
+    audit.add_argument("--choose", choices=("union", "strictest", "loosest"), default="union", help="the proposal: union (every requirement of any region, values of the standard), strictest or loosest per element (default: union)")
+    audit.add_argument("--out", default="audit", help="where the proposals (proposed/CODE.yml) and the report (audit.md, audit.xlsx) go (default: audit)")
+    audit.add_argument("--date", type=_date, help="the date of the proposal's change note, YYYY-MM-DD (default: today)")
+    audit.set_defaults(run=_elsewhere("generator.adopt.audit", "cmd_audit"))
+
     slip = sub.add_parser(
         "slip",
         help="a filled slip for one applicant, as PDF",
@@ -230,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--applicant", type=_text(100), help="the applicant's name (at most 100 characters)")
     slip.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
+    slip.add_argument(
+        "--at",
+        metavar="PLACE",
+        help="the place: an 实施编码 or a 12-digit division code; the slip then carries that agency, hall, phones and remedy bodies (default: blank for staff to fill in)",
+    )
     slip.add_argument("-o", "--output", help="output file (default CODE-KIND.pdf; '-' for standard output)")
     slip.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
     slip.add_argument("--cache-dir", type=_cache_dir, default=".cache/guides", help=argparse.SUPPRESS)

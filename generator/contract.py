@@ -29,6 +29,7 @@ DEFAULT_SITE_URL = "https://guides.example.gov.cn/"
 # URL segments of the browse pages (plain ASCII, stable; the page titles are Chinese)
 TYPE_SLUGS = {
     "行政许可": "licensing",
+    "行政备案": "filing",
     "行政确认": "confirmation",
     "行政给付": "benefit",
     "行政奖励": "award",
@@ -56,6 +57,15 @@ def flow_svg(code: str) -> str:
 
 def slip_pdf(code: str, kind: str) -> str:
     return f"{matter_url(code)}slips/{kind}.pdf"
+
+
+def download_path(code: str, name: str) -> str:
+    """A blank form, sample or result sample of a matter (from ``matters/files/<code>/<name>``)."""
+    return f"{matter_url(code)}files/{name}"
+
+
+def download_from_matter_page(name: str) -> str:
+    return f"files/{name}"
 
 
 def slip_from_matter_page(kind: str) -> str:

@@ -28,10 +28,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from synthetic import write_corpus  # noqa: E402
+from synthetic import write_corpus, write_regions  # noqa: E402
 
 # non-matter files of the real sample that a synthetic catalogue also needs
-SUPPORT_FILES = ("regions.yml", "holidays.yml", "policy.yml")
+SUPPORT_FILES = ("holidays.yml", "policy.yml")
 
 
 def log(message: str) -> None:
@@ -45,6 +45,7 @@ def make_bench_project(target: Path, count: int) -> Path:
         shutil.copytree(ROOT / name, target / name)
     matters = target / "matters"
     write_corpus(matters, count)
+    write_regions(ROOT / "matters" / "regions.yml", matters / "regions.yml")
     for name in SUPPORT_FILES:
         if (ROOT / "matters" / name).exists():
             shutil.copy(ROOT / "matters" / name, matters / name)
@@ -179,6 +180,31 @@ def bare_mkdocs(project: Path, bare: Path) -> float:
     return elapsed
 
 
+def import_benchmark(work: Path, matters: int = 2000, materials: int = 10) -> float:
+    """Seconds of `guides import` for a workbook of 2,000 matter rows and 20,000 material rows."""
+    import random
+
+    from synthetic import synthetic_matter
+
+    from generator.adopt.exporter import write_workbook
+    from generator.model.matter import Matter
+
+    rng, models = random.Random(1814), []
+    for index in range(matters):
+        data = synthetic_matter(index, rng)
+        data["materials"] = (data["materials"] + [{"id": f"extra-{n}", "name": f"补充材料{n}", "form": "原件", "source": "申请人自备"} for n in range(materials)])[:materials]
+        data["review_points"] = []  # 2,000 + 20,000 rows, as the figure says; the other sheets as usual
+        models.append(Matter.model_validate(data))
+    write_workbook(work / "import.xlsx", models)
+    started = time.perf_counter()
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "guides"), "--matters", str(work / "imported"), "import", str(work / "import.xlsx")], capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-5000:])
+        raise SystemExit("bench: guides import failed")
+    return elapsed
+
+
 def tree_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
@@ -214,6 +240,9 @@ def main() -> None:
         bare_s = bare_mkdocs(project, bare)
         log(f"bare mkdocs build of the same {pages} generated pages {bare_s:.1f}s")
 
+        import_s = import_benchmark(work)
+        log(f"guides import of 2000 matter rows and 20000 material rows {import_s:.1f}s")
+
         site = project / "site"
         pdfs = sorted(site.glob("matters/*/slips/*.pdf"))
         pages_kb = sorted(p.stat().st_size / 1e3 for p in site.glob("matters/*/index.html"))
@@ -244,6 +273,7 @@ def main() -> None:
             "largest_process_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "bare_mkdocs_s": round(bare_s, 2),
             "noop_vs_bare_mkdocs": round(noop_s / bare_s, 3),
+            "import_2000_s": round(import_s, 2),
         }
         print(json.dumps(figures, ensure_ascii=False))
     finally:

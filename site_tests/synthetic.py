@@ -11,17 +11,19 @@ from pathlib import Path
 
 import yaml
 
+# (function, consult phone): who implements the synthetic matters, by department function;
+# the agencies themselves are added to the region directory by write_regions()
 DEPARTMENTS = [
-    ("福建省市场监督管理局", "11350000MB0334437X", "0591-87853101"),
-    ("福建省交通运输厅", "113500000035910378", "0591-87077001"),
-    ("福建省住房和城乡建设厅", "11350000003591088K", "0591-87844001"),
-    ("福建省自然资源厅", "11350000MB0220166Y", "0591-87676001"),
-    ("福建省民政厅", "113500000035905066", "0591-87830001"),
-    ("福建省卫生健康委员会", "11350000MB0341230Q", "0591-87558001"),
-    ("福建省生态环境厅", "11350000003590925U", "0591-83582001"),
-    ("福建省农业农村厅", "113500000035908977", "0591-87863001"),
-    ("福建省文化和旅游厅", "11350000MB0343002E", "0591-87631001"),
-    ("福建省人力资源和社会保障厅", "113500000035906110", "0591-87606001"),
+    ("市场监督管理局", "0591-87853101"),
+    ("交通运输局", "0591-87077001"),
+    ("住房和城乡建设局", "0591-87844001"),
+    ("自然资源局", "0591-87676001"),
+    ("民政局", "0591-87830001"),
+    ("卫生健康委员会", "0591-87558001"),
+    ("生态环境局", "0591-83582001"),
+    ("农业农村局", "0591-87863001"),
+    ("文化和旅游局", "0591-87631001"),
+    ("人力资源和社会保障局", "0591-87606001"),
 ]
 SUBJECTS = [
     "食品经营", "药品零售", "医疗机构执业", "道路运输经营", "建筑业企业资质", "排污", "取水", "林木采伐",
@@ -75,7 +77,7 @@ LAWS = [
     ("中华人民共和国药品管理法", "主席令第三十一号", "第五十一条"),
     ("中华人民共和国道路运输条例", "国务院令第406号", "第三十六条"),
     ("建设工程质量管理条例", "国务院令第279号", "第十三条"),
-    ("城市绿化条例", "国务院令第100号", "第二十四条"),
+    ("城市绿化条例", "国务院令第676号", "第二十条"),
     ("中华人民共和国环境保护法", "主席令第九号", "第四十五条"),
     ("娱乐场所管理条例", "国务院令第458号", "第九条"),
     ("旅行社条例", "国务院令第550号", "第六条"),
@@ -84,7 +86,7 @@ LAWS = [
 
 
 def synthetic_matter(index: int, rng: random.Random) -> dict:
-    department, credit, phone = DEPARTMENTS[index % len(DEPARTMENTS)]
+    department, _phone = DEPARTMENTS[index % len(DEPARTMENTS)]
     subject = SUBJECTS[index % len(SUBJECTS)]
     item = ITEMS[(index // len(SUBJECTS)) % len(ITEMS)]
     code = f"{350000 + index % 1000:06d}{index:06d}"[:12]
@@ -135,7 +137,7 @@ def synthetic_matter(index: int, rng: random.Random) -> dict:
         "name": name,
         "matter_type": "行政许可",
         "business_item": item,
-        "department": {"name": department, "credit_code": credit},
+        "department": department,
         "levels": rng.choice([["市级", "县级"], ["省级"], ["县级"], ["市级"], ["县级", "乡级"]]),
         "service_objects": ["法人", "自然人"],
         "tongban": rng.choice(["不通办", "不通办", "全市通办", "全省通办"]),
@@ -152,7 +154,6 @@ def synthetic_matter(index: int, rng: random.Random) -> dict:
         "result": {"name": f"{subject}许可证", "kind": "证照", "delivery": ["窗口领取", "邮寄送达", "电子证照"]},
         "visits": rng.choice([0, 0, 1]),
         "online_depth": rng.choice(["三级", "四级"]),
-        "contact": {"consult_phone": phone, "complaint_phone": "12345", "window": "综合受理窗口"},
         "version": "1.0",
         "effective_date": "2026-01-01",
         "changes": [{"version": "1.0", "date": "2026-01-01", "kind": "major", "note": "首次发布。"}],
@@ -172,3 +173,32 @@ def write_corpus(target: Path, count: int, seed: int = 1814) -> list[Path]:
         path.write_text("# yaml-language-server: $schema=../schema/matter.schema.json\n" + text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def write_regions(source: Path, target: Path) -> Path:
+    """The sample region directory, with an agency for every synthetic function in every
+    region at 省级, 市级 and 县级 that lacks one (valid credit codes, deterministic)."""
+    from generator.domain.codes import credit_check_char, org_check_char
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    serial = 0
+
+    def add(region: dict) -> None:
+        nonlocal serial
+        if region["level"] in ("省级", "市级", "县级"):
+            agencies = region.setdefault("agencies", [])
+            have = {f for a in agencies for f in a["functions"]}
+            for function, phone in DEPARTMENTS:
+                if function in have:
+                    continue
+                serial += 1
+                body = f"MC{serial:06d}"
+                first17 = "11" + region["code"][:6] + body + org_check_char(body)
+                agencies.append({"name": f"{region['name']}{function}", "functions": [function], "credit_code": first17 + credit_check_char(first17), "phone": phone})
+        for child in region.get("children", []):
+            add(child)
+
+    for region in data["regions"]:
+        add(region)
+    target.write_text("# yaml-language-server: $schema=../schema/regions.schema.json\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    return target

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import FIXTURES, ROOT, build_project, make_project
+from generator.outputs import regions
 
 pytestmark = pytest.mark.browser
 
@@ -247,17 +248,26 @@ def test_situations_filter_materials_and_conditions(new_page, demo, sample_corpu
     assert checked > 0, "no sample matter has a situation that hides a material"
 
 
+def implementations_of(corpus, code: str) -> list[dict]:
+    """The matter's implementations as api/v1/implementations.json publishes them."""
+    return [entry for entry in regions.implementations(corpus) if entry["matter_code"] == code]
+
+
 def test_without_javascript_every_guide_page_shows_everything(new_page, demo, sample_corpus):
     site, _ = demo
     for path in matter_pages(site):
         code = path.split("/")[1]
         matter = sample_corpus.matters[code]
+        entries = implementations_of(sample_corpus, code)
+        assert entries, code
         page = new_page(viewport=PHONE, java_script_enabled=False)
         page.goto(page.base + path)
         assert visible_materials(page) == [m.id for m in matter.materials]
         assert page.locator("ol.guide-conditions > li:visible").count() == len(matter.conditions)
         text = page.inner_text("article")
-        for needed in ("承诺办结时限", "法定办结时限", "咨询电话", "监督投诉电话", matter.contact.consult_phone, matter.contact.complaint_phone):
+        # every implementing agency with its phones: the contacts table is plain HTML
+        local = [value for e in entries for value in (e["agency"], *e["consult_phones"], e["complaint_phone"], e["remedy"]["reconsideration_body"])]
+        for needed in ("承诺办结时限", "法定办结时限", "咨询电话", "监督投诉电话", *local):
             assert needed in text, f"{code}: {needed} not shown without JavaScript"
         # Controls that need the script are not offered without it
         assert not page.locator(".guide-situations").is_visible()
@@ -285,8 +295,12 @@ def test_print_view_of_a_guide_page(new_page, demo, sample_corpus):
     assert matter.name in text and "按部门" not in text and "长辈模式" not in text
     for material in matter.materials:
         assert material.name[:8] in text.replace("\n", "")
-    if matter.contact.online_url:
-        assert matter.contact.online_url in text
+    online = {e["online_url"] for e in implementations_of(sample_corpus, FOOD)}
+    assert online == {"https://zwfw.fujian.gov.cn/"}
+    # the online hall of every implementation, in the contacts table (a narrow cell wraps the
+    # address, so read the text in reading order rather than laid out in columns)
+    reading = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "网上办理：https://zwfw.fujian.gov.cn/" in reading.replace("\n", "")
 
 
 def test_printed_links_show_where_they_go(new_page):

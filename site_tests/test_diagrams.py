@@ -91,9 +91,9 @@ def test_parallel_steps_fork_side_by_side_and_join(tmp_path):
     assert boxes["intake"]["y"] < survey["y"] < boxes["decision"]["y"] < boxes["delivery"]["y"]
     assert boxes["traffic-opinion"]["lines"] == ["征求交通安全意见", "道路交通管理人员", "1个工作日"]
     assert boxes["delivery"]["lines"][-1] == "即办"
-    # two departments: two lanes, each labelled with its department
+    # two departments: two lanes, each labelled with its department (the matter's by its function)
     lanes = [g for g in root.iter(f"{SVG}g") if "lane" in g.get("class", "").split()]
-    assert sorted("".join(t.itertext()) for g in lanes for t in g.iter(f"{SVG}text")) == ["福建省住房和城乡建设厅", "莆田市公安局交通警察支队"]
+    assert sorted("".join(t.itertext()) for g in lanes for t in g.iter(f"{SVG}text")) == ["住房和城乡建设厅", "莆田市公安局交通警察支队"]
     # the critical path is drawn thick (black-and-white printable), the rest thin
     assert "critical" in survey["class"] and "critical" not in opinion["class"]
     assert "2.5" in survey["stroke"] and "2.5" not in opinion["stroke"]
@@ -304,6 +304,8 @@ def test_builds_are_deterministic(parallel_site):
 def test_a_rebuild_with_no_change_runs_dot_zero_times(tmp_path, monkeypatch):
     project = make_project(tmp_path / "p", HERE / "parallel")
     shutil.copy(ROOT / "matters" / "000117012000.yml", project / "matters")
+    shutil.copytree(ROOT / "matters" / "files" / "000117012000", project / "matters" / "files" / "000117012000")
+    shutil.copy(ROOT / "matters" / "laws.yml", project / "matters")
     runs = []
     real = diagrams.run_dot
     monkeypatch.setattr(diagrams, "run_dot", lambda source, dot: runs.append(1) or real(source, dot))

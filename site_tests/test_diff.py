@@ -98,17 +98,17 @@ def test_added_required_material_is_tightening_and_needs_a_basis(repo, capsys):
     assert report["summary"]["tightened"] == [CODE]
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 1
-    assert f"HEAD:{FILE}:43:5: materials[3]: [diff-basis] 收紧变更（新增材料「绿化补偿方案」（必要，原件 1 份））没有写明法律依据" in err
+    assert f"HEAD:{FILE}:41:5: materials[3]: [diff-basis] 收紧变更（新增材料「绿化补偿方案」（必要，原件 1 份））没有写明法律依据" in err
     assert "需要处理的问题 1 个" in out
 
 
 def test_a_new_change_note_with_basis_satisfies_check(repo, capsys):
     repo.edit("review_points:\n", NEW_MATERIAL)
-    repo.edit('version: "1.0"\neffective_date: 2026-01-01\nchanges:\n', 'version: "1.1"\neffective_date: 2026-06-01\n' + note("1.1", "《城市绿化条例》第二十四条"))
+    repo.edit('version: "1.0"\neffective_date: 2026-01-01\nchanges:\n', 'version: "1.1"\neffective_date: 2026-06-01\n' + note("1.1", "《城市绿化条例》第二十条"))
     repo.commit("add material with basis")
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 0, err
-    assert "变更依据：《城市绿化条例》第二十四条" in out
+    assert "变更依据：《城市绿化条例》第二十条" in out
     assert "- **收紧** 新增材料「绿化补偿方案」" in out
 
 
@@ -155,7 +155,7 @@ def test_added_fee_without_basis_is_a_problem(repo, capsys):
     code, out, err = diff(capsys, "HEAD~1", "HEAD", "--check")
     assert code == 1
     assert "- **收紧** 新增收费「绿化补偿费」120 元/每株（依据：福建省物价局闽价费〔2020〕15号）" in out
-    assert f"HEAD:{FILE}:75:5: fees[0]: [diff-basis] 收紧变更（新增收费「绿化补偿费」" in err
+    assert f"HEAD:{FILE}:73:5: fees[0]: [diff-basis] 收紧变更（新增收费「绿化补偿费」" in err
     assert err.rstrip().endswith("1 problem found")
     # without --check the same report, exit 0
     assert diff(capsys, "HEAD~1", "HEAD")[0] == 0
@@ -182,13 +182,13 @@ def test_element_by_element_report_in_chinese(repo, capsys):
     repo.edit("    days: 3\n    next: [decision]", "    days: 3\n    next: [inspection]")
     repo.edit("visits: 1", "visits: 2")
     repo.edit("online_depth: 三级", "online_depth: 四级")
-    repo.edit("article: 第二十四条", "article: 第二十五条")
+    repo.edit("article: 第二十条", "article: 第二十一条")
     repo.edit("delivery: [窗口领取]", "delivery: [窗口领取, 邮寄送达]")
     repo.commit("many")
     code, report = diff_json(capsys, "HEAD~1", "HEAD")
     got = changes_of(report)
     assert got == [
-        ("legal_basis[greening-regulation-24].article", "其他", "设定依据《城市绿化条例》第二十五条的条款：第二十四条→第二十五条"),
+        ("legal_basis[greening-regulation-24].article", "其他", "设定依据《城市绿化条例》第二十一条的条款：第二十条→第二十一条"),
         ("conditions[construction-need].text", "其他", "受理条件变更（construction-need）"),
         ("materials[site-plan].copies", "收紧", "材料「树木现状位置图」份数 2→3"),
         ("materials[power-of-attorney].when", "收紧", "材料「授权委托书」适用情形：是否委托他人办理：委托代理人办理→所有情形"),
@@ -247,7 +247,7 @@ def test_invalid_revision_is_reported_not_a_traceback(repo, capsys):
     code, out, err = diff(capsys, "HEAD~1", "HEAD")
     assert code == 1 and out == ""
     assert "guides diff: HEAD 中的事项文件无效" in err
-    assert f"HEAD:{FILE}:36:5: materials[1].copies: expected a positive whole number, got '两份'" in err
+    assert f"HEAD:{FILE}:34:5: materials[1].copies: expected a positive whole number, got '两份'" in err
     code, out, err = diff(capsys, "no-such-revision")
     assert code == 2 and "no-such-revision" in err
 

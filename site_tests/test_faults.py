@@ -297,7 +297,7 @@ def test_serve_answers_at_once_with_the_problems_and_keeps_the_old_pages(tmp_pat
         wait_until(shows_problem, timeout=60, what="the error panel")
         status, body = get(base + f"matters/{CODE}/")
         assert status == 200
-        assert f"matters/{CODE}.yml:36:5: materials[1].copies" in body  # the position, for the editor
+        assert f"matters/{CODE}.yml:34:5: materials[1].copies" in body  # the position, for the editor
         assert "城市树木移植审批" in body  # the old page is still there beneath
         status, home = get(base)
         assert status == 200 and "materials[1].copies" in home

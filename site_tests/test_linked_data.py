@@ -95,12 +95,18 @@ def test_cpsv_ap_describes_the_whole_standard(ld_site):
     title = g.value(service, DCT.title)
     assert (str(title), title.language) == ("不动产转移登记（二手房买卖）", "zh")
     assert g.value(service, DCT.description).language == "zh"
-    authority = g.value(service, CV.hasCompetentAuthority)
-    assert (authority, rdflib.RDF.type, CV.PublicOrganisation) in g
-    assert str(g.value(authority, SKOS.prefLabel)) == "莆田市不动产登记中心"
-    place = g.value(authority, DCT.spatial)
-    assert (place, rdflib.RDF.type, DCT.Location) in g
-    assert str(g.value(place, DCT.identifier)) == "350300000000" and str(g.value(place, SKOS.prefLabel)) == "莆田市"
+    # one competent authority per implementation (catalogue/matters/regions.yml): the city's
+    # 不动产登记中心 and the district's, each with its credit code and the region it serves
+    authorities = {str(g.value(a, SKOS.prefLabel)): a for a in g.objects(service, CV.hasCompetentAuthority)}
+    assert sorted(authorities) == ["莆田市不动产登记中心", "莆田市城厢区不动产登记中心"]
+    expected = {"莆田市不动产登记中心": ("12350300MB1F24614Y", "350300000000", "莆田市"), "莆田市城厢区不动产登记中心": ("12350302MB2C68173W", "350302000000", "城厢区")}
+    for name, authority in authorities.items():
+        assert (authority, rdflib.RDF.type, CV.PublicOrganisation) in g
+        credit_code, code, region = expected[name]
+        assert str(g.value(authority, DCT.identifier)) == credit_code
+        place = g.value(authority, DCT.spatial)
+        assert (place, rdflib.RDF.type, DCT.Location) in g
+        assert (str(g.value(place, DCT.identifier)), str(g.value(place, SKOS.prefLabel))) == (code, region)
     assert len(list(g.objects(service, CV.holdsRequirement))) == 2
     evidence = {str(g.value(e, DCT.title)) for e in g.objects(service, CPSV.hasInput)}
     assert {"不动产登记申请书", "房屋买卖合同", "契税完税凭证"} <= evidence and len(evidence) == 5
@@ -114,7 +120,11 @@ def test_cpsv_ap_describes_the_whole_standard(ld_site):
     assert "《不动产登记暂行条例》（国务院令第656号）第十四条" in rules
     assert len(list(g.objects(service, CV.hasLegalResource))) == 2
     channels = list(g.objects(service, CV.hasChannel))
-    assert len(channels) == 2
+    assert len(channels) == 4  # a window and the online hall for each implementation
+    owners = sorted(str(g.value(g.value(c, CV.ownedBy), SKOS.prefLabel)) for c in channels)
+    assert owners == ["莆田市不动产登记中心"] * 2 + ["莆田市城厢区不动产登记中心"] * 2
+    contacts = sorted(str(g.value(c, DCT.description)) for c in g.objects(service, CV.contactPoint))
+    assert contacts == ["莆田市不动产登记中心咨询电话 0594-2283599；监督投诉电话 12345", "莆田市城厢区不动产登记中心咨询电话 0594-2697000；监督投诉电话 12345"]
     for channel in channels:
         time = g.value(channel, CV.processingTime)
         assert (str(time), time.datatype) == ("P3D", XSD.duration)
@@ -141,15 +151,21 @@ def test_page_json_ld_parses_and_names_the_matter(ld_site):
     assert data["@context"] == "https://schema.org" and data["@type"] == "GovernmentService"
     assert data["name"] == "不动产转移登记（二手房买卖）" and data["identifier"] == "000111010000"
     assert data["url"] == "https://guides.example.gov.cn/matters/000111010000/"
-    assert data["provider"]["@type"] == "GovernmentOrganization" and data["provider"]["name"] == "莆田市不动产登记中心"
-    assert data["areaServed"]["name"] == "莆田市"
+    assert [(p["@type"], p["name"], p["identifier"]) for p in data["provider"]] == [
+        ("GovernmentOrganization", "莆田市不动产登记中心", "12350300MB1F24614Y"),
+        ("GovernmentOrganization", "莆田市城厢区不动产登记中心", "12350302MB2C68173W"),
+    ]
+    assert [(a["name"], a["identifier"]) for a in data["areaServed"]] == [("莆田市", "350300000000"), ("城厢区", "350302000000")]
     assert data["serviceType"] == "行政确认"
     assert [(o["price"], o["priceCurrency"]) for o in data["offers"]] == [("80.00", "CNY"), ("10.00", "CNY")]
     assert "isAccessibleForFree" not in data
     channels = data["availableChannel"]
     assert {c["processingTime"] for c in channels} == {"P3D"}
-    assert [c.get("serviceUrl") for c in channels] == [None, "https://zwfw.fujian.gov.cn/"]
-    assert channels[0]["serviceLocation"]["name"] == "莆田市不动产登记中心不动产登记综合受理窗口"
+    assert [c.get("serviceUrl") for c in channels] == [None, None, "https://zwfw.fujian.gov.cn/"]
+    assert [c["name"] for c in channels[:2]] == ["窗口办理：莆田市不动产登记中心", "窗口办理：莆田市城厢区不动产登记中心"]
+    assert [[p["name"] for p in c["serviceLocation"]] for c in channels[:2]] == [["莆田市不动产登记中心办事大厅"], ["城厢区行政服务中心"]]
+    # the agency's own phone where it has one, else its hall's
+    assert [c["servicePhone"]["telephone"] for c in channels[:2]] == ["0594-2283599", "0594-2697000"]
     # the same data through an RDF parser, as a crawler would read it
     g = rdflib.Graph().parse(data=json.dumps({**data, "@context": {"@vocab": "https://schema.org/"}}), format="json-ld")
     assert rdflib.Literal("不动产转移登记（二手房买卖）") in set(g.objects(None, rdflib.URIRef("https://schema.org/name")))
@@ -159,8 +175,9 @@ def test_page_json_ld_of_a_free_matter(ld_site):
     data = page_json_ld(ld_site, "310115001000")
     assert data["name"] == "城市树木移植审批"
     assert data["isAccessibleForFree"] is True
-    assert data["areaServed"]["name"] == "福建省"
-    assert [c["processingTime"] for c in data["availableChannel"]] == ["P5D"]
+    assert [(a["name"], a["identifier"]) for a in data["areaServed"]] == [("城厢区", "350302000000")]
+    assert [p["name"] for p in data["provider"]] == ["莆田市城厢区住房和城乡建设局"]
+    assert [c["processingTime"] for c in data["availableChannel"]] == ["P5D", "P5D"]
 
 
 def test_page_links_its_json(ld_site):

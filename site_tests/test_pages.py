@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -43,6 +44,8 @@ def parse(path: Path) -> TextAndTags:
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("pages"), FIXTURES / "foundation" / "valid")
+    # who implements it and where: the local facts, from a region directory beside the standard
+    shutil.copy(FIXTURES / "foundation" / "directory" / "regions.yml", project / "matters" / "regions.yml")
     return build_project(project)
 
 
@@ -57,10 +60,16 @@ def test_matter_page_shows_the_standard(fixture_site):
     text = "".join(page.text)
     for expected in ("城市树木移植审批", "城市树木移植申请表", "树木现状位置图", "原件 2份", "授权委托书",
                      "适用：是否委托他人办理：委托代理人办理", "承诺时限", "5个工作日", "法定时限", "20个工作日",
-                     "不收费", "最多跑1次", "《城市绿化条例》（国务院令第100号）第二十四条",
+                     "不收费", "最多跑一次，到县（区）政务服务中心", "《城市绿化条例》（国务院令第676号）第二十条",
                      "问：位置图是否标注拟移植树木的株数和胸径？", "答：必须逐株标注树种、胸径和位置。",
-                     "0594-2697000", "12345", "2026年1月1日起施行", "首次发布。"):
+                     "2026年1月1日起施行", "首次发布。"):
         assert expected in text, expected
+    # the local facts come from the region directory: the implementing agency, its own phone
+    # (not the hall's), the city's complaint phone and the district's remedy bodies
+    for expected in ("莆田市城厢区住房和城乡建设局", "城厢区行政服务中心", "综合受理窗口", "咨询电话：0594-2697000", "监督投诉电话：12345",
+                     "向莆田市城厢区人民政府申请行政复议", "向莆田市城厢区人民法院提起行政诉讼"):
+        assert expected in text, expected
+    assert "0594-2678001" not in text, "the agency's own number replaces the hall's"
     steps = re.findall(r"<li><strong>(.*?)</strong>", (fixture_site / "matters" / "310115001000" / "index.html").read_text(encoding="utf-8"))
     assert steps[:3] == ["受理", "审查", "决定"]
 
@@ -97,8 +106,9 @@ def test_yaml_text_is_escaped_everywhere(hostile_site):
 
 def test_index_pages_list_matters_without_a_sidebar_entry_per_matter(fixture_site):
     departments = (fixture_site / "departments" / "index.html").read_text(encoding="utf-8")
-    assert "福建省住房和城乡建设厅" in departments
-    department_page = fixture_site / "departments" / "11350000003591088K" / "index.html"
+    # by the agency that implements the matter, under its credit code
+    assert "莆田市城厢区住房和城乡建设局" in departments
+    department_page = fixture_site / "departments" / "11350302MB7A310525" / "index.html"
     assert 'href="../../matters/310115001000/"' in department_page.read_text(encoding="utf-8")
     assert (fixture_site / "types" / "licensing" / "index.html").exists()
     assert (fixture_site / "levels" / "county" / "index.html").exists()

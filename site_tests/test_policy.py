@@ -40,9 +40,9 @@ def test_catch_all_clauses_in_conditions_and_materials(capsys):
     where = shown(POLICY / "no-catch-all" / "310115001000.yml")
     assert code == 1
     assert lines == [
-        f"{where}:28:5: conditions[1].text: [no-catch-all] 受理条件含兜底条款「法律、法规规定的其他条件」；办事指南不得使用兜底性表述，请逐项列明",
-        f"{where}:36:5: materials[1].name: [no-catch-all] 申请材料含兜底条款「有关部门要求的其他材料」；办事指南不得使用兜底性表述，请逐项列明",
-        f"{where}:41:5: materials[2].name: [no-catch-all] 申请材料含兜底条款「其他申请材料」；办事指南不得使用兜底性表述，请逐项列明",
+        f"{where}:26:5: conditions[1].text: [no-catch-all] 受理条件含兜底条款「法律、法规规定的其他条件」；办事指南不得使用兜底性表述，请逐项列明",
+        f"{where}:34:5: materials[1].name: [no-catch-all] 申请材料含兜底条款「有关部门要求的其他材料」；办事指南不得使用兜底性表述，请逐项列明",
+        f"{where}:39:5: materials[2].name: [no-catch-all] 申请材料含兜底条款「其他申请材料」；办事指南不得使用兜底性表述，请逐项列明",
         "3 problems found",
     ]
 
@@ -51,7 +51,7 @@ def test_promised_time_over_the_ratio_of_the_statutory_time(capsys):
     code, lines = check(capsys, POLICY / "promised-time")
     assert code == 1
     assert lines[0].endswith(
-        "promised-time/310115001000.yml:73:3: time_limit.promised_days: [promised-time] 承诺时限 11 个工作日超过法定时限 20 个工作日的 50%（最多 10 个工作日）"
+        "promised-time/310115001000.yml:71:3: time_limit.promised_days: [promised-time] 承诺时限 11 个工作日超过法定时限 20 个工作日的 50%（最多 10 个工作日）"
     )
     assert len(lines) == 2
 
@@ -66,7 +66,7 @@ def test_promised_time_exactly_at_the_ratio_passes(tmp_path, capsys):
 def test_too_many_steps(capsys):
     code, lines = check(capsys, POLICY / "max-steps")
     assert code == 1
-    assert lines[0].endswith("max-steps/310115001000.yml:56:1: steps: [max-steps] 办理流程有 3 个环节，超过上限 2 个；请合并环节")
+    assert lines[0].endswith("max-steps/310115001000.yml:54:1: steps: [max-steps] 办理流程有 3 个环节，超过上限 2 个；请合并环节")
 
 
 def test_a_disabled_rule_does_not_run(tmp_path, capsys):
@@ -86,7 +86,7 @@ def test_material_without_review_point(capsys):
     code, lines = check(capsys, POLICY / "review-coverage")
     assert code == 1
     assert lines[0].endswith(
-        "review-coverage/310115001000.yml:38:5: materials[2].id: [review-coverage] 材料「授权委托书」没有审批要点；请在 review_points 中增加 about: power-of-attorney 的一问一答"
+        "review-coverage/310115001000.yml:36:5: materials[2].id: [review-coverage] 材料「授权委托书」没有审批要点；请在 review_points 中增加 about: power-of-attorney 的一问一答"
     )
     assert len(lines) == 2
 
@@ -97,7 +97,7 @@ def test_waiver_switches_a_rule_off_and_unknown_waiver_is_a_problem(capsys):
     # max-steps (3 steps, limit 2) is waived; the misspelt waiver is reported
     assert len(lines) == 2
     assert lines[0].endswith(
-        "waivers/310115001000.yml:94:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all, promised-time, max-steps, review-coverage"
+        "waivers/310115001000.yml:89:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all, promised-time, max-steps, review-coverage"
     )
 
 

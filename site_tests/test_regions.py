@@ -14,7 +14,7 @@ import yaml
 
 from conftest import FIXTURES, ROOT, build_project, make_project
 from generator import contract
-from generator.domain import directory as directory_module
+from generator.domain import codes
 from generator.load.regions import load_directory
 from generator.outputs import regions
 from generator.domain import standard
@@ -24,7 +24,15 @@ from generator.model.schema import REGIONS_SCHEMA, regions_schema, schema_text
 
 SAMPLE = FIXTURES / "regions" / "sample"
 HUKOU, FOOD, ELDERLY = "000109002000", "000117012000", "000110020000"
-HALLS_BLOCK = re.compile(r'<div class="guide-halls" data-guide-halls>.*?(?=<h2)', re.S)
+HALLS_BLOCK = re.compile(r'<div class="guide-halls" data-guide-halls data-guide-place-rows>.*?(?=<h2)', re.S)
+CONTACTS_BLOCK = re.compile(r'<div class="guide-contacts" data-guide-place-rows>.*?(?=<h2|<div class="guide-provenance")', re.S)
+# the other local parts of a matter page: the slip facts per place and the JSON-LD (providers,
+# areas, channels); everything else on the page is the standard
+LOCAL_SCRIPTS = re.compile(r'<script type="application/(?:json" id="guide-places|ld\+json)">.*?</script>', re.S)
+
+
+def _standard_part(html: str) -> str:
+    return LOCAL_SCRIPTS.sub("", CONTACTS_BLOCK.sub("", HALLS_BLOCK.sub("", html)))
 
 
 def _alter_regions(project: Path) -> None:
@@ -80,9 +88,11 @@ def test_standard_part_of_each_matter_is_byte_identical_whatever_the_regions(two
     first, second = two_sites
     for code in (HUKOU, FOOD, ELDERLY):
         a, b = _page(first, code), _page(second, code)
-        assert len(HALLS_BLOCK.findall(a)) == 1 and len(HALLS_BLOCK.findall(b)) == 1
+        for block in (HALLS_BLOCK, CONTACTS_BLOCK):
+            assert len(block.findall(a)) == 1 and len(block.findall(b)) == 1
+        assert len(LOCAL_SCRIPTS.findall(a)) == 2 and len(LOCAL_SCRIPTS.findall(b)) == 2
         assert a != b, "the where-section should differ: the directories differ"
-        assert HALLS_BLOCK.sub("", a) == HALLS_BLOCK.sub("", b), code
+        assert _standard_part(a) == _standard_part(b), code
     # the other published forms of the standard (present once their outputs are merged)
     compared = 0
     for pattern in ("api/v1/matters/*.json", "matters/*/slips/*.pdf", "matters/*/flow.svg"):
@@ -114,7 +124,7 @@ def test_every_region_page_links_to_the_one_standard_page_and_copies_nothing(two
     assert set(linked) == {HUKOU, FOOD, ELDERLY}
     for code in linked:
         assert len(list(first.glob(f"**/{code}/index.html"))) == 1  # one page per matter, nowhere else
-    assert {"350302000000", "350304000000", "350926000000", "350926100000", "350302002000"} <= linked[HUKOU]
+    assert {"350302000000", "350304000000", "350926000000", "350926100000", "350302001000"} <= linked[HUKOU]
 
 
 def test_all_implementations_of_a_matter_carry_its_one_fingerprint(two_sites):
@@ -136,21 +146,31 @@ def test_all_implementations_of_a_matter_carry_its_one_fingerprint(two_sites):
 def test_a_city_wide_matter_is_handled_in_every_hall_of_the_city_at_its_levels():
     corpus = load_corpus(SAMPLE)
     entries = [e for e in regions.implementations(corpus) if e["matter_code"] == HUKOU]
-    halls = {h["id"]: e for e in entries for h in e["halls"]}
+    halls = {h["id"]: h for e in entries for h in e["halls"]}
     # every 县级 and 乡级 hall of both cities; the 市级 and 村级 halls do not exercise it
     assert set(halls) == {"chengxiang-center", "licheng-center", "longqiao-center", "zherong-center", "shuangcheng-center"}
     for hall_id in ("chengxiang-center", "licheng-center", "longqiao-center"):
         assert halls[hall_id]["scope"] == {"code": "350300000000", "name": "莆田市"}
     for hall_id in ("zherong-center", "shuangcheng-center"):
         assert halls[hall_id]["scope"] == {"code": "350900000000", "name": "宁德市"}
+    # one entry per implementing agency; a street or town hall receives for its district's
+    agencies = {h["id"]: e["agency"] for e in entries for h in e["halls"]}
+    assert agencies == {
+        "chengxiang-center": "莆田市公安局城厢分局",
+        "longqiao-center": "莆田市公安局城厢分局",
+        "licheng-center": "莆田市公安局荔城分局",
+        "zherong-center": "柘荣县公安局",
+        "shuangcheng-center": "柘荣县公安局",
+    }
+    assert len(entries) == 3
     # the department's own window where a hall has one, else the comprehensive window
-    assert halls["chengxiang-center"]["halls"][0]["window"] == "公安户政窗口"
-    assert halls["licheng-center"]["halls"][0]["window"] == "综合受理窗口"
+    assert halls["chengxiang-center"]["window"] == "公安户政窗口"
+    assert halls["licheng-center"]["window"] == "综合受理窗口"
 
 
 def test_scope_decides_where_people_of_a_region_can_go(two_sites):
     first, _ = two_sites
-    longqiao = (first / "regions" / "350302002000" / "index.html").read_text(encoding="utf-8")
+    longqiao = (first / "regions" / "350302001000" / "index.html").read_text(encoding="utf-8")
     elsewhere = longqiao.split('id="elsewhere"')[1]
     # 户口迁移 is handled in 龙桥街道 itself; 食品经营许可 (不通办) at the district and the city
     local = longqiao.split('id="matters"')[1].split('id="elsewhere"')[0]
@@ -166,7 +186,11 @@ def test_scope_decides_where_people_of_a_region_can_go(two_sites):
     assert re.search(r'data-hall="licheng-center" data-region="350304000000" data-scope="350304"', food)
     # without JavaScript every hall is listed and the filter stays hidden
     assert re.search(r"<p class=\"guide-halls-filter\" data-guide-hall-filter hidden>", hukou)
-    assert hukou.count("<tr data-hall=") == 5
+    assert HALLS_BLOCK.search(hukou).group(0).count("<tr data-hall=") == 5
+    # and every implementing agency's contacts, filtered by the same place data
+    contacts = CONTACTS_BLOCK.search(hukou).group(0)
+    assert contacts.count("<tr data-hall=") == 3
+    assert re.search(r'<tr data-hall="11350304MB687385713000109002000" data-region="350304000000" data-scope="3503">', contacts)
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless browser")
@@ -190,8 +214,9 @@ def test_region_filter_runs_in_the_browser_from_files(two_sites):
     finally:
         probe.unlink()
     title = re.search(r"<title>([^<]*)</title>", dom).group(1)
-    # a resident of 城西社区: its own 代办点 and the 双城镇 centre above it, nothing in 莆田
-    assert title == "SHOWN:shuangcheng-center,chengxi-point;BAR:false"
+    # a resident of 城西社区: its own 代办点 and the 双城镇 centre above it, and the contacts of
+    # the agency that implements the matter for them (柘荣县民政局), nothing in 莆田
+    assert title == "SHOWN:shuangcheng-center,chengxi-point,11350926MB0042438X3000110020000;BAR:false"
 
 
 def test_region_pages_browse_the_tree(two_sites):
@@ -204,8 +229,8 @@ def test_region_pages_browse_the_tree(two_sites):
     assert [name for name in re.findall(r">([^<>›\s]+)<", crumbs)] == ["按地区", "福建省", "宁德市", "柘荣县"]
     assert 'href="../350926100000/"' in county  # down to the township
     assert "柘荣县行政服务中心" in county and "0593-8352345" in county
-    # matters grouped by department
-    assert re.search(r'<h3 class="guide-department">莆田市公安局</h3>', county)
+    # matters grouped by the agencies that implement them here: the county's own, none of 莆田's
+    assert re.findall(r'<h3 class="guide-department">([^<]*)</h3>', county) == ["柘荣县公安局", "柘荣县市场监督管理局"]
     nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
     assert {"按地区": "regions/index.md"} in nav
     assert sum("regions/" in json.dumps(item, ensure_ascii=False) for item in nav) == 1
@@ -215,18 +240,20 @@ def test_region_pages_browse_the_tree(two_sites):
 
 
 def test_implementation_code_is_documented_and_deterministic(two_sites):
-    assert regions.implementation_code(HUKOU, "县级", "350926000000") == "000109002000-3-350926000000"
-    assert regions.implementation_code(ELDERLY, "村级", "350926100002") == "000110020000-5-350926100002"
-    assert "<基本编码>-<层级码>-<区划代码>" in directory_module.__doc__
+    # 实施编码 = the agency's 统一社会信用代码 + its level digit + the matter's 基本编码
+    assert codes.implementation_code("11350926MB441733X9", "县级", HUKOU) == "11350926MB441733X93000109002000"
+    assert codes.implementation_code("11350926MB0042438X", "县级", ELDERLY) == "11350926MB0042438X3000110020000"
+    assert "<实施机关统一社会信用代码 18位><行使层级码 1位><基本编码 12位>" in codes.__doc__
     first = json.loads((two_sites[0] / contract.IMPLEMENTATIONS).read_text(encoding="utf-8"))
-    assert first["recipe"] == regions.RECIPE
+    assert first["recipe"] == codes.IMPLEMENTATION_RECIPE
     for entry in first["implementations"]:
-        digit = regions.LEVEL_DIGITS[entry["level"]]
-        assert entry["implementation_code"] == f"{entry['matter_code']}-{digit}-{entry['region_code']}"
+        digit = codes.LEVEL_DIGITS[entry["level"]]
+        assert entry["implementation_code"] == f"{entry['agency_credit_code']}{digit}{entry['matter_code']}"
+        assert len(entry["implementation_code"]) == 31
     again = json.dumps(regions.implementations_document(load_corpus(SAMPLE)), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assert (two_sites[0] / contract.IMPLEMENTATIONS).read_text(encoding="utf-8") == again
-    codes = [e["implementation_code"] for e in first["implementations"]]
-    assert codes == sorted(codes) and len(codes) == len(set(codes))
+    listed = [e["implementation_code"] for e in first["implementations"]]
+    assert listed == sorted(listed) and len(listed) == len(set(listed))
 
 
 # ------------------------------------------------------------------ validation
@@ -254,7 +281,7 @@ def test_a_region_file_cannot_change_the_standard(capsys):
     }
     for key, (needle, field) in expected.items():
         line = _line_of(path, needle)
-        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*'{key}'.*local differences are limited to who implements it \(agencies\), halls, contacts and hours"
+        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*'{key}'.*local differences are limited to who implements it \(agencies\), halls, contacts, hours and remedy bodies"
         assert re.search(pattern, err), (key, err)
     assert "unknown field" not in err  # not mistaken for a typo
     assert "4 problems found" in err
@@ -338,17 +365,22 @@ def test_sample_region_directory_is_valid_and_real():
 
 
 def test_each_region_says_who_implements_a_matter_not_how(sample_corpus):
-    # 城镇污水排入排水管网许可 is written once, by 莆田市住房和城乡建设局; in 柘荣县 the county's
-    # own agency implements that same standard, and a town without agencies falls back to the
-    # county's; a district without a 住建 agency falls back to the city's
+    # 城镇污水排入排水管网许可 is written once, for the function 住房和城乡建设局; each region's own
+    # agency of that function implements the same standard: in 城厢区 the 行政审批局 that holds
+    # it, and a town without agencies is served by its county's
     directory = sample_corpus.directory
     matter = sample_corpus.matters["000121004000"]
-    by_place = {h.place.code: h.agency for h in directory.handlings(matter)}
-    assert by_place["350926000000"] == "柘荣县住房和城乡建设局"
-    assert by_place["350302000000"] == "莆田市住房和城乡建设局"
-    assert by_place["350300000000"] == "莆田市住房和城乡建设局"
+    assert matter.department == "住房和城乡建设局"
+    by_place = {h.place.code: h.implementation.agency.name for h in directory.handlings(matter)}
+    assert by_place == {
+        "350300000000": "莆田市住房和城乡建设局",
+        "350302000000": "莆田市城厢区行政审批局",
+        "350304000000": "莆田市荔城区住房和城乡建设局",
+        "350926000000": "柘荣县住房和城乡建设局",
+    }
     town = directory.places["350926100000"]
-    assert directory.agency(town, matter).name == "柘荣县住房和城乡建设局"
+    home, agency = directory.agency_for(town, matter.department)
+    assert (home.code, agency.name) == ("350926000000", "柘荣县住房和城乡建设局")
     entries = [e for e in regions.implementations(sample_corpus) if e["matter_code"] == matter.code]
     assert {e["region_code"]: e["agency"] for e in entries}["350926000000"] == "柘荣县住房和城乡建设局"
     assert len({e["fingerprint"] for e in entries}) == 1

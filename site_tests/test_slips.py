@@ -214,11 +214,23 @@ def test_long_slip_paginates_with_repeated_header_and_page_numbers(long_pdfs):
             assert "材料名称" in page and "形式及份数" in page
 
 
-def test_rejection_slip_states_remedies(long_pdfs):
+def test_rejection_slip_states_remedies(long_pdfs, sample_corpus, slip_cache, tmp_path):
+    from generator.outputs.slips import pdf as slip_pdf
+    from generator.outputs.slips.command import filled_slip
+
+    # blank: the time limits are the standard's; the bodies are local, so they are left blank
     text = squeeze(pdf_text(long_pdfs["rejection"]))
-    assert "自收到本通知书之日起六十日内向莆田市人民政府申请行政复议" in text
-    assert "六个月内向莆田市城厢区人民法院提起行政诉讼" in text
+    assert "自收到本通知书之日起六十日内向申请行政复议" in text
+    assert "自收到本通知书之日起六个月内向提起行政诉讼" in text
+    assert "人民政府" not in text and "人民法院" not in text
     assert "逾期不告知的" not in text  # that is the correction slip's rule
+    # for one place (guides slip --at): that place's 复议机关 and court
+    html, _ = filled_slip(sample_corpus, SAMPLE, "rejection", [], "", None, 5, SITE_URL, at="350926000000")
+    out = tmp_path / "rejection.pdf"
+    out.write_bytes(slip_pdf.render_pdf(html, slip_cache))
+    text = squeeze(pdf_text(out))
+    assert "自收到本通知书之日起六十日内向柘荣县人民政府申请行政复议" in text
+    assert "自收到本通知书之日起六个月内向柘荣县人民法院提起行政诉讼" in text
 
 
 @needs_poppler
@@ -326,9 +338,9 @@ def test_filled_acceptance_promises_a_working_day_date(in_project, capsys):
     out = in_project / "acceptance.pdf"
     assert main(["slip", SAMPLE, "--kind", "acceptance", "--applicant", "莆田市某某餐饮有限公司", "--date", "2026-11-20", "-o", str(out)]) == 0
     text = squeeze(pdf_text(out))
-    # promised 5 working days from Friday 20 November 2026; statutory 20
+    # promised 5 working days from Friday 20 November 2026; statutory 10 (《食品经营许可和备案管理办法》第二十五条)
     assert "承诺办结日期：2026年11月27日" in text
-    assert "即2026年12月18日前" in text
+    assert "即2026年12月4日前" in text
     assert "莆田市某某餐饮有限公司" in text
 
 

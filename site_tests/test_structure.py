@@ -2,7 +2,8 @@
 
 Stages, lowest first: ``generator.model`` and ``generator.load``/``check``/``domain`` (the
 corpus), ``generator.outputs`` (what is rendered), ``generator.publish`` (MkDocs and the
-build). ``generator.review`` holds reviewer tools (diff, fmt) that only the commands use.
+build). ``generator.review`` holds reviewer tools (diff, fmt) and ``generator.adopt`` the
+adoption tools (import, export, audit) that only the commands use.
 """
 
 from __future__ import annotations
@@ -229,6 +230,8 @@ LAYERS = {
     "corpus-stages-import-no-output-publish-or-review": (CORPUS_STAGES, ("generator.outputs", "generator.publish", "generator.review"), False),
     "outputs-import-publish-only-for-types": (("generator.outputs",), ("generator.publish",), True),
     "the-build-never-imports-review": (CORPUS_STAGES + ("generator.outputs", "generator.publish"), ("generator.review",), False),
+    # guides import / export / audit are adoption tools: nothing the build runs may load them
+    "the-build-never-imports-adopt": (CORPUS_STAGES + ("generator.outputs", "generator.publish", "generator.review"), ("generator.adopt",), False),
 }
 
 
@@ -238,6 +241,7 @@ LAYERS = {
         "corpus-stages-import-no-output-publish-or-review",
         "outputs-import-publish-only-for-types",
         "the-build-never-imports-review",
+        "the-build-never-imports-adopt",
     ],
 )
 def test_stage_layering(imports, rule):

@@ -37,18 +37,18 @@ def test_broken_fixtures_report_every_problem_with_position(capsys):
         pass
     expected = [
         f"{where}:2:1: code: code '310115001001' does not match the file name '310115001000.yml'",
-        f"{where}:36:5: materials[1].copies: expected a positive whole number, got '两份'",
-        f"{where}:42:12: materials[2].when[0]: names situation option 'agent.poxy', which does not exist; valid: agent.proxy, agent.self",
-        f"{where}:45:5: review_points[0].about: names 'site-plann', which is neither a material nor a condition of this matter",
-        f"{where}:58:22: steps[1].next[1]: names step 'archive', which does not exist; valid: intake, review, decision",
-        f"{where}:65:3: time_limit.promised_days: promised limit 25 working days is longer than the statutory 20",
+        f"{where}:34:5: materials[1].copies: expected a positive whole number, got '两份'",
+        f"{where}:40:12: materials[2].when[0]: names situation option 'agent.poxy', which does not exist; valid: agent.proxy, agent.self",
+        f"{where}:43:5: review_points[0].about: names 'site-plann', which is neither a material nor a condition of this matter",
+        f"{where}:56:22: steps[1].next[1]: names step 'archive', which does not exist; valid: intake, review, decision",
+        f"{where}:63:3: time_limit.promised_days: promised limit 25 working days is longer than the statutory 20",
     ]
     for line in expected:
         assert line in lines
     typo = [line for line in lines if "visit_count" in line]
-    assert len(typo) == 1 and typo[0].startswith(f"{where}:72:1: visit_count: unknown field (a typo?); expected one of: code, name,")
+    assert len(typo) == 1 and typo[0].startswith(f"{where}:70:1: visit_count: unknown field (a typo?); expected one of: code, name,")
     cycle = [line for line in lines if "cycle" in line]
-    assert len(cycle) == 1 and cycle[0].endswith("310115001002.yml:58:5: steps[1].next: steps form a cycle: review → decision → review; a procedure must move forward")
+    assert len(cycle) == 1 and cycle[0].endswith("310115001002.yml:56:5: steps[1].next: steps form a cycle: review → decision → review; a procedure must move forward")
     assert lines[-1] == "8 problems found"
 
 
@@ -56,7 +56,7 @@ def test_yaml_syntax_error_is_positioned_not_a_traceback(capsys):
     code, lines = run_check(capsys, FOUNDATION / "syntax")
     assert code == 1
     assert len(lines) == 2
-    assert lines[0].endswith("310115001000.yml:9:8: YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'")
+    assert lines[0].endswith("310115001000.yml:7:8: YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'")
 
 
 def test_duplicate_keys_and_codes(tmp_path, capsys):
@@ -68,7 +68,7 @@ def test_duplicate_keys_and_codes(tmp_path, capsys):
     code, lines = run_check(capsys, tmp_path)
     assert code == 1
     text = "\n".join(lines)
-    assert "310115001000.yml:72:1: visits: duplicate key; each key may appear once" in text
+    assert "310115001000.yml:70:1: visits: duplicate key; each key may appear once" in text
     assert "310115008888.yml:2:1: code: code '310115001000' does not match the file name '310115008888.yml'" in text
     assert "notes.yml:1:1: file name must be the matter's 12-character code" in text
 
@@ -81,7 +81,7 @@ def test_wrong_types_name_expected_and_found(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load_corpus(tmp_path)
     messages = {p.field: p.message for p in caught.value.problems}
-    assert messages["matter_type"].startswith("expected one of '行政许可', '行政确认'")
+    assert messages["matter_type"].startswith("expected one of '行政许可', '行政备案', '行政确认'")
     assert messages["matter_type"].endswith("got '许可'")
     assert messages["effective_date"] == "expected a date written YYYY-MM-DD, got '2026年1月1日'"
     assert messages["levels"] == "expected a list (lines starting with '- '), got '县级'"

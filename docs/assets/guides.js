@@ -103,16 +103,20 @@
 
   /*
    * A material or condition with data-when="applicant.company agent.proxy" applies when any one
-   * of those options holds. A question left at 全部显示 could be answered either way, so what
-   * depends on it stays visible: only what cannot apply to the chosen answers is hidden.
+   * of those options holds; with data-when-all="…" only when every one of them holds. A question
+   * left at 全部显示 (or a multiple-choice question with nothing ticked) could be answered either
+   * way, so what depends on it stays visible: only what cannot apply to the answers is hidden.
    */
+  function holds(ref, chosen, questionOf) {
+    var answers = chosen[questionOf[ref]];
+    return !answers || answers.indexOf(ref) >= 0;
+  }
+
   function applies(item, chosen, questionOf) {
-    var refs = (item.getAttribute("data-when") || "").split(/\s+/).filter(Boolean);
-    if (!refs.length) return true;
-    return refs.some(function (ref) {
-      var answer = chosen[questionOf[ref]];
-      return !answer || answer === ref;
-    });
+    var any = (item.getAttribute("data-when") || "").split(/\s+/).filter(Boolean);
+    var all = (item.getAttribute("data-when-all") || "").split(/\s+/).filter(Boolean);
+    var test = function (ref) { return holds(ref, chosen, questionOf); };
+    return (!any.length || any.some(test)) && all.every(test);
   }
 
   function setUpSituations(form) {
@@ -124,7 +128,7 @@
     var optionText = {};
     form.querySelectorAll("fieldset").forEach(function (fieldset) {
       var legend = fieldset.querySelector("legend");
-      fieldset.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      fieldset.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (radio) {
         questionText[radio.name] = legend ? legend.textContent.trim() : radio.name;
         if (radio.value) {
           questionOf[radio.value] = radio.name;
@@ -141,9 +145,9 @@
     function update() {
       var chosen = {};
       var chosenText = [];
-      form.querySelectorAll("input[type=radio]:checked").forEach(function (radio) {
+      form.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked").forEach(function (radio) {
         if (radio.value) {
-          chosen[radio.name] = radio.value;
+          (chosen[radio.name] = chosen[radio.name] || []).push(radio.value);
           chosenText.push(questionText[radio.name] + optionText[radio.value]);
         }
       });
@@ -196,9 +200,28 @@
     var receivedLabel = el("label", { class: "guide-field" }, "收件日期");
     var received = el("input", { type: "date", name: "received", value: isoDate(new Date()) });
     receivedLabel.appendChild(received);
+    // Where the application was received: the implementing agency and its hall, from the
+    // same facts the PDF slips print (guide-places); none chosen leaves the lines blank
+    var places = [];
+    var placesBlock = notice.querySelector("#guide-places");
+    if (placesBlock) {
+      try {
+        places = JSON.parse(placesBlock.textContent);
+      } catch (error) {
+        places = [];
+      }
+    }
+    var placeLabel = el("label", { class: "guide-field" }, "受理地点");
+    var place = el("select", { name: "place" });
+    place.appendChild(el("option", { value: "" }, "（打印后手写）"));
+    places.forEach(function (p, i) {
+      place.appendChild(el("option", { value: String(i) }, p.agency + "：" + p.window));
+    });
+    if (places.length === 1) place.value = "0";
+    placeLabel.appendChild(place);
     var summary = el("p", { class: "guide-staff-summary", role: "status" });
     var printButton = el("button", { type: "button", class: "guide-button guide-button--primary", "data-guide-print-notice": "" }, "打印补正材料通知书");
-    [applicantLabel, receivedLabel, summary, printButton].forEach(function (node) {
+    [placeLabel, applicantLabel, receivedLabel, summary, printButton].forEach(function (node) {
       panel.appendChild(node);
     });
     bar.appendChild(toggle);
@@ -265,6 +288,14 @@
       notice.querySelector("[data-notice=deadline]").textContent = chineseDate(addWorkingDays(start, days, pageCalendar()), true);
       notice.querySelector("[data-notice=days]").textContent = String(days);
       notice.querySelector("[data-notice=issued]").textContent = chineseDate(start);
+      var chosen = place.value === "" ? null : places[parseInt(place.value, 10)];
+      [["agency", "agency"], ["window", "window"], ["hours", "hours"], ["phones", "phones"], ["complaint", "complaint_phone"]].forEach(function (pair) {
+        notice.querySelectorAll("[data-notice=" + pair[0] + "]").forEach(function (field) {
+          var value = chosen ? chosen[pair[1]] || "" : "";
+          field.textContent = value;
+          field.classList.toggle("guide-notice-blank", !value);
+        });
+      });
       var body = notice.querySelector("[data-notice=materials]");
       body.textContent = "";
       rows.forEach(function (row, i) {

@@ -1,14 +1,15 @@
-/* Region filter on a matter page's "办理地点" section. Without JavaScript every hall stays
-   listed; with it, choosing a region keeps the halls that serve people there (the hall's
-   scope contains the region) or that stand inside it. Division codes are hierarchical, so
-   "inside" is a prefix test and no data needs fetching. */
+/* Region filter on a matter page's "办理地点" section. Without JavaScript every hall and
+   every implementing agency stays listed; with it, choosing a region keeps, in every
+   [data-guide-place-rows] block of the page (halls; contacts and remedies), the rows that
+   serve people there (the row's scope contains the region) or that stand inside it.
+   Division codes are hierarchical, so "inside" is a prefix test and no data needs fetching. */
 (function () {
   function setup(root) {
     var bar = root.querySelector("[data-guide-hall-filter]");
     if (!bar || bar.dataset.ready) return;
     bar.dataset.ready = "1";
     var select = bar.querySelector("select");
-    var rows = root.querySelectorAll("tr[data-hall]");
+    var rows = document.querySelectorAll("[data-guide-place-rows] tr[data-hall]");
     var empty = root.querySelector("[data-guide-halls-empty]");
     bar.hidden = false;
     select.addEventListener("change", function () {
@@ -19,7 +20,7 @@
         var scope = row.getAttribute("data-scope") || "";
         var visible = !code || code.indexOf(scope) === 0 || row.getAttribute("data-region").indexOf(prefix) === 0;
         row.hidden = !visible;
-        if (visible) shown += 1;
+        if (visible && root.contains(row)) shown += 1;
       });
       if (empty) empty.hidden = shown > 0;
     });

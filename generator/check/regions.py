@@ -1,10 +1,17 @@
-"""Gaps in the region directory that do not make the input wrong: warnings of ``guides check``."""
+"""The region directory against the matters: who implements what, and where.
+
+Errors: an agency's credit code with a wrong check digit, two agencies of one region with the
+same function (a fact from two places), a region that handles a matter at its level without
+an agency of the matter's function, an implementation with no 行政复议机关 or court to name.
+Warnings (gaps that do not make the input wrong): a level with no hall, a hall with nothing to do.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from generator.domain.directory import Directory
+from generator.domain.codes import credit_code_problem
+from generator.domain.directory import SERVED_FROM_ABOVE, Directory
 from generator.load.matters import matter_paths
 from generator.problems import Problem
 
@@ -36,3 +43,102 @@ def coverage_warnings(corpus: "Corpus", directory: Directory) -> list[Problem]:
                         source.problem(place.loc + ("halls", j, "level"), f"[coverage] hall {hall.name} serves {hall.level}, but no matter is exercised at {hall.level}")
                     )
     return warnings
+
+
+def example_credit_codes(directory: Directory) -> list[Problem]:
+    """One warning listing every credit code marked ``credit_code_confirmed: false``."""
+    source = directory.source
+    if source is None:
+        return []
+    examples = [
+        (place, i, agency)
+        for place in directory.places.values()
+        for i, agency in enumerate(place.region.agencies)
+        if not agency.credit_code_confirmed
+    ]
+    if not examples:
+        return []
+    place, i, _ = examples[0]
+    listed = "；".join(f"{agency.name} {agency.credit_code}" for _, _, agency in examples)
+    return [
+        source.problem(
+            place.loc + ("agencies", i, "credit_code_confirmed"),
+            f"[example-credit-code] {len(examples)} 个机关的统一社会信用代码是示例，未经核实，发布前须核对：{listed}",
+        )
+    ]
+
+
+def agency_problems(directory: Directory) -> list[Problem]:
+    """Credit codes that fail their check digit or are used twice, and a function claimed by
+    two agencies of the same region."""
+    source = directory.source
+    if source is None:
+        return []
+    problems: list[Problem] = []
+    credit_codes: dict[str, tuple] = {}
+    for place in directory.places.values():
+        functions: dict[str, tuple] = {}
+        for i, agency in enumerate(place.region.agencies):
+            loc = place.loc + ("agencies", i)
+            wrong = credit_code_problem(agency.credit_code)
+            if wrong:
+                problems.append(source.problem(loc + ("credit_code",), wrong))
+            if agency.credit_code in credit_codes:
+                line, _ = source.where(credit_codes[agency.credit_code])
+                problems.append(source.problem(loc + ("credit_code",), f"统一社会信用代码 {agency.credit_code} 已在第{line}行用于另一个机关；一个代码只属于一个机关"))
+            else:
+                credit_codes[agency.credit_code] = loc + ("credit_code",)
+            for j, function in enumerate(agency.functions):
+                if function in functions:
+                    line, _ = source.where(functions[function])
+                    problems.append(
+                        source.problem(
+                            loc + ("functions", j),
+                            f"{place.region.name}已有机关在第{line}行承担「{function}」职能；同一地区一个职能只能由一个机关实施，请删去一处",
+                        )
+                    )
+                else:
+                    functions[function] = loc + ("functions", j)
+    return problems
+
+
+def implementation_problems(corpus: "Corpus", directory: Directory) -> list[Problem]:
+    """Every hall that handles a matter must have an agency to implement it, and every
+    implementation remedy bodies to name: no silent default to another place's office."""
+    source = directory.source
+    if source is None:
+        return []
+    problems: list[Problem] = []
+    missing_remedy: set[tuple[str, str]] = set()
+    for code in sorted(corpus.matters):
+        matter = corpus.matters[code]
+        matter_source = corpus.sources[code]
+        reported: set[str] = set()
+        for place, hall in directory.halls():
+            if hall.level not in matter.levels or place.code in reported:
+                continue
+            implementation = directory.implementation(matter, place)
+            if implementation is None:
+                reported.add(place.code)
+                # the position is read only for a problem: a cached matter is never parsed again
+                line, col = matter_source.where(("department",))
+                above = "（乡镇、村可由上级县（区）的机关实施，但上级也没有）" if place.region.level in SERVED_FROM_ABOVE else ""
+                problems.append(
+                    source.problem(
+                        place.loc + ("agencies",),
+                        f"{place.region.name}有{hall.level}办理点（{hall.name}），{matter_source.display}:{line}:{col} 的「{matter.name}」在{hall.level}办理、由「{matter.department}」实施，"
+                        f"但{place.region.name}没有承担这一职能的机关{above}；请在这里的 agencies 中写明实施机关及其统一社会信用代码，或从该事项的 levels 中去掉{hall.level}",
+                    )
+                )
+                continue
+            home = implementation.place
+            for field, label, value in (("government", "行政复议机关（本级人民政府）", implementation.reconsideration_body), ("court", "行政诉讼管辖法院", implementation.court)):
+                if not value and (home.code, field) not in missing_remedy:
+                    missing_remedy.add((home.code, field))
+                    problems.append(
+                        source.problem(
+                            home.loc + (field,),
+                            f"{implementation.agency.name}实施的事项（如 {matter_source.display} 的「{matter.name}」）没有可告知的{label}：请给{home.region.name}或其上级地区写 {field}",
+                        )
+                    )
+    return problems

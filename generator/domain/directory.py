@@ -1,30 +1,34 @@
-"""Regions, levels, service halls and 通办: where each matter is handled, and only that.
+"""Regions, levels, service halls, agencies and 通办: where each matter is handled and by
+whom, and only that.
 
 ``matters/regions.yml`` (model: :mod:`generator.model.region`) is the administrative tree
-省 → 市 → 县（区）→ 乡镇（街道）→ 村（社区） with 12-digit division codes and each region's
-service halls. A matter says at which levels it is exercised (``levels``) and how far it is
-通办 (``tongban``); from those two facts the build derives where it can be handled:
+省 → 市 → 县（区）→ 乡镇（街道）→ 村（社区） with 12-digit division codes and, for each
+region, its service halls, its agencies and the local facts every implementation there
+shares: 本级人民政府 (the 行政复议机关 for its agencies), the 行政诉讼 court, the
+监督投诉电话 and the 网上办事大厅. A region below says only what differs; the rest is
+inherited from the regions above.
+
+A matter says which department function implements it (``department``), at which levels it
+is exercised (``levels``) and how far it is 通办 (``tongban``). From those facts:
 
 * every hall whose level is one the matter is exercised at handles it (a hall's level is
   always its region's level, which the check enforces);
-* the *scope* of each such hall — whose applicants it serves — is its own region for
+* the *implementing agency* there is the agency of the hall's region that has the matter's
+  function; a 乡级 or 村级 region without one is served by the agency of the nearest region
+  above it, up to the 县级 one (the township or village hall receives on its behalf). A
+  省级, 市级 or 县级 region that handles the matter without such an agency is a check error
+  (:mod:`generator.check.regions`), never a silent fallback to another place's office;
+* one (matter, agency) pair is one *implementation*, with its 实施编码
+  (:mod:`generator.domain.codes`), its remedy bodies and its contacts;
+* the *scope* of each hall — whose applicants it serves — is its own region for
   不通办, the enclosing city for 全市通办, the province for 全省通办 and everyone for 跨省通办.
   The matter page's region filter and the region pages' "也可以办理" lists follow the scope.
 
 The region file can never change the standard. A key that names a standard element
 (``materials``, ``time_limit``, ``promised_days``, ``fees``, ``conditions``, ...) anywhere in
-it, or a per-matter override (``overrides:``, ``matters:`` or a key that is a matter code),
-is a validation error naming file, line and field path: local differences are limited to
-halls, contacts and hours. So there is one page, one JSON document and one set of slips per
-matter, and every region links to them.
-
-Implementation code (实施编码) of a (matter, region) pair::
-
-    <基本编码>-<层级码>-<区划代码>        e.g. 000109002000-3-350926000000
-
-层级码 is 1 省级, 2 市级, 3 县级, 4 乡级, 5 村级 (the region's level, which is also the level
-of its halls). It depends on nothing else, so it is stable across builds and machines and
-changes only if the matter's code, the region's code or its level changes.
+it, or a per-matter override (``overrides:`` or a key that is a matter code), is a
+validation error naming file, line and field path. So there is one page, one JSON document
+and one set of blank slips per matter, and every region links to them.
 """
 
 from __future__ import annotations
@@ -32,15 +36,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from generator.domain.codes import LEVEL_DIGITS, implementation_code
 from generator.load.reader import SourceFile
 from generator.model.matter import LEVELS, Matter
 from generator.model.region import Agency, Hall, Region, Window
 
-LEVEL_DIGITS = {level: str(i) for i, level in enumerate(LEVELS, start=1)}
+__all__ = ["LEVEL_DIGITS", "Directory", "Handling", "Implementation", "Place", "window_for"]
 # significant digits of a division code at each level: 省2 市2 县2 乡3 村3
 PREFIX_LENGTHS = dict(zip(LEVELS, (2, 4, 6, 9, 12)))
 SECTIONS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
-RECIPE = "实施编码 = 基本编码-层级码-区划代码；层级码：1 省级，2 市级，3 县级，4 乡级，5 村级。例：000109002000-3-350926000000。"
+# a region at these levels without an agency of a function is served by one above it
+SERVED_FROM_ABOVE = ("乡级", "村级")
 
 
 def code_level(code: str) -> str | None:
@@ -54,10 +60,6 @@ def code_level(code: str) -> str | None:
 
 def prefix(code: str, level: str) -> str:
     return code[: PREFIX_LENGTHS[level]]
-
-
-def implementation_code(matter_code: str, level: str, division_code: str) -> str:
-    return f"{matter_code}-{LEVEL_DIGITS[level]}-{division_code}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,24 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Implementation:
+    """One matter as implemented by one agency: the unit of the 实施清单."""
+
+    matter_code: str
+    agency: Agency
+    place: Place  # the agency's region
+    code: str  # 实施编码
+    reconsideration_body: str
+    court: str
+    complaint_phone: str | None
+    online_url: str | None
+
+    @property
+    def level(self) -> str:
+        return self.place.region.level
+
+
+@dataclass(frozen=True)
 class Handling:
     """One hall that handles one matter, with the window that receives it and whom it serves."""
 
@@ -90,7 +110,13 @@ class Handling:
     scope_name: str
     scope_prefix: str
     rank: int  # position in the directory (regions in document order, then halls): the listing order
-    agency: str  # who implements the matter here: the local agency of its department, else the department
+    implementation: Implementation  # who implements the matter here, with its remedy bodies and contacts
+
+    @property
+    def phones(self) -> list[str]:
+        """The numbers to call about this matter here: the agency's, then the hall's."""
+        own = self.implementation.agency.phone
+        return [own] if own else list(self.hall.phones)
 
 
 @dataclass
@@ -122,27 +148,81 @@ class Directory:
                     return code, self.places[code].region.name, self.places[code].prefix
         return place.code, place.region.name, place.prefix
 
+    def inherited(self, place: Place, attribute: str) -> str | None:
+        """A local fact of a region, or of the nearest region above that states it."""
+        for code in (place.code, *reversed(place.ancestors)):
+            value = getattr(self.places[code].region, attribute)
+            if value:
+                return value
+        return None
+
+    def agency_for(self, place: Place, function: str) -> tuple[Place, Agency] | None:
+        """The agency that implements matters of ``function`` for halls in ``place``: the
+        region's own, else (for a township or village) the nearest one above, up to the county."""
+        for code in (place.code, *reversed(place.ancestors)):
+            here = self.places[code]
+            for agency in here.region.agencies:
+                if function in agency.functions:
+                    return here, agency
+            if here.region.level not in SERVED_FROM_ABOVE:
+                return None
+        return None
+
+    def implementation(self, matter: Matter, place: Place) -> Implementation | None:
+        found = self.agency_for(place, matter.department)
+        if found is None:
+            return None
+        home, agency = found
+        return Implementation(
+            matter_code=matter.code,
+            agency=agency,
+            place=home,
+            code=implementation_code(agency.credit_code, home.region.level, matter.code),
+            reconsideration_body=agency.reconsideration_body or self.inherited(home, "government") or "",
+            court=agency.court or self.inherited(home, "court") or "",
+            complaint_phone=self.inherited(home, "complaint_phone"),
+            online_url=agency.online_url or self.inherited(home, "online_url"),
+        )
+
     def handlings(self, matter: Matter) -> list[Handling]:
+        """Every hall that handles ``matter``, in directory order. A hall whose region has no
+        implementing agency is left out here; the check reports it as an error."""
         if matter.code not in self._handlings:
             found = []
             for place, hall in self.halls():
-                if hall.level in matter.levels:
-                    scope_code, scope_name, scope_prefix = self.scope(place, matter.tongban)
-                    agency = self.agency(place, matter)
-                    found.append(
-                        Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found), agency.name if agency else matter.department.name)
-                    )
+                if hall.level not in matter.levels:
+                    continue
+                implementation = self.implementation(matter, place)
+                if implementation is None:
+                    continue
+                scope_code, scope_name, scope_prefix = self.scope(place, matter.tongban)
+                found.append(Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found), implementation))
             self._handlings[matter.code] = found
         return self._handlings[matter.code]
 
-    def agency(self, place: Place, matter: Matter) -> Agency | None:
-        """The agency that implements ``matter`` in ``place``: the nearest region, this one or
-        above, with an agency of the matter's department's function (its name without a place,
-        matched as the windows' departments are). None: the matter's own department."""
+    def implementations(self, matter: Matter) -> list[Implementation]:
+        """The (matter, agency) pairs, in the order their first hall is listed."""
+        seen: dict[str, Implementation] = {}
+        for handling in self.handlings(matter):
+            seen.setdefault(handling.implementation.code, handling.implementation)
+        return list(seen.values())
+
+    def implementation_at(self, matter: Matter, at: str) -> Implementation | None:
+        """The implementation named by its 实施编码, or the one that serves the people of a
+        division code: the region's own, else that of the nearest region above that exercises
+        the matter (a village's people are served by their township's or county's agency)."""
+        for implementation in self.implementations(matter):
+            if implementation.code == at:
+                return implementation
+        place = self.places.get(at)
+        if place is None:
+            return None
         for code in (place.code, *reversed(place.ancestors)):
-            for agency in self.places[code].region.agencies:
-                if of_function(matter, agency.function):
-                    return agency
+            here = self.places[code]
+            if here.region.level in matter.levels:
+                # the nearest region that exercises the matter decides; a county without the
+                # agency is not served by the city's office
+                return self.implementation(matter, here)
         return None
 
     def serving(self, matter: Matter, code: str) -> list[Handling]:
@@ -161,19 +241,14 @@ class Directory:
         return sorted(found, key=lambda h: h.rank)
 
 
-def of_function(matter: Matter, function: str) -> bool:
-    """Whether the matter's department has this function: a department's name without a place
-    (市场监督管理局, 公安局), as windows and agencies name departments in the region file."""
-    return function in matter.department.name
-
-
 def window_for(hall: Hall, matter: Matter) -> Window:
-    """The window named for the matter's department (by its functional name), else 综合窗口."""
+    """The window that lists the matter, else one that takes all of its department's
+    matters, else the 综合窗口."""
     receiving = [w for w in hall.windows if w.type != "出件窗口"]
     for window in receiving:
-        if any(of_function(matter, name) for name in window.departments):
+        if matter.code in window.matters:
+            return window
+    for window in receiving:
+        if matter.department in window.departments:
             return window
     return next((w for w in receiving if w.type == "综合窗口"), hall.windows[0])
-
-
-# ---------------------------------------------------------------- loading and checking

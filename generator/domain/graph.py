@@ -29,6 +29,7 @@ class FlowNode:
     details: tuple[str, ...] = ()
     days: int = 0
     lane: str | None = None
+    calendar_days: int | None = None  # calendar time not counted in the limit (公示, 检验)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class FlowGraph:
 
 def matter_graph(matter: Matter) -> FlowGraph:
     """The flow of one matter: steps in file order, lanes only when departments differ."""
-    home = matter.department.name
+    home = matter.department
     lanes = {step.department or home for step in matter.steps}
     nodes = tuple(
         FlowNode(
@@ -56,6 +57,7 @@ def matter_graph(matter: Matter) -> FlowGraph:
             name=step.name,
             details=(step.actor,),
             days=step.days,
+            calendar_days=step.calendar_days,
             lane=(step.department or home) if len(lanes) > 1 else None,
         )
         for step in matter.steps

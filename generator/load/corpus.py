@@ -1,6 +1,7 @@
 """The one typed corpus: everything under ``matters/``, read and checked.
 
-:func:`load_corpus` reads top to bottom: the matters, then the policy and its lints, the
+:func:`load_corpus` reads top to bottom: the matters, the register of laws and the
+citations (each reference written out from the register), then the policy and its lints, the
 flows, the holiday calendar, the region directory, the themes. Each step returns its model
 and its problems; nothing is registered anywhere. Every later stage (pages, diagrams,
 slips, catalogue) reads the frozen :class:`Corpus` it returns; what exists only while a
@@ -15,11 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from generator.check.flows import flow_problems
+from generator.check.laws import citation_problems
 from generator.check.policy import lint_matters
-from generator.check.regions import coverage_warnings
+from generator.check.regions import agency_problems, coverage_warnings, example_credit_codes, implementation_problems
 from generator.domain import standard
+from generator.domain.laws import Laws, resolved_matter
 from generator.domain.workdays import Calendar
 from generator.load.holidays import load_calendar
+from generator.load.laws import load_laws
 from generator.load.matters import read_matters
 from generator.load.policy import Policy, load_policy
 from generator.load.reader import SourceFile
@@ -36,11 +40,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Corpus:
     """Every input, validated: matters by code with their source files (for positions),
-    the policy, the calendar, the region directory, the theme plans and the warnings."""
+    the register of laws, the policy, the calendar, the region directory, the theme plans and
+    the warnings. Legal bases that cite the register are written out (title, document number,
+    excerpt), as published."""
 
     root: Path
     matters: Mapping[str, Matter] = field(default_factory=dict)
     sources: Mapping[str, SourceFile] = field(default_factory=dict)
+    laws: Laws = field(default_factory=Laws)
     policy: Policy = field(default_factory=Policy)
     calendar: Calendar = field(default_factory=Calendar)
     directory: Directory = field(default_factory=Directory)
@@ -64,7 +71,15 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     load are not parsed again."""
     root = Path(root)
     matters, sources, problems, parse_cache = read_matters(root, only, cache_dir)
-    corpus = Corpus(root=root, matters=matters, sources=sources)
+    laws, found = load_laws(root)
+    problems += found
+    warnings: list[Problem] = []
+    if not found:
+        found, cited = citation_problems(Corpus(root=root, matters=matters, sources=sources), laws)
+        problems += found
+        warnings += cited
+    matters = {code: resolved_matter(matter, laws) for code, matter in matters.items()}
+    corpus = Corpus(root=root, matters=matters, sources=sources, laws=laws)
 
     policy, found = load_policy(root)
     problems += found + lint_matters(corpus, policy)
@@ -72,9 +87,11 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     calendar, found = load_calendar(root)
     problems += found
     directory, found = load_directory(root)
+    if not found:
+        found = agency_problems(directory) + implementation_problems(corpus, directory)
     problems += found
-    warnings = coverage_warnings(corpus, directory) if not found else []
-    themes, found = load_themes(corpus)
+    warnings += coverage_warnings(corpus, directory) + example_credit_codes(directory) if not found else []
+    themes, found = load_themes(corpus, directory)
     problems += found
 
     if problems:
@@ -83,6 +100,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     return replace(
         corpus,
         policy=policy,
+        laws=laws,
         calendar=calendar,
         directory=directory,
         themes=themes,

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.cache import code_digest, digest
+from generator.load.downloads import download_problems
 from generator.load.reader import SourceFile, decode, load_yaml, read_bytes, safe_resolve
 from generator.load.validate import matter_problems, schema_problems
 from generator.model.matter import Matter
@@ -18,7 +19,7 @@ from generator.problems import InvalidInput, Problem
 
 MATTER_FILE = re.compile(r"^[0-9A-Z]{12}\.yml$")
 # files in matters/ that are not matters; each is read by its own module
-RESERVED_FILES = {"regions.yml", "holidays.yml", "policy.yml"}
+RESERVED_FILES = {"regions.yml", "holidays.yml", "policy.yml", "laws.yml"}
 RESERVED_DIRS = {"themes", "files"}
 
 
@@ -43,10 +44,39 @@ def load_matter_file(path: Path, root: Path, text: str | None = None) -> tuple[M
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "expected a mapping of fields at the top of the file"))
         return None, source, problems
+    moved = local_fact_problems(source)
     matter, schema_errors = schema_problems(source, Matter)
-    problems += schema_errors
+    # an element that moved to the region directory is explained once, not also as unknown
+    problems += moved + [p for p in schema_errors if not any(p.field == m.field or p.field.startswith(m.field + ".") for m in moved)]
     problems += matter_problems(source, path.stem if MATTER_FILE.match(path.name) else None)
     return (matter if not problems else None), source, problems
+
+
+# Facts that differ from place to place are not part of the standard: each has one source,
+# the region directory. Files written before the split get this explanation, not "unknown field".
+_LOCAL_CONTACT = "咨询电话、监督投诉电话、受理窗口、办理时间和网上办理地址是各地的事实，只写在地区目录 regions.yml（办理点的 phones、hours、windows，实施机关的 phone、online_url，地区的 complaint_phone、online_url）"
+_LOCAL_REMEDY = "行政复议机关和行政诉讼管辖法院是各地的，只写在地区目录 regions.yml（地区的 government、court，实行垂直领导的机关另写 reconsideration_body）；这里只留期限 reconsideration_days、litigation_months"
+
+
+def local_fact_problems(source: SourceFile) -> list[Problem]:
+    data = source.data
+    problems = []
+    if "contact" in data:
+        problems.append(source.problem(("contact",), f"contact 已不属于事项标准：{_LOCAL_CONTACT}。请删去 contact"))
+    department = data.get("department")
+    if isinstance(department, dict):
+        problems.append(
+            source.problem(
+                ("department",),
+                "department 只写实施部门的职能名称、不带地名，如 department: 市场监督管理局；机关全称和统一社会信用代码写在地区目录 regions.yml 的 agencies",
+            )
+        )
+    remedy = data.get("remedy")
+    if isinstance(remedy, dict):
+        for key in ("reconsideration_body", "litigation_court"):
+            if key in remedy:
+                problems.append(source.problem(("remedy", key), f"remedy.{key} 已不属于事项标准：{_LOCAL_REMEDY}"))
+    return problems
 
 
 def matter_paths(root: Path) -> tuple[list[Path], list[Problem]]:
@@ -150,6 +180,8 @@ def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | N
             problems.append(source.problem(("code",), f"duplicate code '{matter.code}', already used by {first_file[matter.code]}"))
             continue
         first_file[matter.code] = source.display
+        # the files beside the matter are checked on every load, cached or not: they can go missing
+        problems += download_problems(root, matter, source)
         matters[matter.code] = matter
         sources[matter.code] = source
     return matters, sources, problems, cache

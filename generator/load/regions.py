@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.domain.codes import credit_code_problem
 from generator.domain.directory import Directory, Place, code_level, prefix
 from generator.load.matters import display_path
 from generator.load.reader import REGION_LIMITS, SourceFile, load_yaml, present
@@ -18,12 +19,12 @@ from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
 from generator.problems import Problem
 
 REGIONS_FILE = "regions.yml"
-LIMITED = "local differences are limited to who implements it (agencies), halls, contacts and hours"
+LIMITED = "local differences are limited to who implements it (agencies), halls, contacts, hours and remedy bodies"
 
 # Keys that name an element of the standard. The region models forbid unknown keys anyway;
 # these get their own message, because they are not typos but attempts to make one region's
 # standard differ from another's.
-_MATTER_STANDARD = set(Matter.model_fields) - {"code", "name", "contact"}
+_MATTER_STANDARD = set(Matter.model_fields) - {"code", "name"}
 STANDARD_KEYS = frozenset(
     _MATTER_STANDARD
     | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
@@ -52,6 +53,8 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                         f"a region cannot set the standard element '{key}': it is written once in the matter file and is the same in every region and at every level; {LIMITED}",
                     )
                 )
+            elif key == "matters" and "windows" in loc:
+                continue  # a window lists the matters it receives: where, not how
             elif key in OVERRIDE_KEYS or MATTER_CODE.match(key):
                 locs.add(here)
                 problems.append(
@@ -129,6 +132,15 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
     return problems
 
 
+def _credit_code_message(error: dict) -> str | None:
+    """A 统一社会信用代码 that fails the model's pattern (wrong length, I/O/S/V/Z, a lower-case
+    letter) is explained in the words of :func:`credit_code_problem`, not as a regular expression."""
+    value = error.get("input")
+    if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("credit_code",) and isinstance(value, str):
+        return credit_code_problem(value)
+    return None
+
+
 def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
     """Read ``root/regions.yml``; no file means an empty directory (nothing is derived)."""
     path = root / REGIONS_FILE
@@ -150,7 +162,7 @@ def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
             loc = tuple(error["loc"])
             if any(loc[: len(a)] == a for a in attempt_locs):
                 continue  # already reported as an attempt to change the standard
-            problems.append(source.problem(loc, explain(error, RegionDirectory)))
+            problems.append(source.problem(loc, _credit_code_message(error) or explain(error, RegionDirectory)))
     if problems or model is None:
         return directory, problems
 

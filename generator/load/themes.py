@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.domain.graph import find_cycle
+from generator.domain.directory import Directory
 from generator.domain.themes import ThemePlan, compute_plan
 from generator.load.matters import display_path
 from generator.load.reader import SourceFile, load_yaml, present
@@ -132,8 +133,10 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
     return problems, True
 
 
-def load_themes(corpus: "Corpus") -> tuple[dict[str, ThemePlan], list[Problem]]:
-    """Read, check and plan every theme under ``matters/themes/``, by id."""
+def load_themes(corpus: "Corpus", directory: Directory | None = None) -> tuple[dict[str, ThemePlan], list[Problem]]:
+    """Read, check and plan every theme under ``matters/themes/``, by id. With the region
+    directory, the intake hall a theme names must be one of its halls."""
+    hall_ids = [hall.id for _, hall in directory.halls()] if directory is not None else None
     paths, problems = theme_paths(corpus.root)
     plans: dict[str, ThemePlan] = {}
     for path in paths:
@@ -149,6 +152,13 @@ def load_themes(corpus: "Corpus") -> tuple[dict[str, ThemePlan], list[Problem]]:
         if theme is None:
             continue
         found, complete = theme_problems(theme, source, corpus, path.stem)
+        if theme.intake.hall and hall_ids is not None and theme.intake.hall not in hall_ids:
+            found.append(
+                source.problem(
+                    ("intake", "hall"),
+                    f"地区目录中没有 id 为「{theme.intake.hall}」的办理点；可用的有：{'、'.join(hall_ids) or '（地区目录中没有办理点）'}",
+                )
+            )
         problems += found
         if complete and not found:
             plans[theme.id] = compute_plan(theme, corpus.matters, source.display)

@@ -17,9 +17,6 @@ MAX_COPIES = 99
 MAX_VISITS = 99
 # one fee, in yuan (a finite number: .inf and .nan are refused)
 MAX_FEE = 100_000_000
-# 行政复议 within 60 days by law; 行政诉讼 within 6 months, 20 years at the very most
-MAX_RECONSIDERATION_DAYS = 3650
-MAX_LITIGATION_MONTHS = 240
 # steps of one procedure, members of one theme
 MAX_STEPS = 200
 # dates of a standard (effective, change notes) and of a slip

@@ -13,7 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from generator.model.matter import Id, Level, Phone, Strict, Text
+from generator.model.matter import Function, Id, Level, Phone, Strict, Text
+
+CreditCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
+    Field(description="18位统一社会信用代码（GB 32100），最后一位是校验码，guides check 会核对。"),
+]
+MatterCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{12}$"), Field(description="事项的12位基本编码。")]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$"), Field(description="https 地址。")]
 
 DivisionCode = Annotated[
     str,
@@ -26,22 +34,39 @@ WindowType = Literal["综合窗口", "专业窗口", "帮办代办窗口", "出�
 class Window(Strict):
     name: Text = Field(title="窗口名称", description="如 综合受理窗口、不动产登记专窗。")
     type: WindowType = Field(title="窗口类型", description="综合窗口（无差别受理）、专业窗口、帮办代办窗口或出件窗口。每个办理点至少有一个综合窗口。")
-    departments: list[Text] = Field(
+    departments: list[Function] = Field(
         default_factory=list,
         title="受理部门",
-        description="窗口为哪些部门收件，写部门的职能名称、不带地名，如 市场监督管理局、公安局；留空表示综合受理各部门事项。事项在列明其实施部门的窗口受理，否则在综合窗口受理。",
+        description="窗口为哪些部门的全部事项收件，写部门的职能名称、不带地名，如 公安局；留空表示综合受理。",
+    )
+    matters: list[MatterCode] = Field(
+        default_factory=list,
+        title="受理事项",
+        description="窗口只受理某几个事项时写它们的基本编码，如 不动产登记专窗只收不动产登记。事项先找列明它的窗口，再找列明其实施部门的窗口，都没有时在综合窗口受理。",
     )
 
 
 class Agency(Strict):
-    name: Text = Field(title="实施机关", description="本地区实施事项的部门全称，如 柘荣县住房和城乡建设局。")
-    function: Text = Field(
-        title="职能名称",
-        description="部门的职能名称、不带地名，如 住房和城乡建设局、公安局、消防救援。事项的实施主体名称含有这个名称时，在本地区（及没有同职能部门的下级地区）由本机关实施。",
+    name: Text = Field(title="实施机关", description="本地区实施事项的机关全称，如 柘荣县住房和城乡建设局、莆田市城厢区行政审批局。")
+    functions: list[Function] = Field(
+        min_length=1,
+        title="承担的职能",
+        description="本机关实施哪些部门职能的事项，写职能名称、不带地名，如 [住房和城乡建设局]。行政审批局集中行使多个部门的许可权时逐一列出，如 [市场监督管理局, 交通运输局]。同一地区的两个机关不能承担同一职能。",
     )
-    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")] | None = Field(
-        default=None, title="统一社会信用代码", description="18位统一社会信用代码（GB 32100），已知时填写。"
+    credit_code: CreditCode = Field(title="统一社会信用代码", description="本机关的18位统一社会信用代码（GB 32100）；实施编码由它和事项的基本编码组成。")
+    credit_code_confirmed: bool = Field(
+        default=True,
+        title="统一社会信用代码已核实",
+        description="false 表示这是示例代码（校验位正确，但未与全国组织机构统一社会信用代码数据服务中心核对）；guides check 会列出所有示例代码，发布前须核实。",
     )
+    phone: Phone | None = Field(default=None, title="咨询电话", description="本机关的事项咨询电话；不填时用办理点的电话。")
+    online_url: HttpsUrl | None = Field(default=None, title="网上办理地址", description="本机关在政务服务网上的办事入口；不填时用本地区的网上办事大厅。")
+    reconsideration_body: Text | None = Field(
+        default=None,
+        title="行政复议机关",
+        description="只在与本级人民政府不同时填写，如 实行垂直领导的机关由上一级主管部门复议（《中华人民共和国行政复议法》第二十七条）。",
+    )
+    court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="只在与本地区的管辖法院不同时填写。")
 
 
 class Hall(Strict):
@@ -60,6 +85,14 @@ class Region(Strict):
     name: Text = Field(title="地区名称", description="如 福建省、莆田市、柘荣县、双城镇、城西社区。")
     level: Level = Field(title="地区层级", description="省级、市级、县级（区）、乡级（镇、街道）或村级（村、社区），与区划代码的位数一致。")
     halls: list[Hall] = Field(default_factory=list, title="政务服务办理点", description="本地区的政务服务中心、便民服务中心、便民代办点。")
+    government: Text | None = Field(
+        default=None,
+        title="本级人民政府",
+        description="如 柘荣县人民政府。对本地区机关的行政行为不服，向它申请行政复议（《中华人民共和国行政复议法》第二十四条）；乡镇、村不填，沿用上级。",
+    )
+    court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="如 柘荣县人民法院；不填时沿用上级地区的。")
+    complaint_phone: Phone | None = Field(default=None, title="监督投诉电话", description="如 12345；不填时沿用上级地区的。")
+    online_url: HttpsUrl | None = Field(default=None, title="网上办事大厅", description="本地区的政务服务网地址；不填时沿用上级地区的。")
     agencies: list[Agency] = Field(
         default_factory=list,
         title="实施机关",

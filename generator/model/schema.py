@@ -9,6 +9,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 
 from generator.model.holidays import HolidayFile
+from generator.model.laws import LawRegister
 from generator.model.matter import Matter
 from generator.model.region import RegionDirectory
 from generator.model.theme import Theme
@@ -18,6 +19,7 @@ EDITOR_SCHEMA = Path("schema/matter.schema.json")
 REGIONS_SCHEMA = Path("schema/regions.schema.json")
 THEME_SCHEMA = Path("schema/theme.schema.json")
 HOLIDAYS_SCHEMA = Path("schema/holidays.schema.json")
+LAWS_SCHEMA = Path("schema/laws.schema.json")
 REGIONS_DESCRIPTION = "地区目录：行政区划树及各地政务服务办理点（大厅、窗口、地址、电话、办公时间）。只写在哪里办，不写怎么办。由 generator/model/region.py 生成，请勿手改。"
 
 
@@ -59,6 +61,14 @@ def holidays_schema() -> dict[str, Any]:
     )
 
 
+def laws_schema() -> dict[str, Any]:
+    return matter_schema(
+        LawRegister,
+        "法规库",
+        "法规库：每部法律、法规、规章或规范性文件写一次（名称、制定机关、各版本文号和日期、状态、被引用条款的条文）；事项的设定依据用 law: 标识引用。由 generator/model/laws.py 生成，请勿手改。",
+    )
+
+
 def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -78,3 +88,4 @@ if __name__ == "__main__":
     print(write_editor_schema(path=REGIONS_SCHEMA, schema=regions_schema()))
     print(write_editor_schema(path=THEME_SCHEMA, schema=theme_schema()))
     print(write_editor_schema(path=HOLIDAYS_SCHEMA, schema=holidays_schema()))
+    print(write_editor_schema(path=LAWS_SCHEMA, schema=laws_schema()))

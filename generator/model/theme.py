@@ -25,6 +25,11 @@ Code = Annotated[
 
 
 class Intake(Strict):
+    hall: Id | None = Field(
+        default=None,
+        title="受理办理点",
+        description="一窗受理所在的办理点，写地区目录 regions.yml 中办理点的 id，如 putian-admin-center；成员事项的实施机关、咨询电话按这里所在的地区列出。",
+    )
     window: Text = Field(
         title="综合受理窗口",
         description="一窗受理：申请人只在这个窗口递交一次材料，如 莆田市行政服务中心 一件事综合受理窗口。",

@@ -96,7 +96,11 @@ class DiagramError(Exception):
     """``dot`` is missing or failed; one line for the user, never a traceback."""
 
 
-def days_text(days: int) -> str:
+def days_text(days: int, calendar_days: int | None = None) -> str:
+    """A box's time; a step that takes calendar time (公示, 检验) is never 即办."""
+    if calendar_days:
+        extra = f"另需{calendar_days}日（不计时限）"
+        return extra if days == 0 else f"{days}个工作日，{extra}"
     return "即办" if days == 0 else f"{days}个工作日"
 
 
@@ -171,7 +175,7 @@ def _safe_id(value: str, fallback: str) -> str:
 def _node_width(node: FlowNode) -> float:
     """Rough width in points of a node's box, only to choose the layout direction
     (dot measures the real one)."""
-    lines = [l for text in (node.name, *node.details, days_text(node.days)) for l in wrap(text)]
+    lines = [l for text in (node.name, *node.details, days_text(node.days, node.calendar_days)) for l in wrap(text)]
     return max(_columns(l) for l in lines) * FONT_SIZE / 2 + 20
 
 
@@ -211,7 +215,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
 
     def node_line(node: FlowNode, indent: str) -> str:
         critical = node.id in on_path
-        lines = [l for text in node.details for l in wrap(text)] + [days_text(node.days)]
+        lines = [l for text in node.details for l in wrap(text)] + [days_text(node.days, node.calendar_days)]
         attrs = [
             f'id="step-{_safe_id(node.id, dot_name[node.id])}"',
             f"label={_box_label(wrap(node.name), lines)}",

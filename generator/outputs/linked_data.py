@@ -16,9 +16,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
+from generator.domain import chinese
 from generator.cache import ArtifactCache, code_digest, digest
 from generator.load.corpus import Corpus
+from generator.domain.directory import Handling, Implementation
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
+from generator.outputs import regions
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -39,35 +42,14 @@ CONTEXT = {
 # The EU authority table of currencies: a code list integrators already know.
 CNY = "http://publications.europa.eu/resource/authority/currency/CNY"
 
-# The administrative prefix of a department's name: 福建省 / 莆田市 / 莆田市城厢区, down to the county,
-# which is as fine as a credit code's division goes. Each unit needs two characters before its
-# suffix, so 莆田市城市管理局 stops at 莆田市 and 福建省住房和城乡建设厅 at 福建省.
-_AREA_PREFIX = re.compile(r"^(?:[^\s省市县区旗盟]{2,}?(?:自治区|特别行政区|省|自治州|市|地区|盟|自治县|县|自治旗|旗|区))+")
-NATIONAL = "100000000000"
-
-
 def site_base(site_url: str | None, relative_root: str) -> str:
     """The prefix of every IRI: the public address, or the way back to the site root."""
     return (site_url.rstrip("/") + "/") if site_url else relative_root
 
 
-def division_code(matter: Matter) -> str:
-    """The 12-digit division code of the implementing department: characters 3–8 of its
-    统一社会信用代码 (GB 32100) are the registering authority's 6-digit division code."""
-    return matter.department.credit_code[2:8] + "000000"
-
-
-def area_name(corpus: Corpus, matter: Matter) -> str:
-    """The region directory's name for the department's division, else the administrative
-    prefix of the department's own name."""
-    code = division_code(matter)
-    place = corpus.directory.places.get(code)
-    if place is not None:
-        return place.region.name
-    if code == NATIONAL:
-        return "中华人民共和国"
-    found = _AREA_PREFIX.match(matter.department.name)
-    return found.group(0) if found else matter.department.name
+def places(corpus: Corpus, matter: Matter) -> list[tuple[Implementation, list[Handling]]]:
+    """The matter's implementations with their halls; none without a region directory."""
+    return regions.by_implementation(corpus.directory, matter) if corpus.directory.places else []
 
 
 def duration(days: int) -> str:
@@ -93,24 +75,25 @@ def _concept(iri: str, label: str) -> dict[str, Any]:
 def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict[str, Any]:
     base = site_base(site_url, "../../")
     page = f"{base}{contract.matter_url(matter.code)}"
-    department = matter.department
     processing = duration(matter.time_limit.promised_days)
-    in_person = {
-        "@type": "ServiceChannel",
-        "name": "窗口办理",
-        "description": f"{matter.contact.window}，{matter.contact.hours}；承诺{matter.time_limit.promised_days}个工作日办结。",
-        "serviceLocation": {"@type": "Place", "name": f"{department.name}{matter.contact.window}"},
-        "servicePhone": {"@type": "ContactPoint", "telephone": matter.contact.consult_phone, "contactType": "咨询电话"},
-        "availableLanguage": "zh",
-        "processingTime": processing,
-    }
-    channels = [in_person]
-    if matter.contact.online_url:
+    implemented = places(corpus, matter)
+    channels: list[dict[str, Any]] = []
+    for implementation, handlings in implemented:
+        channels.append({
+            "@type": "ServiceChannel",
+            "name": f"窗口办理：{implementation.agency.name}",
+            "description": f"承诺{matter.time_limit.promised_days}个工作日办结。",
+            "serviceLocation": [{"@type": "Place", "name": h.hall.name, "address": h.hall.address} for h in handlings],
+            "servicePhone": {"@type": "ContactPoint", "telephone": regions.consult_phones(implementation, handlings)[0], "contactType": "咨询电话"},
+            "availableLanguage": "zh",
+            "processingTime": processing,
+        })
+    for url in dict.fromkeys(i.online_url for i, _ in implemented if i.online_url):
         channels.append({
             "@type": "ServiceChannel",
             "name": "网上办理",
             "description": f"网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}",
-            "serviceUrl": matter.contact.online_url,
+            "serviceUrl": url,
             "availableLanguage": "zh",
             "processingTime": processing,
         })
@@ -136,14 +119,20 @@ def schema_org(corpus: Corpus, matter: Matter, site_url: str | None = None) -> d
         "description": matter.summary,
         "url": page,
         "serviceType": matter.matter_type,
-        "provider": {
-            "@type": "GovernmentOrganization",
-            "@id": f"{base}{contract.department_url(department.credit_code)}#organisation",
-            "name": department.name,
-            "identifier": department.credit_code,
-            "url": f"{base}{contract.department_url(department.credit_code)}",
-        },
-        "areaServed": {"@type": "AdministrativeArea", "name": area_name(corpus, matter), "identifier": division_code(matter)},
+        "provider": [
+            {
+                "@type": "GovernmentOrganization",
+                "@id": f"{base}{contract.department_url(i.agency.credit_code)}#organisation",
+                "name": i.agency.name,
+                "identifier": i.agency.credit_code,
+                "url": f"{base}{contract.department_url(i.agency.credit_code)}",
+            }
+            for i, _ in implemented
+        ],
+        "areaServed": [
+            {"@type": "AdministrativeArea", "name": p.region.name, "identifier": p.code}
+            for p in {i.place.code: i.place for i, _ in implemented}.values()
+        ],
         "audience": {"@type": "Audience", "audienceType": "、".join(matter.service_objects)},
         "serviceOutput": {"@type": "Permit" if matter.result.kind == "证照" else "Thing", "name": matter.result.name},
         "offers": offers,
@@ -174,11 +163,9 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     base = site_base(site_url, "../../../")
     page = f"{base}{contract.matter_url(matter.code)}"
     node = lambda name: f"{page}#{name}"  # noqa: E731 - fragment IRIs under the page
-    department = matter.department
-    division = division_code(matter)
-    area = area_name(corpus, matter)
-    organisation = f"{base}{contract.department_url(department.credit_code)}#organisation"
-    location = f"{base}{contract.region_url(division)}"
+    implemented = places(corpus, matter)
+    organisation = lambda agency: f"{base}{contract.department_url(agency.credit_code)}#organisation"  # noqa: E731
+    location = lambda place: f"{base}{contract.region_url(place.code)}"  # noqa: E731
     concepts = f"{base}{contract.CPSV_CONCEPTS}#"
     promised = matter.time_limit.promised_days
     processing = {"@value": duration(promised), "@type": "xsd:duration"}
@@ -187,6 +174,12 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
 
     def applies(when: list[str]) -> str:
         return "适用情形：" + "；".join(labels[w] for w in when) if when else ""
+
+    def all_of(when_all: list[str]) -> str:
+        return "同时满足：" + "；".join(labels[w] for w in when_all) if when_all else ""
+
+    committed = set(matter.commitment.materials) if matter.commitment else set()
+    deferred = {d.material: d for d in matter.deferrals}
 
     requirements = []
     for condition in matter.conditions:
@@ -197,9 +190,27 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
             "dct:title": zh(condition.text),
             "dct:type": _ref(f"{concepts}requirement-condition"),
         }
-        if condition.when:
-            item["dct:description"] = zh(applies(condition.when))
+        notes = [applies(condition.when), all_of(condition.when_all)]
+        if matter.commitment and condition.id in matter.commitment.conditions:
+            notes.append("实行告知承诺：以书面承诺代替证明")
+        if any(notes):
+            item["dct:description"] = zh("；".join(n for n in notes if n))
         requirements.append(item)
+    # 中介服务: what the applicant must have done by a third party before applying
+    for service in matter.intermediary_services:
+        details = [f"服务机构：{service.provider}", "必须" if service.mandatory else "非必须", f"收费：{service.fee}"]
+        if service.days:
+            details.append(f"时限：{service.days}个工作日")
+        if service.basis:
+            details.append(f"依据：{service.basis}")
+        requirements.append({
+            "@id": node(f"requirement-intermediary-{service.id}"),
+            "@type": "cv:Requirement",
+            "dct:identifier": f"intermediary-{service.id}",
+            "dct:title": zh(f"中介服务：{service.name}"),
+            "dct:description": zh("；".join(details)),
+            "dct:type": _ref(f"{concepts}requirement-intermediary"),
+        })
 
     evidences = []
     for material in matter.materials:
@@ -207,7 +218,11 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         for extra in (material.source_note, material.spec and f"规格：{material.spec}",
                       material.acceptance_standard and f"受理标准：{material.acceptance_standard}",
                       material.shared_data and f"可用{material.shared_data.certificate}替代，免于提交",
-                      applies(material.when)):
+                      applies(material.when), all_of(material.when_all),
+                      material.instructions and f"填报须知：{material.instructions}",
+                      "；".join(f"{'或'.join(labels[w] for w in r.when)}：{r.copies}份" for r in material.copies_when),
+                      material.id in committed and "实行告知承诺：签署告知承诺书后可不提交",
+                      material.id in deferred and f"可容缺受理：受理之日起{deferred[material.id].within_days}个工作日内补交"):
             if extra:
                 details.append(extra)
         evidences.append({
@@ -224,7 +239,12 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "@type": "cv:Output",
         "dct:identifier": f"{matter.code}-output",
         "dct:title": zh(matter.result.name),
-        "dct:description": zh(f"{matter.result.kind}，送达方式：{'、'.join(matter.result.delivery)}"),
+        "dct:description": zh("；".join(
+            [f"{matter.result.kind}，送达方式：{'、'.join(matter.result.delivery)}"]
+            + ([f"有效期：{matter.result.validity}"] if matter.result.validity else [])
+            + ([f"年检年审：{matter.result.annual_review}"] if matter.result.annual_review else [])
+            + ([f"数量限制：{matter.quantity_limit}"] if matter.quantity_limit else [])
+        )),
         "dct:type": _ref(f"{concepts}result-{_RESULT_SLUGS[matter.result.kind]}"),
     }
 
@@ -234,7 +254,9 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
                 "@id": node(f"cost-{fee.id}"),
                 "@type": "cv:Cost",
                 "dct:identifier": fee.id,
-                "dct:description": zh(f"{fee.name}，{fee.unit}；收费依据：{fee.basis}"),
+                "dct:description": zh(f"{fee.name}，{chinese.fee_amount(fee.amount, fee.amount_max, fee.unit)}；收费依据：{fee.basis}"
+                                      + (f"；减免：{fee.reduction}" if fee.reduction else "")
+                                      + (f"（依据：{fee.reduction_basis}）" if fee.reduction_basis else "")),
                 "cv:hasValue": {"@value": float(fee.amount), "@type": "xsd:double"},
                 "cv:currency": _ref(CNY),
             }
@@ -268,47 +290,62 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
             "cpsv:implements": _ref(node(f"legal-{basis.id}")),
         })
 
-    window_text = f"{matter.contact.window}，{matter.contact.hours}；承诺{promised}个工作日办结（ISO 8601 时长按工作日计）。"
-    channels = [{
-        "@id": node("channel-window"),
-        "@type": "cv:Channel",
-        "dct:identifier": "window",
-        "dct:type": _ref(f"{concepts}channel-in-person"),
-        "dct:description": zh(window_text),
-        "cv:processingTime": processing,
-        "cv:ownedBy": _ref(organisation),
-    }]
-    if matter.contact.online_url:
+    channels, contacts, hours = [], [], []
+    for implementation, handlings in implemented:
+        agency = implementation.agency
+        key = agency.credit_code
+        halls = "；".join(f"{h.hall.name}（{h.hall.address}，{h.hall.hours}）" for h in handlings)
         channels.append({
-            "@id": node("channel-online"),
+            "@id": node(f"channel-window-{key}"),
             "@type": "cv:Channel",
-            "dct:identifier": "online",
-            "dct:type": _ref(f"{concepts}channel-online"),
-            "dct:description": zh(f"网上办理，网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}：{matter.contact.online_url}"),
-            "foaf:page": _ref(matter.contact.online_url),
+            "dct:identifier": f"window-{key}",
+            "dct:type": _ref(f"{concepts}channel-in-person"),
+            "dct:description": zh(f"{agency.name}：{halls}；承诺{promised}个工作日办结（ISO 8601 时长按工作日计）。"),
             "cv:processingTime": processing,
-            "cv:ownedBy": _ref(organisation),
+            "cv:ownedBy": _ref(organisation(agency)),
         })
-
-    contact = {
-        "@id": node("contact"),
-        "@type": "cv:ContactPoint",
-        "cv:telephone": matter.contact.consult_phone,
-        "dct:description": zh(f"咨询电话 {matter.contact.consult_phone}；监督投诉电话 {matter.contact.complaint_phone}"),
-        "cv:openingHours": _ref(node("hours")),
-    }
-    hours = {"@id": node("hours"), "@type": "time:TemporalEntity", "dct:description": zh(matter.contact.hours)}
+        if "快递申请" in matter.handling.channels:
+            channels.append({
+                "@id": node(f"channel-mail-{key}"),
+                "@type": "cv:Channel",
+                "dct:identifier": f"mail-{key}",
+                "dct:type": _ref(f"{concepts}channel-mail"),
+                "dct:description": zh(f"快递申请：申请材料可邮寄至{agency.name}的受理窗口"),
+                "cv:processingTime": processing,
+                "cv:ownedBy": _ref(organisation(agency)),
+            })
+        if implementation.online_url:
+            channels.append({
+                "@id": node(f"channel-online-{key}"),
+                "@type": "cv:Channel",
+                "dct:identifier": f"online-{key}",
+                "dct:type": _ref(f"{concepts}channel-online"),
+                "dct:description": zh(f"网上办理，网办深度{ONLINE_DEPTH_LABELS[matter.online_depth]}：{implementation.online_url}"),
+                "foaf:page": _ref(implementation.online_url),
+                "cv:processingTime": processing,
+                "cv:ownedBy": _ref(organisation(agency)),
+            })
+        phones = regions.consult_phones(implementation, handlings)
+        complaint = f"；监督投诉电话 {implementation.complaint_phone}" if implementation.complaint_phone else ""
+        contacts.append({
+            "@id": node(f"contact-{key}"),
+            "@type": "cv:ContactPoint",
+            "cv:telephone": phones[0],
+            "dct:description": zh(f"{agency.name}咨询电话 {'、'.join(phones)}{complaint}"),
+            "cv:openingHours": _ref(node(f"hours-{key}")),
+        })
+        hours.append({"@id": node(f"hours-{key}"), "@type": "time:TemporalEntity", "dct:description": zh(handlings[0].hall.hours)})
 
     service = {
         "@id": node("service"),
         "@type": "cpsv:PublicService",
         "dct:identifier": matter.code,
         "dct:title": zh(matter.name),
-        "dct:description": zh(matter.summary),
+        "dct:description": zh(service_description(matter)),
         "dct:type": _ref(f"{base}{contract.type_url(matter.matter_type)}"),
         "dct:audience": [_ref(f"{concepts}audience-{_AUDIENCE_SLUGS[o]}") for o in matter.service_objects],
-        "dct:spatial": _ref(location),
-        "cv:hasCompetentAuthority": _ref(organisation),
+        "dct:spatial": [_ref(location(p)) for p in {i.place.code: i.place for i, _ in implemented}.values()],
+        "cv:hasCompetentAuthority": [_ref(organisation(i.agency)) for i, _ in implemented],
         "cv:holdsRequirement": [_ref(r["@id"]) for r in requirements],
         "cpsv:hasInput": [_ref(e["@id"]) for e in evidences],
         "cpsv:produces": _ref(output["@id"]),
@@ -316,7 +353,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         "cv:hasLegalResource": [_ref(r["@id"]) for r in legal_resources],
         "cpsv:follows": [_ref(r["@id"]) for r in rules],
         "cv:hasChannel": [_ref(c["@id"]) for c in channels],
-        "cv:contactPoint": _ref(contact["@id"]),
+        "cv:contactPoint": [_ref(c["@id"]) for c in contacts],
         "cv:processingTime": processing,
         "dcat:keyword": [zh(k) for k in matter.keywords],
         "foaf:page": _ref(page),
@@ -325,15 +362,17 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         del service["dcat:keyword"]
 
     graph.append(service)
-    graph.append({
-        "@id": organisation,
-        "@type": ["cv:PublicOrganisation", "org:Organization"],
-        "skos:prefLabel": zh(department.name),
-        "dct:identifier": department.credit_code,
-        "dct:spatial": _ref(location),
-    })
-    graph.append({"@id": location, "@type": "dct:Location", "skos:prefLabel": zh(area), "dct:identifier": division})
-    graph += requirements + evidences + [output] + costs + legal_resources + rules + channels + [contact, hours]
+    for place in {i.place.code: i.place for i, _ in implemented}.values():
+        graph.append({"@id": location(place), "@type": "dct:Location", "skos:prefLabel": zh(place.region.name), "dct:identifier": place.code})
+    for implementation, _ in implemented:
+        graph.append({
+            "@id": organisation(implementation.agency),
+            "@type": ["cv:PublicOrganisation", "org:Organization"],
+            "skos:prefLabel": zh(implementation.agency.name),
+            "dct:identifier": implementation.agency.credit_code,
+            "dct:spatial": _ref(location(implementation.place)),
+        })
+    graph += requirements + evidences + [output] + costs + legal_resources + rules + channels + contacts + hours
     # the code-list values this graph uses, typed so the shapes' sh:class checks can see them
     used = {service["dct:type"]["@id"]: matter.matter_type, CNY: "人民币"}
     used.update({f"{concepts}audience-{_AUDIENCE_SLUGS[o]}": o for o in matter.service_objects})
@@ -341,13 +380,46 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
     used.update({f"{concepts}material-form-{_FORM_SLUGS[m.form]}": m.form for m in matter.materials})
     used[output["dct:type"]["@id"]] = matter.result.kind
     used[f"{concepts}channel-in-person"] = CONCEPTS["channel-in-person"]
-    if matter.contact.online_url:
+    if matter.intermediary_services:
+        used[f"{concepts}requirement-intermediary"] = CONCEPTS["requirement-intermediary"]
+    if "快递申请" in matter.handling.channels and implemented:
+        used[f"{concepts}channel-mail"] = CONCEPTS["channel-mail"]
+    if any(i.online_url for i, _ in implemented):
         used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
     graph += [_concept(iri, label) for iri, label in used.items()]
     return {"@context": CONTEXT, "@graph": graph}
 
 
-_AUDIENCE_SLUGS = {"自然人": "natural-person", "法人": "legal-person"}
+def service_description(matter: Matter) -> str:
+    """The summary, then the elements CPSV-AP has no property for, as sentences: 事项状态,
+    办件类型, 办理形式, 特别程序, 告知承诺, 权力属性."""
+    parts = [matter.summary]
+    if matter.status != "在用":
+        parts.append(f"事项状态：{matter.status}" + (f"（{matter.status_date.isoformat()}起）" if matter.status_date else ""))
+    if matter.handling.handling_type:
+        parts.append(f"办件类型：{matter.handling.handling_type}")
+    if matter.handling.channels:
+        parts.append(f"办理形式：{'、'.join(matter.handling.channels)}")
+    for p in matter.special_procedures:
+        parts.append(f"特别程序：{p.name}，{chinese.procedure_days(p.days, p.calendar, p.counted)}，依据{p.basis}")
+    if matter.commitment:
+        parts.append(f"实行告知承诺制，承诺内容：{matter.commitment.text}")
+    a = matter.authority
+    for label, value in (("权力来源", a.power_source), ("实施主体性质", a.implementer_nature), ("委托部门", a.entrusting_department), ("权限划分", a.division), ("行使内容", a.content)):
+        if value:
+            parts.append(f"{label}：{value}")
+    return "。".join(x.rstrip("。") for x in parts) + "。"
+
+
+_AUDIENCE_SLUGS = {
+    "自然人": "natural-person",
+    "法人": "legal-person",
+    "个体工商户": "individual-business",
+    "社会组织": "social-organisation",
+    "事业单位": "public-institution",
+    "机关": "government-body",
+    "其他组织": "other-organisation",
+}
 _FORM_SLUGS = {"原件": "original", "复印件": "copy", "电子件": "electronic", "电子证照": "e-certificate", "原件和复印件": "original-and-copy"}
 _RESULT_SLUGS = {"证照": "certificate", "批文": "approval", "登记": "registration", "证明": "attestation", "其他": "other"}
 # The site's own code lists, published as one SKOS concept scheme so every concept IRI resolves.
@@ -358,6 +430,8 @@ CONCEPTS: dict[str, str] = {
     "requirement-condition": "受理条件",
     "channel-in-person": "窗口办理",
     "channel-online": "网上办理",
+    "channel-mail": "快递申请",
+    "requirement-intermediary": "中介服务",
 }
 
 
@@ -383,7 +457,9 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     code = code_digest(__name__)
     files = []
     for matter in corpus.sorted_matters():
-        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), area_name(corpus, matter))
+        # the implementations (agencies, halls, contacts) are local data: part of the key
+        local = json.dumps([regions.implementation_entry(corpus, matter, i, h) for i, h in places(corpus, matter)], ensure_ascii=False, sort_keys=True)
+        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), local)
         path = cache.get("cpsv-ap", key, ".jsonld")
         if path is None:
             path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"))

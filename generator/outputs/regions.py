@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from generator import contract
-from generator.domain.directory import LEVEL_DIGITS, RECIPE, Directory, Handling, Place, implementation_code
+from generator.domain.codes import IMPLEMENTATION_RECIPE
+from generator.domain.directory import Directory, Handling, Implementation, Place
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
 from generator.outputs.pages.templates import environment, front_matter
@@ -27,46 +28,75 @@ def _hall_entry(handling: Handling) -> dict[str, Any]:
     return {
         "id": hall.id,
         "name": hall.name,
+        "region_code": handling.place.code,
+        "region_name": handling.place.region.name,
+        "level": hall.level,
         "address": hall.address,
         "hours": hall.hours,
-        "phones": list(hall.phones),
+        "phones": handling.phones,
         "window": handling.window.name,
+        "scope": {"code": handling.scope_code, "name": handling.scope_name},
     }
 
 
+def consult_phones(implementation: Implementation, handlings: list[Handling]) -> list[str]:
+    """The agency's own number, else those of its halls in its own region (else of any hall)."""
+    if implementation.agency.phone:
+        return [implementation.agency.phone]
+    home = [h for h in handlings if h.place.code == implementation.place.code] or handlings
+    return list(dict.fromkeys(p for h in home for p in h.hall.phones))
+
+
+def implementation_entry(corpus: Corpus, matter: Matter, implementation: Implementation, handlings: list[Handling]) -> dict[str, Any]:
+    """One (matter, agency) pair: who implements it, where, whom to call, whom to appeal to.
+    The fingerprint is the matter's: the same standard in every place."""
+    agency = implementation.agency
+    return {
+        "implementation_code": implementation.code,
+        "matter_code": matter.code,
+        "matter_name": matter.name,
+        "department": matter.department,
+        "agency": agency.name,
+        "agency_credit_code": agency.credit_code,
+        "region_code": implementation.place.code,
+        "region_name": implementation.place.region.name,
+        "level": implementation.level,
+        "tongban": matter.tongban,
+        "consult_phones": consult_phones(implementation, handlings),
+        "complaint_phone": implementation.complaint_phone,
+        "online_url": implementation.online_url,
+        "remedy": {
+            "reconsideration_body": implementation.reconsideration_body,
+            "reconsideration_days": matter.remedy.reconsideration_days,
+            "litigation_court": implementation.court,
+            "litigation_months": matter.remedy.litigation_months,
+        },
+        "halls": [_hall_entry(h) for h in handlings],
+        "url": contract.matter_url(matter.code),
+        "fingerprint": corpus.fingerprint(matter.code),
+    }
+
+
+def by_implementation(directory: Directory, matter: Matter) -> list[tuple[Implementation, list[Handling]]]:
+    """The matter's implementations, each with the halls that receive it for that agency."""
+    groups: dict[str, list[Handling]] = defaultdict(list)
+    for handling in directory.handlings(matter):
+        groups[handling.implementation.code].append(handling)
+    return [(handlings[0].implementation, handlings) for handlings in groups.values()]
+
+
 def implementations(corpus: Corpus) -> list[dict[str, Any]]:
-    """One entry per (matter, region) where a hall of the region handles the matter, sorted by
-    implementation code. The fingerprint is the matter's: the same for every region."""
-    directory = corpus.directory
-    entries = []
-    for matter in corpus.sorted_matters():
-        by_place: dict[str, list[Handling]] = defaultdict(list)
-        for handling in directory.handlings(matter):
-            by_place[handling.place.code].append(handling)
-        for code, handlings in by_place.items():
-            place = handlings[0].place
-            first = handlings[0]
-            entries.append(
-                {
-                    "implementation_code": implementation_code(matter.code, place.region.level, code),
-                    "matter_code": matter.code,
-                    "matter_name": matter.name,
-                    "region_code": code,
-                    "region_name": place.region.name,
-                    "level": place.region.level,
-                    "tongban": matter.tongban,
-                    "scope": {"code": first.scope_code, "name": first.scope_name},
-                    "agency": first.agency,
-                    "halls": [_hall_entry(h) for h in handlings],
-                    "url": contract.matter_url(matter.code),
-                    "fingerprint": corpus.fingerprint(matter.code),
-                }
-            )
+    """One entry per (matter, implementing agency), sorted by implementation code."""
+    entries = [
+        implementation_entry(corpus, matter, implementation, handlings)
+        for matter in corpus.sorted_matters()
+        for implementation, handlings in by_implementation(corpus.directory, matter)
+    ]
     return sorted(entries, key=lambda e: e["implementation_code"])
 
 
 def implementations_document(corpus: Corpus) -> dict[str, Any]:
-    return {"recipe": RECIPE, "implementations": implementations(corpus)}
+    return {"recipe": IMPLEMENTATION_RECIPE, "implementations": implementations(corpus)}
 
 
 # ---------------------------------------------------------------- pages
@@ -88,20 +118,29 @@ def _filter_options(directory: Directory, handlings: list[Handling]) -> list[dic
 
 
 def halls_html(corpus: Corpus, matter: Matter) -> Markup:
-    """The matter page's list of halls, by region and level, with a region filter.
+    """The matter page's halls, by region and level, with a region filter.
 
-    The same for every region: the page is reached from everywhere and never varies."""
+    The same for every region: the page is reached from everywhere and never varies; the
+    filter (assets/regions.js) narrows it to the chosen place."""
     directory = corpus.directory
-    handlings = directory.handlings(matter) if directory.places else []
     if not directory.places:
-        return {}
-    html = _env().get_template("regions/halls.html.j2").render(
-        m=matter,
-        handlings=handlings,
-        options=_filter_options(directory, handlings),
-        digits=LEVEL_DIGITS,
-        impl=implementation_code,
-    )
+        return Markup("")
+    handlings = directory.handlings(matter)
+    html = _env().get_template("regions/halls.html.j2").render(m=matter, handlings=handlings, options=_filter_options(directory, handlings))
+    return Markup(html.strip("\n"))
+
+
+def contacts_html(corpus: Corpus, matter: Matter) -> Markup:
+    """Per implementing agency: whom to call, where to complain, where to apply online, and
+    the 行政救济途径 (复议机关 and court, with the time limits of the standard)."""
+    directory = corpus.directory
+    if not directory.places:
+        return Markup("")
+    rows = []
+    for implementation, handlings in by_implementation(directory, matter):
+        scopes = sorted({h.scope_prefix for h in handlings}, key=lambda s: (len(s), s))
+        rows.append({"i": implementation, "scope": scopes[0] if scopes else "", "phones": consult_phones(implementation, handlings)})
+    html = _env().get_template("regions/contacts.html.j2").render(m=matter, rows=rows)
     return Markup(html.strip("\n"))
 
 
@@ -132,9 +171,8 @@ def region_pages(corpus: Corpus) -> dict[str, str]:
     for code, place in directory.places.items():
         groups: dict[str, list] = defaultdict(list)
         for matter, handlings in local.get(code, ()):
-            groups[handlings[0].agency].append(
-                {"m": matter, "handlings": handlings, "impl": implementation_code(matter.code, place.region.level, code)}
-            )
+            implementation = handlings[0].implementation
+            groups[implementation.agency.name].append({"m": matter, "handlings": handlings, "impl": implementation.code})
         here = {m.code for m, _ in local.get(code, ())}
         # Where else people of this region can go. The regions above come as one line each
         # (their own pages list the matters): a village page must not repeat the county's

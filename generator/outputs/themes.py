@@ -71,6 +71,7 @@ from generator.load.corpus import Corpus
 from generator.model.matter import Matter
 from generator.model.schema import schema_text, theme_schema
 from generator.outputs import diagrams
+from generator.outputs import regions
 from generator.outputs.pages.templates import environment, front_matter
 from generator.outputs.slips import html as slip_html
 from generator.outputs.slips import pdf as slip_pdf
@@ -100,7 +101,7 @@ def theme_document(plan: ThemePlan, corpus: Corpus) -> dict[str, Any]:
             {
                 "code": matter.code,
                 "name": matter.name,
-                "department": {"name": matter.department.name, "credit_code": matter.department.credit_code},
+                "department": matter.department,
                 "role": member.role,
                 "options": [{"ref": ref, "label": labels[ref]} for ref in member.options],
                 "depends_on": list(member.depends_on),
@@ -205,7 +206,7 @@ def joint_graph(plan: ThemePlan) -> FlowGraph:
         details = [member.role]
         if member.depends_on:
             details.append("凭" + "、".join(dict.fromkeys(plan.matters[d].result.name for d in member.depends_on)) + "办理")
-        nodes.append(FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department.name))
+        nodes.append(FlowNode(f"m{member.code}", matter.name, tuple(details), matter.time_limit.promised_days, lane=matter.department))
     nodes.append(FlowNode("exit", "统一出件", (theme.intake.exit_window,), 0))
     waiting = {m.code for m in theme.members if m.depends_on}
     needed = {dep for m in theme.members for dep in m.depends_on}
@@ -294,13 +295,32 @@ def page_context(plan: ThemePlan, corpus: Corpus, svg: str) -> dict[str, Any]:
         "plan": plan,
         "names": names,
         "members": members,
-        "departments": list(dict.fromkeys(matter.department.name for matter in plan.matters.values())),
+        "departments": list(dict.fromkeys(matter.department for matter in plan.matters.values())),
+        "contacts": member_contacts(plan, corpus),
         "savings": _saving_rows(plan),
         "flow_svg": svg,
         "critical_names": [names[c] for c in plan.critical_path],
         "json_url": f"../../{contract.theme_json(theme.id)}",
         "fingerprints": [(code, plan.matters[code].version, corpus.fingerprint(code)) for code in plan.matters],
     }
+
+
+def member_contacts(plan: ThemePlan, corpus: Corpus) -> list[dict[str, Any]]:
+    """Who implements each member where the theme is received, and their phones: from the
+    region directory, for the intake hall's region (nothing when the theme names no hall)."""
+    directory = corpus.directory
+    hall_id = plan.theme.intake.hall
+    place = next((p for p, h in directory.halls() if h.id == hall_id), None) if hall_id else None
+    if place is None:
+        return []
+    rows = []
+    for code, matter in plan.matters.items():
+        implementation = directory.implementation_at(matter, place.code)
+        if implementation is None:
+            continue
+        handlings = [h for h in directory.handlings(matter) if h.implementation.code == implementation.code]
+        rows.append({"m": matter, "agency": implementation.agency.name, "phones": regions.consult_phones(implementation, handlings) if handlings else []})
+    return rows
 
 
 def render_theme_page(plan: ThemePlan, corpus: Corpus, svg: str) -> str:

@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from generator import contract
 from generator.load.corpus import Corpus, load_corpus
-from generator.outputs import diagrams, linked_data, regions, themes
+from generator.outputs import diagrams, downloads, linked_data, regions, themes
 from generator.outputs.api import catalogue
 from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
@@ -59,6 +59,7 @@ OUTPUTS = (
     ("linked_data", linked_data.produce),
     ("regions", regions.produce),
     ("themes", themes.produce),
+    ("downloads", downloads.produce),
 )
 
 

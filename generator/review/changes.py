@@ -67,6 +67,7 @@ class Report:
     base: str
     head: str
     matters: list[MatterDiff]
+    laws: list = field(default_factory=list)  # LawDiff of generator.review.laws: changes to the register
 
     @property
     def problems(self) -> list[Problem]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from generator.problems import InvalidInput
 from generator.review.changes import Report
+from generator.review.laws import compare_laws
 from generator.review.match import compare_sides
 from generator.review.report import NO_CHANGES, render_json, render_markdown
 from generator.review.sides import read_sides, validate_side
@@ -32,13 +33,17 @@ def diff_revisions(base: str, head: str | None, matters_dir: Path) -> Report:
     raws = read_sides(base, head, matters_dir)
     # byte-identical files cannot differ: only changed, added and removed files are validated
     unchanged = {name for name, (_, text) in raws[0].files.items() if raws[1].files.get(name, (None, None))[1] == text}
+    if raws[0].laws_text != raws[1].laws_text:  # a change to the register reaches every matter that cites it
+        unchanged = {name for name in unchanged if "law:" not in raws[0].files[name][1]}
     sides = [validate_side(raw, unchanged) for raw in raws]
     invalid = [s for s in sides if s.problems]
     if invalid:
         for side in invalid:
             print(f"guides diff: {side.label} 中的事项文件无效，无法比对 (invalid matter files in {side.label})", file=sys.stderr)
         raise InvalidInput([p for s in invalid for p in s.problems])
-    return compare_sides(*sides)
+    report = compare_sides(*sides)
+    report.laws = compare_laws(*sides)
+    return report
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -14,6 +14,10 @@ Canonical form:
 
 Formatting never changes the data: the result is loaded back with the project's own loader
 and compared with the original; a file whose data would change is left alone and reported.
+
+Tools that write matter files from data (``guides import``, the proposal of ``guides audit``)
+use :func:`canonical_data` (which keys a written matter has) and :func:`dump_matter` (its
+canonical text, optionally with comments), so what they write is what ``guides fmt`` keeps.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ def _needs_quotes(text: str) -> bool:
     return _PYYAML_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG
 
 
-def _canonical_scalar(value: Any) -> Any:
+def canonical_scalar(value: Any) -> Any:
     if isinstance(value, str):
         text = str(value)
         if "\n" in text:
@@ -102,7 +106,7 @@ def _canonicalise(node: Any, model: type[BaseModel] | None) -> Any:
         else:
             node.fa.set_block_style()
         return node
-    return _canonical_scalar(node)
+    return canonical_scalar(node)
 
 
 def _keep_trailing_lines(node: CommentedMap, old_last: Any) -> None:
@@ -175,6 +179,66 @@ def format_text(text: str, display: str = "<text>") -> str:
         raise FormatError(
             Problem(display, line, col, ".".join(str(p) for p in path), "格式化会改变此处的数据，未改写；请给该值加上双引号 (formatting would change the data here; quote the value)")
         )
+    return result
+
+
+# Keys written even when they hold the model's default: that a matter is free (fees: []),
+# not 通办 (tongban) and how many copies of a material are needed are said explicitly.
+ALWAYS_WRITTEN = {(): ("tongban", "fees"), ("materials",): ("copies",)}
+
+
+def canonical_data(matter: Matter) -> dict:
+    """The data a written matter file holds: every value that is not the model's default (plus
+    :data:`ALWAYS_WRITTEN`), whole numbers of a float field written as whole numbers."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+    data = matter.model_dump(exclude_defaults=True)
+    for key in ALWAYS_WRITTEN[()]:
+        data.setdefault(key, plain(getattr(matter, key)))
+    for item, material in zip(data["materials"], matter.materials):
+        for key in ALWAYS_WRITTEN[("materials",)]:
+            item.setdefault(key, getattr(material, key))
+    return plain(data)
+
+
+def _commented(value: Any) -> Any:
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, item in value.items():
+            node[key] = _commented(item)
+        return node
+    if isinstance(value, list):
+        return CommentedSeq(_commented(item) for item in value)
+    return value
+
+
+def dump_matter(data: dict, comments: dict[tuple, str] | None = None) -> str:
+    """The canonical text of one matter given as plain data (as :func:`canonical_data` makes it).
+
+    ``comments``: end-of-line comments by location, e.g. ``{("materials", 2, "id"): "…"}``
+    or ``{("time_limit", "promised_days"): "…"}``; a location names a key of a mapping.
+    The text is read back (libyaml) and must hold exactly ``data``: nothing is escaped by hand.
+    """
+    node = _canonicalise(_commented(data), Matter)
+    for loc, text in (comments or {}).items():
+        parent = node
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent.yaml_add_eol_comment("# " + " ".join(text.split()), loc[-1])
+    out = io.StringIO()
+    _yaml().dump(node, out)
+    result = SCHEMA_LINE + "\n" + out.getvalue()
+    after = load_yaml(Path("<data>"), "<data>", text=result)
+    if after.problems or _typed(after.data) != _typed(data):
+        raise ValueError("the canonical text does not hold the data it was made from")  # pragma: no cover
     return result
 
 

@@ -8,22 +8,36 @@ legal basis a tightening needs (:mod:`generator.review.basis`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from generator.model.matter import Matter
 from generator.review.basis import review_basis
 from generator.review.changes import OTHER, Change, MatterDiff, Report
 from generator.review.classify import compare_matters
 from generator.review.sides import Side
 
 
+def pair_matters(base: Mapping[str, Matter], head: Mapping[str, Matter]) -> tuple[dict[str, str], list[str], list[str]]:
+    """Which matter of ``head`` is which of ``base``: ``({head code: base code}, added, removed)``.
+
+    Paired by code; then a matter whose code changed but whose name did not is a re-coded
+    matter, paired with the one base matter of that name. ``guides audit`` pairs the local
+    versions of a matter with the standard the same way."""
+    pairs = {code: code for code in sorted(set(base) & set(head))}
+    added = sorted(set(head) - set(base))
+    removed = sorted(set(base) - set(head))
+    for new_code in added:
+        candidates = [c for c in removed if c not in pairs.values() and base[c].name == head[new_code].name]
+        if len(candidates) == 1:
+            pairs[new_code] = candidates[0]
+    return pairs, [c for c in added if c not in pairs], [c for c in removed if c not in pairs.values()]
+
+
 def compare_sides(base: Side, head: Side) -> Report:
     diffs: list[MatterDiff] = []
-    added = sorted(set(head.matters) - set(base.matters))
-    removed = sorted(set(base.matters) - set(head.matters))
+    pairs, added, removed = pair_matters(base.matters, head.matters)
     # a matter whose code changed but whose name did not: a re-coded matter, compared as one
-    recoded: dict[str, str] = {}
-    for new_code in added:
-        candidates = [c for c in removed if c not in recoded.values() and base.matters[c].name == head.matters[new_code].name]
-        if len(candidates) == 1:
-            recoded[new_code] = candidates[0]
+    recoded = {new: old for new, old in pairs.items() if new != old}
     for code in sorted(set(base.matters) & set(head.matters)):
         old, new = base.matters[code], head.matters[code]
         changes = compare_matters(old, new)
@@ -41,10 +55,8 @@ def compare_sides(base: Side, head: Side) -> Report:
         review_basis(diff, old, new, head.sources.get(new_code))
         diffs.append(diff)
     for code in added:
-        if code not in recoded:
-            diffs.append(MatterDiff(code, head.matters[code].name, "added"))
+        diffs.append(MatterDiff(code, head.matters[code].name, "added"))
     for code in removed:
-        if code not in recoded.values():
-            diffs.append(MatterDiff(code, base.matters[code].name, "removed"))
+        diffs.append(MatterDiff(code, base.matters[code].name, "removed"))
     diffs.sort(key=lambda d: (d.code, d.status))
     return Report(base.label, head.label, diffs)

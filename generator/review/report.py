@@ -31,6 +31,7 @@ def _title_of(m: MatterDiff) -> str:
 def render_markdown(report: Report) -> str:
     lines = [MARKER, "## 事项标准变更报告", "", f"比对：`{report.base}` → `{report.head}`", ""]
     changed = report.changed
+    lines += _laws_markdown(report)
     if not changed:
         lines += ["**标准无实质变更**（no standard changes）：只有格式、顺序或注释的改动。", ""]
         return "\n".join(lines)
@@ -81,6 +82,21 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _laws_markdown(report: Report) -> list[str]:
+    """The register's changes, each with every matter that cites the law (revision impact)."""
+    if not report.laws:
+        return []
+    lines = [f"### 法规库变更（{len(report.laws)} 部）", ""]
+    for law in report.laws:
+        lines.append(f"- **《{_md_escape(law.title)}》**（{law.id}）：" + "；".join(_md_escape(c) for c in law.changes))
+        if law.matters:
+            lines.append(f"  - 影响 {len(law.matters)} 个事项：" + "；".join(f"{code} {name}" for code, name in law.matters))
+        else:
+            lines.append("  - 没有事项引用")
+    lines.append("")
+    return lines
+
+
 def render_json(report: Report) -> str:
     changed = report.changed
     document = {
@@ -108,6 +124,7 @@ def render_json(report: Report) -> str:
             }
             for m in changed
         ],
+        "laws": [law.as_json() for law in report.laws],
         "problems": [str(p) for p in report.problems],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -19,7 +19,9 @@ from generator.load.matters import (
     load_matter_file,
     matter_paths,
 )
-from generator.load.reader import DEFAULT_LIMITS, SourceFile, decode, read_text
+from generator.domain.laws import Laws, resolved_matter
+from generator.load.laws import LAWS_FILE, load_laws
+from generator.load.reader import DEFAULT_LIMITS, SourceFile, decode, present, read_text
 from generator.model.matter import Matter
 from generator.problems import Problem, UsageError
 
@@ -32,6 +34,7 @@ class Side:
     matters: dict[str, Matter] = field(default_factory=dict)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    laws: Laws = field(default_factory=Laws)
 
 
 def _git(args: list[str], cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess:
@@ -48,6 +51,7 @@ class RawSide:
     problems: list[Problem] = field(default_factory=list)
     revision: str | None = None  # for a git revision: the matters directory in the repository, e.g. "matters/"
     found: bool = True  # False: the revision has no matters directory (it may have been added or removed since)
+    laws_text: str | None = None  # the register of laws (laws.yml), if the side has one
 
 
 def read_directory(root: Path, label: str) -> RawSide:
@@ -59,6 +63,12 @@ def read_directory(root: Path, label: str) -> RawSide:
             raw.problems += problems
         else:
             raw.files[path.name] = (path, text)
+    if present(root / LAWS_FILE):
+        text, problems = read_text(root / LAWS_FILE, display_path(root / LAWS_FILE, root))
+        if text is None:
+            raw.problems += problems
+        else:
+            raw.laws_text = text
     return raw
 
 
@@ -91,7 +101,7 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
         meta, path = entry.split("\t", 1)
         _, kind, oid, size = meta.split()
         name = path.rsplit("/", 1)[-1]
-        if kind == "blob" and MATTER_FILE.match(name) and name not in RESERVED_FILES:
+        if kind == "blob" and ((MATTER_FILE.match(name) and name not in RESERVED_FILES) or path == within + LAWS_FILE):
             if int(size) > DEFAULT_LIMITS.max_bytes:  # never read into memory
                 too_large.append(Problem(f"{rev}:{path}", 1, 1, "", f"文件过大：最多 {DEFAULT_LIMITS.max_bytes} 字节，实际 {size} 字节"))
             else:
@@ -107,6 +117,8 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
         text, problems = decode(data, f"{rev}:{path}")
         if text is None:
             raw.problems += problems
+        elif path == within + LAWS_FILE:
+            raw.laws_text = text
         else:
             raw.files[path.rsplit("/", 1)[-1]] = (toplevel / path, text)
     return raw
@@ -139,16 +151,20 @@ def read_sides(base: str, head: str | None, matters_dir: Path) -> tuple[RawSide,
 def validate_side(raw: RawSide, skip: set[str] = frozenset()) -> Side:
     """Validate the files of one side, except those in ``skip`` (identical on both sides)."""
     side = Side(label=raw.label, problems=list(raw.problems))
+    if raw.laws_text is not None:
+        display = f"{raw.label}:{raw.revision}{LAWS_FILE}" if raw.revision is not None else None
+        side.laws, problems = load_laws(raw.root, text=raw.laws_text, display=display)
+        side.problems += problems
     for name in sorted(raw.files):
+        path, text = raw.files[name]
         if name in skip:
             continue
-        path, text = raw.files[name]
         matter, source, problems = load_matter_file(path, raw.root, text=text)
         if raw.revision is not None:
             source.display = f"{raw.label}:{raw.revision}{name}"
             problems = [replace(p, path=source.display) for p in problems]
         side.problems += problems
         if matter is not None:
-            side.matters[matter.code] = matter
+            side.matters[matter.code] = resolved_matter(matter, side.laws)
             side.sources[matter.code] = source
     return side

@@ -23,7 +23,12 @@ def index_pages(corpus: Any) -> dict[str, str]:
     env = environment()
     matters = corpus.sorted_matters()
     pages: dict[str, str] = {}
-    departments = _group(matters, lambda m: (m.department.credit_code, m.department.name))
+    # by the agencies that implement them (from the region directory): a citizen looks for
+    # 柘荣县市场监督管理局, not for a function
+    departments: dict[tuple[str, str], list[Matter]] = defaultdict(list)
+    for matter in matters:
+        for implementation in corpus.directory.implementations(matter) if corpus.directory.places else ():
+            departments[(implementation.agency.credit_code, implementation.agency.name)].append(matter)
     pages["departments/index.md"] = front_matter("按部门浏览", "按实施部门浏览政务服务事项") + env.get_template("index_groups.md.j2").render(
         heading="按部门浏览",
         groups=[

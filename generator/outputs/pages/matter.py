@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from generator import contract
 from generator.domain.graph import matter_graph, topological_order
+from generator.domain.laws import revised_laws
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
-from generator.outputs import linked_data, regions, themes
+from generator.outputs import downloads, linked_data, regions, themes
 from generator.outputs.pages import frontend
 from generator.outputs.pages.templates import environment, front_matter
+from generator.outputs.slips import html as slip_html
 
 if TYPE_CHECKING:
     from generator.load.corpus import Corpus
@@ -26,16 +28,31 @@ class PageParts:
     flow_svg: str = ""
     slip_links: list[tuple[str, str]] | None = None
     halls_html: str = ""
+    contacts_html: str = ""
+    places_json: str = ""
     json_ld: str = ""
     json_url: str = ""
     calendar_json: str = ""
     theme_links: list[tuple[str, str]] | None = None
+    downloads: dict[str, dict[str, Any]] | None = None
 
 
 # Sections of a matter page that go into the search index: what people search for (name,
 # department, keywords, conditions, material names). The rest is marked data-search-exclude,
 # which keeps the index small enough for a phone and spares the build segmenting it.
 SEARCHABLE_SECTIONS = ("matter-title", "conditions", "materials")
+
+
+# what the standard says exists (支持预约…); where and how much (quota, terminals, addresses) is local
+SERVICE_TEXTS = (
+    ("mail_materials", "申请材料可以邮寄递交"),
+    ("appointment", "可以预约办理（各办理点每日预约名额见“办理地点和时间”）"),
+    ("self_service", "可以在自助终端办理（终端位置见“办理地点和时间”）"),
+    ("online_payment", "可以网上支付"),
+    ("progress_query", "可以查询办理进度"),
+    ("online_consultation", "可以网上咨询（各地地址见“咨询投诉和救济途径”）"),
+    ("online_complaint", "可以网上投诉（各地地址见“咨询投诉和救济途径”）"),
+)
 
 
 class _SearchExclusion(dict):
@@ -53,10 +70,13 @@ def matter_parts(corpus: "Corpus", matter: Matter, *, site_url: str | None = Non
         flow_svg=flow_svg.read_text(encoding="utf-8") if flow_svg is not None else "",
         slip_links=[(label, contract.slip_from_matter_page(kind)) for kind, label in contract.SLIP_KINDS.items()],
         halls_html=regions.halls_html(corpus, matter),
+        contacts_html=regions.contacts_html(corpus, matter),
+        places_json=slip_html.places_json(corpus, matter),
         json_ld=linked_data.page_json_ld(corpus, matter, site_url),
         json_url=contract.from_matter_page(contract.matter_json(matter.code)),
         calendar_json=frontend.calendar_json(corpus.calendar),
         theme_links=themes.theme_links(corpus, matter),
+        downloads=downloads.download_links(corpus, matter),
     )
 
 
@@ -72,9 +92,19 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
         for key, points in points_by_subject.items()
         if key in subjects
     ]
+    committed = set(matter.commitment.materials) if matter.commitment else set()
+    committed_conditions = set(matter.commitment.conditions) if matter.commitment else set()
     return {
         "m": matter,
         "labels": labels,
+        "committed": committed,
+        "committed_conditions": committed_conditions,
+        "deferred": {d.material: d for d in matter.deferrals},
+        "basis_by_id": {b.id: b for b in matter.legal_basis},
+        "steps_by_id": {s.id: s for s in matter.steps},
+        "materials_by_id": {mat.id: mat for mat in matter.materials},
+        "files": parts.downloads or {},
+        "services": [text for key, text in SERVICE_TEXTS if getattr(matter.handling, key)],
         "review_groups": review_groups,
         "online_depth": ONLINE_DEPTH_LABELS[matter.online_depth],
         "fingerprint": corpus.fingerprint(matter.code),
@@ -82,6 +112,7 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
         "parts": parts,
         "step_order": ordered_steps(matter),
         "nosearch": _SearchExclusion(searchable),
+        "revised": revised_laws(matter, corpus.laws),
     }
 
 

@@ -37,6 +37,10 @@ def environment() -> jinja2.Environment:
     env.filters["working_days"] = chinese.working_days
     env.filters["yuan"] = chinese.yuan
     env.filters["visits"] = chinese.visits_text
+    env.filters["matter_visits"] = lambda m: chinese.visits_text(m.visits, m.online_depth, m.levels)
+    env.filters["step_time"] = lambda s: chinese.step_time(s.days, s.calendar_days)
+    env.filters["fee"] = lambda f: chinese.fee_amount(f.amount, f.amount_max, f.unit)
+    env.filters["procedure_days"] = lambda p: chinese.procedure_days(p.days, p.calendar, p.counted)
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     return env
 

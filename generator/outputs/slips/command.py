@@ -18,7 +18,9 @@ from generator.outputs.slips.html import (
     KINDS,
     NOTIFY_DAYS,
     Fill,
+    SlipPlace,
     render_html,
+    slip_place,
 )
 from generator.outputs.slips.pdf import render_pdf
 from generator.problems import UsageError
@@ -47,8 +49,32 @@ def _site_url_from_config(config_file: Path) -> str:
     return str(data.get("site_url") or DEFAULT_SITE_URL)
 
 
-def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], applicant: str, received: dt.date | None, within: int, site_url: str) -> tuple[str, list[str]]:
-    """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids."""
+def slip_place_at(corpus: Any, code: str, at: str) -> SlipPlace:
+    """The local facts of the implementation ``at`` names (an 实施编码 or a division code);
+    SlipInputError listing the valid ones when it names none."""
+    matter = corpus.matters[code]
+    directory = corpus.directory
+    implementation = directory.implementation_at(matter, at) if directory.places else None
+    if implementation is None:
+        known = directory.implementations(matter) if directory.places else []
+        listing = "\n".join(f"  {i.code}  {i.agency.name}（{i.place.region.name}，区划代码 {i.place.code}）" for i in known) or "  （地区目录中没有实施本事项的机关）"
+        raise SlipInputError(f"--at {at}: 不是本事项的实施编码，也不是实施本事项的地区的区划代码；本事项的实施编码：\n{listing}")
+    return slip_place(directory, matter, implementation)
+
+
+def filled_slip(
+    corpus: Any,
+    code: str,
+    kind: str,
+    missing_ids: list[str],
+    applicant: str,
+    received: dt.date | None,
+    within: int,
+    site_url: str,
+    at: str | None = None,
+) -> tuple[str, list[str]]:
+    """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids.
+    With ``at``, the slip carries that place's agency, hall, phones and remedy bodies."""
     matter = corpus.matters.get(code)
     if matter is None:
         raise SlipInputError(
@@ -60,6 +86,7 @@ def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], appli
     if unknown:
         listing = "\n".join(f"  {m.id}  {m.name}" for m in matter.materials)
         raise SlipInputError(f"unknown material id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {code}; valid ids:\n{listing}")
+    place = slip_place_at(corpus, code, at) if at else None
 
     calendar = corpus.calendar
     warnings: list[str] = []
@@ -94,6 +121,7 @@ def filled_slip(corpus: Any, code: str, kind: str, missing_ids: list[str], appli
         Fill(**fill),
         frozenset(missing_ids),
         created=(received or matter.effective_date).isoformat(),
+        place=place,
     )
     return html, warnings
 
@@ -119,7 +147,7 @@ def cmd_slip(args: argparse.Namespace) -> int:
     corpus = load_corpus(root, cache_dir=cache_dir)
     site_url = _site_url_from_config(config_file) if config_file.exists() else DEFAULT_SITE_URL
     try:
-        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url)
+        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url, args.at)
     except SlipInputError as exc:
         print(f"guides slip: {exc}", file=sys.stderr)
         return 1

@@ -36,13 +36,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from generator import contract
 from generator.domain import chinese
 from generator.model.matter import Matter
+
+if TYPE_CHECKING:
+    from generator.domain.directory import Directory, Implementation
 
 TEMPLATES = Path(__file__).parents[1] / "templates" / "slips"
 
@@ -66,6 +69,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["working_days"] = chinese.working_days
     env.filters["yuan"] = chinese.yuan
+    env.filters["fee"] = lambda f: chinese.fee_amount(f.amount, f.amount_max, f.unit)
+    env.filters["procedure_days"] = lambda p: chinese.procedure_days(p.days, p.calendar, p.counted)
     env.filters["visits"] = chinese.visits_text
     return env
 
@@ -112,31 +117,108 @@ class Fill:
     statutory_date: str = ""
 
 
-def slip_context(matter: Matter, fingerprint: str, kind: str, site_url: str, fill: Fill | None = None, missing: frozenset[str] = frozenset()) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SlipPlace:
+    """The local facts a slip prints for one implementation (``guides slip --at``). A blank
+    slip has none: it never prints another place's office, window, phones or remedy bodies."""
+
+    agency: str
+    implementation_code: str
+    window: str  # where to hand in: hall and window
+    exit_window: str  # where to collect the result
+    hours: str
+    phones: str
+    complaint_phone: str
+    online_url: str
+    reconsideration_body: str
+    court: str
+
+
+def slip_place(directory: "Directory", matter: Matter, implementation: "Implementation") -> SlipPlace:
+    """The implementation's facts, from its halls in its own region first."""
+    from generator.outputs.regions import consult_phones
+
+    handlings = [h for h in directory.handlings(matter) if h.implementation.code == implementation.code]
+    home = [h for h in handlings if h.place.code == implementation.place.code] or handlings
+    first = home[0] if home else None
+    exit_window = next((w.name for w in first.hall.windows if w.type == "出件窗口"), first.window.name) if first else ""
+    return SlipPlace(
+        agency=implementation.agency.name,
+        implementation_code=implementation.code,
+        window=f"{first.hall.name}{first.window.name}" if first else "",
+        exit_window=f"{first.hall.name}{exit_window}" if first else "",
+        hours=first.hall.hours if first else "",
+        phones="、".join(consult_phones(implementation, handlings)) if handlings else (implementation.agency.phone or ""),
+        complaint_phone=implementation.complaint_phone or "",
+        online_url=implementation.online_url or "",
+        reconsideration_body=implementation.reconsideration_body,
+        court=implementation.court,
+    )
+
+
+def places_json(corpus: Any, matter: Matter) -> str:
+    """Every implementation's slip facts as JSON, for the notice staff fill in the browser
+    (assets/guides.js): the same facts :func:`slip_place` gives the PDF. "" without any."""
+    import json
+    from dataclasses import asdict
+
+    directory = corpus.directory
+    if not directory.places:
+        return ""
+    places = [asdict(slip_place(directory, matter, i)) for i in directory.implementations(matter)]
+    if not places:
+        return ""
+    # "<" escaped so no text can close the script element
+    return json.dumps(places, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def slip_context(
+    matter: Matter,
+    fingerprint: str,
+    kind: str,
+    site_url: str,
+    fill: Fill | None = None,
+    missing: frozenset[str] = frozenset(),
+    place: SlipPlace | None = None,
+) -> dict[str, Any]:
     remedy = matter.remedy
     return {
+        "place": place,
+        "visits": chinese.visits_text(matter.visits, matter.online_depth, matter.levels),
         "m": matter,
         "kind": kind,
         "title": KINDS[kind],
         "fingerprint": fingerprint,
         "labels": matter.option_labels(),
         "licensing": matter.matter_type == "行政许可",
+        "committed": set(matter.commitment.materials) if matter.commitment else set(),
+        "deferred": {d.material: d for d in matter.deferrals},
+        "materials_by_id": {mat.id: mat for mat in matter.materials},
         "qr_svg": qr_svg(qr_payload(site_url, matter.code)),
         "fill": fill,
         "missing": missing,
         # the PDF's dates come from the matter (or the filled date), never from the clock
         "created": matter.effective_date.isoformat(),
         "remedy": {
-            "reconsideration_body": remedy.reconsideration_body if remedy else "",
-            "reconsideration_days": cn_number(remedy.reconsideration_days if remedy else 60) + "日",
-            "litigation_court": remedy.litigation_court if remedy else "",
-            "litigation_months": cn_number(remedy.litigation_months if remedy else 6) + "个月",
+            "reconsideration_body": place.reconsideration_body if place else "",
+            "reconsideration_days": cn_number(remedy.reconsideration_days) + "日",
+            "litigation_court": place.court if place else "",
+            "litigation_months": cn_number(remedy.litigation_months) + "个月",
         },
     }
 
 
-def render_html(matter: Matter, fingerprint: str, kind: str, site_url: str, fill: Fill | None = None, missing: frozenset[str] = frozenset(), created: str | None = None) -> str:
-    context = slip_context(matter, fingerprint, kind, site_url, fill, missing)
+def render_html(
+    matter: Matter,
+    fingerprint: str,
+    kind: str,
+    site_url: str,
+    fill: Fill | None = None,
+    missing: frozenset[str] = frozenset(),
+    created: str | None = None,
+    place: SlipPlace | None = None,
+) -> str:
+    context = slip_context(matter, fingerprint, kind, site_url, fill, missing, place)
     if created:
         context["created"] = created
     return environment().get_template(f"{kind}.html.j2").render(context)
