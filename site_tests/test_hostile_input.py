@@ -471,3 +471,20 @@ def test_options_outside_their_domain_are_one_line_and_exit_2(tmp_path, argv, li
     result = subprocess.run([sys.executable, "-m", "generator.cli", *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == line
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("      - date: 1958-01-09", "      - date: 1958-02-30", "日期不存在：1958-02-30"),
+        ("    articles:\n      - ref: 第十条", "    articles: &a\n      - *a\n      - ref: 第十条", "别名引用了包含它自己的内容"),
+        ("    versions:\n", "    versions: 5\n    old_versions:\n", "laws[0].versions"),
+    ],
+    ids=["date", "alias", "not-a-list"],
+)
+def test_the_law_register_is_read_by_the_same_reader(capsys, tmp_path, old, new, message):
+    matters = matters_with(tmp_path, demo=True)
+    edit(matters / "laws.yml", old, new)
+    code, lines = check(capsys, matters)
+    assert code == 1
+    assert any("laws.yml:" in line and message in line for line in lines), lines
