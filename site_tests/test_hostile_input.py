@@ -488,3 +488,14 @@ def test_the_law_register_is_read_by_the_same_reader(capsys, tmp_path, old, new,
     code, lines = check(capsys, matters)
     assert code == 1
     assert any("laws.yml:" in line and message in line for line in lines), lines
+
+
+def test_a_thousand_materials_fail_the_check_quickly(capsys, tmp_path):
+    """Lists are bounded too: slips and pages of a real guide stay fast within them."""
+    matters = matters_with(tmp_path)
+    many = "".join(f"  - {{id: m{i}, name: 材料{i}, form: 原件, source: 申请人自备}}\n" for i in range(1000))
+    edit(matters / f"{CODE}.yml", "materials:\n", "materials:\n" + many)
+    started = time.monotonic()
+    code, lines = check(capsys, matters)
+    assert code == 1 and time.monotonic() - started < 10
+    assert any(": materials: 项目过多：最多 300 项，实际 1003 项" in line for line in lines), lines

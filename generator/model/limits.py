@@ -19,6 +19,9 @@ MAX_VISITS = 99
 MAX_FEE = 100_000_000
 # steps of one procedure, members of one theme
 MAX_STEPS = 200
+# items of one list of a matter (materials, conditions, legal bases, situations, options,
+# fees): a real guide has a few dozen; the slips and pages stay fast within this
+MAX_ITEMS = 300
 # dates of a standard (effective, change notes) and of a slip
 FIRST_DATE = dt.date(1949, 10, 1)
 LAST_DATE = dt.date(2099, 12, 31)

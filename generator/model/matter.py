@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from generator.model.limits import FIRST_DATE, LAST_DATE, MAX_COPIES, MAX_DAYS, MAX_FEE, MAX_STEPS, MAX_VISITS
+from generator.model.limits import FIRST_DATE, LAST_DATE, MAX_COPIES, MAX_DAYS, MAX_FEE, MAX_ITEMS, MAX_STEPS, MAX_VISITS
 
 MatterType = Literal["行政许可", "行政备案", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
 Level = Literal["省级", "市级", "县级", "乡级", "村级"]
@@ -119,7 +119,7 @@ class Option(Strict):
 class Situation(Strict):
     id: Id = Field(title="情形标识")
     question: Text = Field(title="情形问题", description="如 申请人类型？是否委托代理人办理？")
-    options: list[Option] = Field(min_length=2, title="选项", description="至少两个选项；申请人选一个（multiple 为 true 时可选多个）。")
+    options: list[Option] = Field(min_length=2, max_length=MAX_ITEMS, title="选项", description="至少两个选项；申请人选一个（multiple 为 true 时可选多个）。")
     multiple: bool = Field(default=False, title="可多选", description="true 表示申请人可以同时选择多个选项，如 经营项目可同时包括冷藏冷冻药品和中药饮片。")
 
 
@@ -315,10 +315,10 @@ class Matter(Strict):
     tongban: TongbanScope = Field(default="不通办", title="通办范围")
     summary: Text = Field(title="服务内容", description="一两句话说明这个事项办的是什么。")
     keywords: list[Text] = Field(default_factory=list, title="检索关键词", description="群众常用的说法，如 开饭店、开餐馆，帮助站内搜索。")
-    legal_basis: list[LegalBasis] = Field(min_length=1, title="设定依据")
-    situations: list[Situation] = Field(default_factory=list, title="办理情形")
-    conditions: list[Condition] = Field(min_length=1, title="受理条件")
-    materials: list[Material] = Field(min_length=1, title="申请材料")
+    legal_basis: list[LegalBasis] = Field(min_length=1, max_length=MAX_ITEMS, title="设定依据")
+    situations: list[Situation] = Field(default_factory=list, max_length=MAX_ITEMS, title="办理情形")
+    conditions: list[Condition] = Field(min_length=1, max_length=MAX_ITEMS, title="受理条件")
+    materials: list[Material] = Field(min_length=1, max_length=MAX_ITEMS, title="申请材料")
     intermediary_services: list[IntermediaryService] = Field(default_factory=list, title="中介服务", description="办理本事项需要（或可以）委托中介机构完成的服务。")
     commitment: Commitment | None = Field(default=None, title="告知承诺制", description="以申请人书面承诺替代部分材料或条件时填写。")
     deferrals: list[Deferral] = Field(default_factory=list, title="容缺受理", description="可以先受理、限期补交的材料。")
@@ -326,7 +326,7 @@ class Matter(Strict):
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, title="办理流程")
     time_limit: TimeLimit = Field(title="办理时限")
     special_procedures: list[SpecialProcedure] = Field(default_factory=list, title="特别程序", description="公示、专家评审、检验检测、现场勘查、听证等，写明时限、依据和是否计入办理时限。")
-    fees: list[FeeItem] = Field(default_factory=list, title="收费标准", description="收费项目；空列表表示不收费。")
+    fees: list[FeeItem] = Field(default_factory=list, max_length=MAX_ITEMS, title="收费标准", description="收费项目；空列表表示不收费。")
     result: Result = Field(title="办理结果")
     quantity_limit: Text | None = Field(default=None, title="数量限制", description="有数量限制时写明限制和依据，如 本行政区域内药品零售企业布局……；无数量限制留空。")
     visits: int = Field(ge=0, le=MAX_VISITS, title="到办事现场次数")

@@ -219,7 +219,7 @@ def problems_panel(content: bytes, problems: list) -> bytes:
         'background:#fff1f0;color:#a8071a;border-bottom:3px solid #cf1322;font-size:.8rem;line-height:1.5">'
         f"<strong>事项文件有 {len(problems)} 个问题，本页为上次成功构建的内容；修改保存后自动刷新：</strong>"
         f'<ul style="margin:.5em 0 0 1em;padding:0">{items}</ul></div>'
-    ).encode("utf-8")
+    ).encode("utf-8", "backslashreplace")  # a file name that is not UTF-8 stays readable
     match = re.search(rb"<body\b[^>]*>", content)
     at = match.end() if match else 0
     return content[:at] + panel + content[at:]
