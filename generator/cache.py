@@ -7,6 +7,7 @@ is never rendered twice, and deleting the folder only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -32,6 +33,15 @@ def file_digest(path: str) -> str:
 
 
 class ArtifactCache:
+    """Artifacts by key, each with the SHA-256 of its content in a sidecar file
+    (``<key><suffix>.sha256``). An entry is served only when its bytes match the digest
+    (:meth:`get`, :meth:`read`): a file truncated or changed on disk is deleted and made
+    again, never published. Entries are written to a temporary name and renamed, never
+    changed in place, and the site gets copies (:func:`generator.publish.plugin.link_artifacts`),
+    so nothing done to the cache can reach a published site."""
+
+    DIGEST = ".sha256"
+
     def __init__(self, root: Path):
         self.root = Path(root)
 
@@ -39,19 +49,85 @@ class ArtifactCache:
         return self.root / kind / key[:2] / f"{key}{suffix}"
 
     def get(self, kind: str, key: str, suffix: str) -> Path | None:
+        """The entry's path if it is there and intact; a damaged entry is removed (None)."""
         path = self.path(kind, key, suffix)
-        return path if path.exists() else None
+        return path if verified(path) else None
 
     def put(self, kind: str, key: str, suffix: str, data: bytes) -> Path:
         """Write atomically, so a crash or a parallel worker never leaves half a file."""
         path = self.path(kind, key, suffix)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        # the digest first: an entry without its digest (a crash in between) is not served
+        _write_atomically(_digest_path(path), f"{hashlib.sha256(data).hexdigest()} {len(data)}\n".encode("ascii"))
+        _write_atomically(path, data)
+        return path
+
+
+def _digest_path(path: Path) -> Path:
+    return path.with_name(path.name + ArtifactCache.DIGEST)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-        return path
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _expected(path: Path) -> tuple[str, int] | None:
+    try:
+        digest_text = _digest_path(path).read_text(encoding="ascii").split()
+        return digest_text[0], int(digest_text[1])
+    except (OSError, ValueError, IndexError, UnicodeDecodeError):
+        return None
+
+
+# entries verified in this process, by (path, inode, size, mtime): a rebuild checks each once
+_VERIFIED: dict[str, tuple[int, int, int]] = {}
+
+
+def read_verified(path: Path) -> bytes | None:
+    """The bytes of a cache entry if they match its digest; else the entry is removed (None)."""
+    expected = _expected(path)
+    try:
+        data = path.read_bytes() if expected is not None and path.is_file() else None
+    except OSError:
+        data = None
+    if data is None or (hashlib.sha256(data).hexdigest(), len(data)) != expected:
+        discard(path)
+        return None
+    return data
+
+
+def verified(path: Path) -> bool:
+    """Whether the cache entry at ``path`` is intact (checked once per process while its
+    file stays the same); a damaged one is removed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        discard(path)
+        return False
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+    if _VERIFIED.get(str(path)) == stamp:
+        return True
+    if read_verified(path) is None:
+        return False
+    _VERIFIED[str(path)] = stamp
+    return True
+
+
+def discard(path: Path) -> None:
+    """Remove a damaged entry and its digest, so it is made again."""
+    _VERIFIED.pop(str(path), None)
+    for stale in (path, _digest_path(path)):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 @lru_cache(maxsize=None)

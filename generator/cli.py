@@ -8,6 +8,7 @@ never loads MkDocs, Jinja or WeasyPrint.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import os
@@ -18,6 +19,7 @@ from generator.contract import DEFAULT_CORRECTION_DAYS, SLIP_KINDS
 from generator.problems import InvalidInput, UsageError
 
 MATTERS_DIR = Path("matters")
+MAX_JOBS = 64
 
 
 def print_problems(problems) -> None:
@@ -87,9 +89,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def require_config(config: str) -> None:
+    if not Path(config).is_file():
+        raise UsageError(f"no such file: {config} (the site configuration, mkdocs.yml)")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
+    require_config(args.config)
     build_site(Path(args.config), jobs=args.jobs or os.cpu_count() or 1, clean=args.clean)
     return 0
 
@@ -97,6 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands import serve
 
+    require_config(args.config)
     serve.serve(config_file=args.config, open_in_browser=False, dev_addr=args.dev_addr, livereload=True)
     return 0
 
@@ -125,6 +134,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isascii() or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:8000, got '{_printable(value)}'")
+    return value
+
+
 def _cache_dir(value: str) -> str:
     if value and Path(value).exists() and not Path(value).is_dir():
         raise argparse.ArgumentTypeError(f"not a directory: {value}")
@@ -132,10 +148,42 @@ def _cache_dir(value: str) -> str:
 
 
 def _date(value: str) -> dt.date:
+    from generator.model.limits import FIRST_DATE, LAST_DATE
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{value}'") from None
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{_printable(value)}'") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"日期应在 {FIRST_DATE} 至 {LAST_DATE} 之间，实际为 {day}")
+    return day
+
+
+def _jobs(value: str) -> int:
+    number = _count(value)
+    if number > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"最多 {MAX_JOBS} 个工作进程，实际为 {number}")
+    return number
+
+
+def _text(max_length: int):
+    """Text given on the command line, checked like text in a file (the reader's rules):
+    valid UTF-8, no control characters, one line, at most ``max_length`` characters."""
+
+    def check(value: str) -> str:
+        from generator.load.reader import text_problem
+
+        problem = text_problem(value, max_length, newlines=False)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    return check
+
+
+def _printable(value: str) -> str:
+    """A value to quote in a message: undecodable bytes and control characters escaped."""
+    return value if value.isprintable() else ascii(value)[1:-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,14 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_check)
 
     build = sub.add_parser("build", help="check, then render everything into site/")
-    build.add_argument("--jobs", type=_count, default=0, help="worker processes (default: CPU count)")
+    build.add_argument("--jobs", type=_jobs, default=0, help=f"worker processes (default: CPU count; at most {MAX_JOBS})")
     build.add_argument("--clean", action="store_true", help="ignore the artifact cache and render everything")
     build.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
     build.set_defaults(run=cmd_build)
 
     serve = sub.add_parser("serve", help="live preview for editors (rebuilds on save)")
     serve.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--dev-addr", type=_address, default="127.0.0.1:8000", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
     serve.set_defaults(run=cmd_serve)
 
     fmt = sub.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
@@ -203,10 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a filled slip for one applicant, as PDF",
         description="打印一份填好的告知单/通知书。Exit 1: unknown code or material id; exit 2: wrong usage.",
     )
-    slip.add_argument("code", help="the matter's 12-character code (its file name in matters/)")
+    slip.add_argument("code", type=_text(64), help="the matter's 12-character code (its file name in matters/)")
     slip.add_argument("--kind", required=True, choices=list(SLIP_KINDS), help="notice, correction, acceptance or rejection")
-    slip.add_argument("--missing", help="correction: ids of the missing materials, comma-separated")
-    slip.add_argument("--applicant", help="the applicant's name")
+    slip.add_argument("--missing", type=_text(10_000), help="correction: ids of the missing materials, comma-separated")
+    slip.add_argument("--applicant", type=_text(100), help="the applicant's name (at most 100 characters)")
     slip.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
     slip.add_argument(
@@ -235,17 +283,45 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"guides {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of standard output went away (guides diff | head): nothing more to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        # a full or read-only disk, a file that vanished: one line; what was published stays
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"guides {args.command}: 无法读写{where}：{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         # MkDocs has already logged the reason of an aborted build (a plugin error, a failed
         # render) in one line; a traceback would only hide it.
-        if "mkdocs" not in sys.modules:
-            raise
-        from mkdocs.exceptions import MkDocsException
+        if "mkdocs" in sys.modules:
+            from mkdocs.exceptions import MkDocsException
 
-        if not isinstance(exc, MkDocsException):
-            raise
-        print(f"guides {args.command}: build aborted: {exc.format_message()}", file=sys.stderr)
-        return 1
+            if isinstance(exc, MkDocsException):
+                print(f"guides {args.command}: build aborted: {exc.format_message()}", file=sys.stderr)
+                return 1
+        return internal_error(args.command, exc)
+
+
+def internal_error(command: str, exc: BaseException) -> int:
+    """A bug, not bad input: never a traceback on the screen. One line names the error and
+    the file the traceback was written to (GUIDES_DEBUG=1 shows it instead)."""
+    if os.environ.get("GUIDES_DEBUG"):
+        raise exc
+    import tempfile
+    import traceback
+
+    where = ""
+    with contextlib.suppress(OSError):
+        fd, path = tempfile.mkstemp(prefix="guides-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            traceback.print_exception(exc, file=handle)
+        where = f"；详情见 {path}"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    print(f"guides {command}: 内部错误 (internal error) {type(exc).__name__}: {message}{where}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -106,8 +106,8 @@ def test_broken_policy_file_reports_every_problem(capsys):
     where = shown(POLICY / "bad-policy" / "policy.yml")
     assert code == 1
     assert lines == [
-        f"{where}:4:16: rules.no-catch-all.patterns[0]: not a valid regular expression: missing ), unterminated subpattern at position 2",
-        f"{where}:6:5: rules.promised-time.max_ratio: Input should be less than or equal to 1, got 1.5",
+        f"{where}:4:16: rules.no-catch-all.patterns[0]: 不是可用的正则表达式：missing ): 其他(材料（RE2 语法：不支持反向引用 \\1 和环视 (?=…)）",
+        f"{where}:6:5: rules.promised-time.max_ratio: 数值过大：应不大于 1，实际为 1.5",
         f"{where}:8:5: rules.max-steps.max_steps: expected a positive whole number, got '五'",
         f"{where}:9:3: rules.review-coverag: unknown rule 'review-coverag'; known rules: no-catch-all, promised-time, max-steps, review-coverage",
         "4 problems found",

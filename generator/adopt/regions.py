@@ -150,7 +150,7 @@ def _merge_row(row, columns, header_of, departments, imported_codes, matters, da
         problems.append(row.problem(NAME, f"与事项 {code} 的名称「{matters[code].name}」不一致"))
     values = item_data(row, columns, problems)
     division = str(values.get("division", ""))
-    level = code_level(division) if re.fullmatch(r"\d{12}", division) else None
+    level = code_level(division) if re.fullmatch(r"[0-9]{12}", division) else None
     if level is None:
         problems.append(row.problem(DIVISION, f"应为12位区划代码（省2+市2+县2+乡3+村3位），实际为「{division}」" if division else "必填，不能为空"))
         return

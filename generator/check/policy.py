@@ -34,6 +34,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from generator.load.policy import compile_pattern
 from generator.load.reader import SourceFile
 from generator.model.matter import Matter
 from generator.model.policy import CatchAllConfig, MaxStepsConfig, Policy, PromisedTimeConfig, ReviewCoverageConfig
@@ -48,7 +49,7 @@ def _compact(text: str) -> str:
 
 
 def check_catch_all(matter: Matter, config: CatchAllConfig) -> list[tuple[tuple, str]]:
-    patterns = [re.compile(p) for p in config.patterns]
+    patterns = [compile_pattern(p) for p in config.patterns]
     found = []
     targets = [(("conditions", i, "text"), c.text) for i, c in enumerate(matter.conditions)]
     targets += [(("materials", i, "name"), m.name) for i, m in enumerate(matter.materials)]

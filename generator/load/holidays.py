@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from generator.domain.workdays import Calendar
 from generator.load.matters import display_path
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import SourceFile, load_yaml, present
 from generator.load.validate import explain
 from generator.model.holidays import HolidayFile, as_date, as_year
 from generator.problems import Problem, field_path
@@ -26,7 +26,7 @@ HOLIDAYS_FILE = "holidays.yml"
 def load_calendar(root: Path) -> tuple[Calendar, list[Problem]]:
     """Read ``root/holidays.yml``; without the file only weekends are skipped."""
     path = root / HOLIDAYS_FILE
-    if not path.is_file():
+    if not present(path):
         return Calendar(), []
     source = load_yaml(path, display_path(path, root))
     if source.problems:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.domain.laws import Laws
 from generator.load.matters import display_path
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import SourceFile, load_yaml, present
 from generator.load.validate import explain
 from generator.model.laws import LawRegister
 from generator.problems import Problem
@@ -36,14 +36,16 @@ def _structure_problems(source: SourceFile) -> list[Problem]:
             else:
                 ids[law_id] = i
         refs: dict[str, int] = {}
-        for j, article in enumerate(law.get("articles") or []):
+        articles = law.get("articles")
+        for j, article in enumerate(articles if isinstance(articles, list) else []):
             ref = article.get("ref") if isinstance(article, dict) else None
             if isinstance(ref, str):
                 if ref in refs:
                     problems.append(source.problem(("laws", i, "articles", j, "ref"), f"{ref} 已在 articles[{refs[ref]}] 写过"))
                 else:
                     refs[ref] = j
-        dates = [str(v.get("date")) for v in (law.get("versions") or []) if isinstance(v, dict)]
+        versions = law.get("versions")
+        dates = [str(v.get("date")) for v in (versions if isinstance(versions, list) else []) if isinstance(v, dict)]
         if dates != sorted(dates, reverse=True):
             problems.append(source.problem(("laws", i, "versions"), "版本须按日期新的在前排列：第一个是现行版本"))
     return problems
@@ -53,7 +55,7 @@ def load_laws(root: Path, text: str | None = None, display: str | None = None) -
     """Read ``root/laws.yml`` (or ``text``, the file's content at a git revision)."""
     path = root / LAWS_FILE
     display = display or display_path(path, root)
-    if text is None and not path.is_file():
+    if text is None and not present(path):
         return Laws(display=display), []
     source = load_yaml(path, display, text=text)
     if source.problems:

@@ -3,6 +3,7 @@ parse cache. :func:`generator.load.corpus.load_corpus` calls this first."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from generator.cache import code_digest, digest
 from generator.load.downloads import download_problems
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import SourceFile, decode, load_yaml, read_bytes, safe_resolve
 from generator.load.validate import matter_problems, schema_problems
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem
@@ -24,11 +25,13 @@ RESERVED_DIRS = {"themes", "files"}
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user would type it: relative to the working directory where possible."""
+    # the folder is resolved, not the file: a file may be a link (even a looping one)
+    where = safe_resolve(path.parent) / path.name
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(where.relative_to(safe_resolve(Path.cwd())))
     except ValueError:
         try:
-            return str(Path(root.name) / path.resolve().relative_to(root.resolve()))
+            return str(Path(root.name) / where.relative_to(safe_resolve(root)))
         except ValueError:
             return str(path)
 
@@ -99,10 +102,11 @@ class ParseCache:
         self.path = Path(cache_dir) / self.FILE if cache_dir else None
         self.entries: dict[str, Matter] = {}
         self.used: dict[str, Matter] = {}
-        if self.path and self.path.exists():
+        if self.path and self.path.is_file():  # a pipe or a device there would block or never end
             try:
                 with self.path.open("rb") as handle:
-                    self.entries = pickle.load(handle)
+                    entries = pickle.load(handle)
+                self.entries = entries if isinstance(entries, dict) else {}
             except Exception:  # a cache from another version, or a torn file: start afresh
                 self.entries = {}
 
@@ -127,11 +131,15 @@ class ParseCache:
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
-        with tmp.open("wb") as handle:
-            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as handle:
+                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only or full disk: the cache only saves time
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | None = None) -> tuple[dict[str, Matter], dict[str, SourceFile], list[Problem], "ParseCache"]:
@@ -142,23 +150,26 @@ def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | N
         raise InvalidInput([Problem(str(root), 1, 1, "", "matters directory not found")])
     paths, problems = matter_paths(root)
     if only:
-        wanted = {p.resolve() for p in only}
-        paths = [p for p in paths if p.resolve() in wanted]
+        wanted = {safe_resolve(p) for p in only}
+        paths = [p for p in paths if safe_resolve(p) in wanted]
     matters: dict[str, Matter] = {}
     sources: dict[str, SourceFile] = {}
     cache = ParseCache(cache_dir)
     first_file: dict[str, str] = {}
     for path in paths:
-        raw = path.read_bytes()
+        display = display_path(path, root)
+        raw, found = read_bytes(path, display)
+        if raw is None:
+            problems += found
+            continue
         key = cache.key(path.name, raw)
         matter = cache.get(key)
         if matter is not None:
-            source = SourceFile(path, display_path(path, root), text=raw.decode("utf-8"))
+            source = SourceFile(path, display, text=raw.decode("utf-8"))
         else:
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problems.append(Problem(display_path(path, root), 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+            text, found = decode(raw, display)
+            if text is None:
+                problems += found
                 continue
             matter, source, found = load_matter_file(path, root, text=text)
             problems += found

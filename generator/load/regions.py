@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from generator.domain.codes import credit_code_problem
 from generator.domain.directory import Directory, Place, code_level, prefix
 from generator.load.matters import display_path
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import REGION_LIMITS, SourceFile, load_yaml, present
 from generator.load.validate import explain
 from generator.model.matter import LEVELS, Matter, TimeLimit
 from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
@@ -85,7 +85,7 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
         for i, item in _dicts(items):
             here = loc + (i,)
             code, level, name = item.get("code"), item.get("level"), item.get("name")
-            valid_code = isinstance(code, str) and re.fullmatch(r"\d{12}", code) is not None
+            valid_code = isinstance(code, str) and re.fullmatch(r"[0-9]{12}", code) is not None
             denoted = code_level(code) if valid_code else None
             if valid_code and denoted is None:
                 problems.append(
@@ -145,9 +145,9 @@ def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
     """Read ``root/regions.yml``; no file means an empty directory (nothing is derived)."""
     path = root / REGIONS_FILE
     directory = Directory(display=display_path(path, root))
-    if not path.is_file():
+    if not present(path):
         return directory, []
-    source = load_yaml(path, directory.display)
+    source = load_yaml(path, directory.display, limits=REGION_LIMITS)
     if source.problems:
         return directory, list(source.problems)
     if not isinstance(source.data, dict):

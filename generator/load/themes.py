@@ -11,7 +11,7 @@ from generator.domain.graph import find_cycle
 from generator.domain.directory import Directory
 from generator.domain.themes import ThemePlan, compute_plan
 from generator.load.matters import display_path
-from generator.load.reader import SourceFile, load_yaml
+from generator.load.reader import SourceFile, load_yaml, present
 from generator.load.validate import schema_problems
 from generator.model.matter import Matter
 from generator.model.theme import Theme
@@ -30,7 +30,7 @@ def theme_paths(root: Path) -> tuple[list[Path], list[Problem]]:
         return [], []
     paths, problems = [], []
     for path in sorted(folder.iterdir()):
-        if path.is_dir() or path.name.startswith("."):
+        if path.name.startswith(".") or (path.is_dir() and path.suffix not in (".yml", ".yaml")):
             continue
         if THEME_FILE.match(path.name):
             paths.append(path)
@@ -62,7 +62,7 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
         matter = matters.get(member.code)
         if matter is None:
             complete = False
-            if (corpus.root / f"{member.code}.yml").is_file():
+            if present(corpus.root / f"{member.code}.yml"):
                 # the matter exists but was not loaded (its own problems are reported, or
                 # `guides check FILE` was asked about other files): nothing to say here
                 continue

@@ -60,6 +60,17 @@ def inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _is_date(value: Any) -> bool:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return True
+    try:
+        return isinstance(value, str) and bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 def explain(error: dict, model: type[BaseModel]) -> str:
     """Turn one pydantic error into a sentence that says what was expected and what was found."""
     kind = error["type"]
@@ -80,7 +91,19 @@ def explain(error: dict, model: type[BaseModel]) -> str:
         limit = ctx.get("gt")
         return f"expected a positive whole number, got {_shown(got)}" if limit == 0 else f"expected a number greater than {limit}, got {_shown(got)}"
     if kind == "greater_than_equal":
+        if _is_date(ctx.get("ge")):
+            return f"日期应不早于 {ctx.get('ge')}，实际为 {_shown(got)}"
         return f"expected a number of at least {ctx.get('ge')}, got {_shown(got)}"
+    if kind == "less_than_equal":
+        if _is_date(ctx.get("le")):
+            return f"日期应不晚于 {ctx.get('le')}，实际为 {_shown(got)}"
+        limit = ctx.get("le")
+        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+        return f"数值过大：应不大于 {limit}，实际为 {_shown(got)}"
+    if kind == "finite_number":
+        return f"应为有限的数，实际为 {_shown(got)}"
+    if kind == "too_long":
+        return f"项目过多：最多 {ctx.get('max_length')} 项，实际 {ctx.get('actual_length')} 项"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}, got {_shown(got)}"
     if kind in ("string_type", "string_too_short"):
@@ -104,9 +127,9 @@ def explain(error: dict, model: type[BaseModel]) -> str:
 _PATTERNS_ZH = {
     r"^[a-z][a-z0-9-]*$": "应为标识：小写字母开头，只含小写字母、数字和连字符",
     r"^[0-9A-Z]{12}$": "应为12位基本编码（数字或大写字母）",
-    r"^\d+\.\d+(\.\d+)?$": "应为版本号，如 2.3",
+    r"^[0-9]+\.[0-9]+(\.[0-9]+)?$": "应为版本号，如 2.3",
     r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$": "应写作 情形标识.选项标识，如 applicant.company",
-    r"^\d{12}$": "应为12位区划代码",
+    r"^[0-9]{12}$": "应为12位区划代码",
     r"^https://[^\s]+$": "应为 https:// 开头的网址",
 }
 
@@ -167,6 +190,8 @@ def schema_problems(source: SourceFile, model: type[BaseModel]) -> tuple[BaseMod
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
+            if source.was_refused(loc):
+                continue  # the reader has said what is wrong there
             problems.append(source.problem(loc, explain(error, model)))
         return None, problems
 

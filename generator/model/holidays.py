@@ -20,8 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from generator.model.matter import Strict, Text
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"^20\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_YEAR = re.compile(r"^20[0-9]{2}$")
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from generator.model.limits import FIRST_DATE, LAST_DATE, MAX_COPIES, MAX_DAYS, MAX_FEE, MAX_ITEMS, MAX_STEPS, MAX_VISITS
+
 MatterType = Literal["行政许可", "行政备案", "行政确认", "行政给付", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
 Level = Literal["省级", "市级", "县级", "乡级", "村级"]
 LEVELS: tuple[str, ...] = ("省级", "市级", "县级", "乡级", "村级")
@@ -117,7 +119,7 @@ class Option(Strict):
 class Situation(Strict):
     id: Id = Field(title="情形标识")
     question: Text = Field(title="情形问题", description="如 申请人类型？是否委托代理人办理？")
-    options: list[Option] = Field(min_length=2, title="选项", description="至少两个选项；申请人选一个（multiple 为 true 时可选多个）。")
+    options: list[Option] = Field(min_length=2, max_length=MAX_ITEMS, title="选项", description="至少两个选项；申请人选一个（multiple 为 true 时可选多个）。")
     multiple: bool = Field(default=False, title="可多选", description="true 表示申请人可以同时选择多个选项，如 经营项目可同时包括冷藏冷冻药品和中药饮片。")
 
 
@@ -135,14 +137,14 @@ class SharedData(Strict):
 
 class CopiesRule(Strict):
     when: list[OptionRef] = Field(min_length=1, title="适用情形", description="这些情形选项之一成立时，份数按本条。")
-    copies: int = Field(gt=0, title="份数", description="该情形下需提交的份数，正整数。")
+    copies: int = Field(gt=0, le=MAX_COPIES, title="份数", description="该情形下需提交的份数，正整数。")
 
 
 class Material(Strict):
     id: Id = Field(title="材料标识")
     name: Text = Field(title="材料名称")
     form: MaterialForm = Field(title="材料形式", description="原件、复印件、电子件、电子证照或原件和复印件。")
-    copies: int = Field(default=1, gt=0, title="份数", description="需提交的份数，正整数。")
+    copies: int = Field(default=1, gt=0, le=MAX_COPIES, title="份数", description="需提交的份数，正整数。")
     copies_when: list[CopiesRule] = Field(default_factory=list, title="按情形的份数", description="份数因情形而不同时逐条写明，如 合伙企业每位合伙人各一份；未列出的情形按 copies。")
     source: MaterialSource = Field(title="来源渠道")
     source_note: Text | None = Field(default=None, title="来源说明", description="如 由不动产登记机构核发。")
@@ -170,29 +172,30 @@ class Step(Strict):
     name: Text = Field(title="环节名称", description="如 受理、审查、现场核查、决定、送达。")
     actor: Text = Field(title="办理人员", description="谁来办：综合受理窗口、审查人员、分管领导等。")
     department: Text | None = Field(default=None, title="办理部门", description="环节由其他部门办理时填写（并联审批）；留空为实施主体。")
-    days: int = Field(ge=0, title="时限（工作日）", description="本环节的办理时限，以工作日计；当场办结为 0。")
+    days: int = Field(ge=0, le=MAX_DAYS, title="时限（工作日）", description="本环节的办理时限，以工作日计；当场办结为 0。")
     calendar_days: int | None = Field(
         default=None,
         gt=0,
+        le=MAX_DAYS,
         title="另需自然日",
         description="本环节另需的、按自然日计且不计入办理时限的时间，如 批前公示 7 日、检验检测 15 日。填写后本环节不显示为即办。",
     )
-    next: list[Id] = Field(default_factory=list, title="后续环节", description="紧接着的环节标识；多个表示并联办理。最后一个环节留空。")
+    next: list[Id] = Field(default_factory=list, max_length=MAX_STEPS, title="后续环节", description="紧接着的环节标识；多个表示并联办理。最后一个环节留空。")
     description: Text | None = Field(default=None, title="环节说明")
 
 
 class TimeLimit(Strict):
-    statutory_days: int | None = Field(default=None, ge=0, title="法定办结时限（工作日）", description="法律法规规定的时限；无规定时留空。")
+    statutory_days: int | None = Field(default=None, ge=0, le=MAX_DAYS, title="法定办结时限（工作日）", description="法律法规规定的时限；无规定时留空。")
     statutory_basis: Text | None = Field(default=None, title="法定时限依据")
-    promised_days: int = Field(ge=0, title="承诺办结时限（工作日）", description="向社会承诺的时限；即办件为 0。")
+    promised_days: int = Field(ge=0, le=MAX_DAYS, title="承诺办结时限（工作日）", description="向社会承诺的时限；即办件为 0。")
     not_counted: list[Text] = Field(default_factory=list, title="不计算在时限内的时间", description="如 听证、检验、检测、专家评审所需时间。")
 
 
 class FeeItem(Strict):
     id: Id = Field(title="收费项目标识")
     name: Text = Field(title="收费项目")
-    amount: Annotated[float, Field(ge=0)] = Field(title="金额（元）", description="固定金额；有上下限时为下限。")
-    amount_max: Annotated[float, Field(ge=0)] | None = Field(default=None, title="金额上限（元）", description="收费有幅度时的上限，不小于 amount；固定金额不填。")
+    amount: Annotated[float, Field(ge=0, le=MAX_FEE, allow_inf_nan=False)] = Field(title="金额（元）", description="固定金额；有上下限时为下限。")
+    amount_max: Annotated[float, Field(ge=0, le=MAX_FEE, allow_inf_nan=False)] | None = Field(default=None, title="金额上限（元）", description="收费有幅度时的上限，不小于 amount；固定金额不填。")
     unit: Text = Field(title="计费单位", description="如 每件、每证、每平方米。")
     basis: Text = Field(title="收费依据", description="收费的法律、法规或价格主管部门文件。")
     reduction: Text | None = Field(default=None, title="收费减免", description="可以减免的情形，如 小微企业免收。")
@@ -222,7 +225,7 @@ class IntermediaryService(Strict):
     provider: Text = Field(title="服务机构", description="由哪类机构提供，如 具有相应资质的设计单位；不写具体企业名称。")
     mandatory: bool = Field(default=True, title="是否必须", description="true 为法定必须的中介服务；false 为申请人可自行完成、也可委托中介。")
     fee: Text = Field(title="收费", description="如 市场调节价、不收费、按《……》标准收取。")
-    days: int | None = Field(default=None, gt=0, title="服务时限（工作日）", description="中介机构出具成果的时限，以工作日计；无约定时留空。")
+    days: int | None = Field(default=None, gt=0, le=MAX_DAYS, title="服务时限（工作日）", description="中介机构出具成果的时限，以工作日计；无约定时留空。")
     basis: Text | None = Field(default=None, title="设定依据", description="要求这项中介服务的法律、法规或文件。")
     material: Id | None = Field(default=None, title="形成的材料", description="中介服务出具的申请材料的标识。")
 
@@ -231,7 +234,7 @@ class SpecialProcedure(Strict):
     id: Id = Field(title="特别程序标识")
     kind: SpecialKind = Field(title="特别程序种类", description="公示、专家评审、检验检测、现场勘查、听证或其他。")
     name: Text = Field(title="特别程序名称", description="如 批前公示、专家评审。")
-    days: int = Field(gt=0, title="时限（日）", description="特别程序所需的时间。")
+    days: int = Field(gt=0, le=MAX_DAYS, title="时限（日）", description="特别程序所需的时间。")
     calendar: bool = Field(default=True, title="按自然日计", description="true 为自然日（如公示7日）；false 为工作日。")
     counted: bool = Field(default=False, title="计入办理时限", description="false（默认）表示所需时间不计算在办理时限内，受理通知书上写明。")
     basis: Text = Field(title="设定依据", description="规定该程序的法律、法规条款，如《中华人民共和国城乡规划法》第二十六条。")
@@ -248,7 +251,7 @@ class Commitment(Strict):
 
 class Deferral(Strict):
     material: Id = Field(title="容缺材料", description="可以先受理、后补交的材料的标识。")
-    within_days: int = Field(gt=0, title="补交期限（工作日）", description="自受理之日起多少个工作日内补交。")
+    within_days: int = Field(gt=0, le=MAX_DAYS, title="补交期限（工作日）", description="自受理之日起多少个工作日内补交。")
     note: Text | None = Field(default=None, title="说明", description="如 补交前不予发证。")
 
 
@@ -275,8 +278,8 @@ class Handling(Strict):
 
 
 class ChangeNote(Strict):
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="版本号")
-    date: dt.date = Field(title="日期")
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")] = Field(title="版本号")
+    date: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, title="日期")
     kind: ChangeKind = Field(title="变更类别", description="major 为实质性变更（公开发布）；minor 为编辑性修改。")
     note: Text = Field(title="变更说明")
     basis: Text | None = Field(default=None, title="变更依据", description="收紧办事要求时必须写明法律依据。")
@@ -312,21 +315,21 @@ class Matter(Strict):
     tongban: TongbanScope = Field(default="不通办", title="通办范围")
     summary: Text = Field(title="服务内容", description="一两句话说明这个事项办的是什么。")
     keywords: list[Text] = Field(default_factory=list, title="检索关键词", description="群众常用的说法，如 开饭店、开餐馆，帮助站内搜索。")
-    legal_basis: list[LegalBasis] = Field(min_length=1, title="设定依据")
-    situations: list[Situation] = Field(default_factory=list, title="办理情形")
-    conditions: list[Condition] = Field(min_length=1, title="受理条件")
-    materials: list[Material] = Field(min_length=1, title="申请材料")
+    legal_basis: list[LegalBasis] = Field(min_length=1, max_length=MAX_ITEMS, title="设定依据")
+    situations: list[Situation] = Field(default_factory=list, max_length=MAX_ITEMS, title="办理情形")
+    conditions: list[Condition] = Field(min_length=1, max_length=MAX_ITEMS, title="受理条件")
+    materials: list[Material] = Field(min_length=1, max_length=MAX_ITEMS, title="申请材料")
     intermediary_services: list[IntermediaryService] = Field(default_factory=list, title="中介服务", description="办理本事项需要（或可以）委托中介机构完成的服务。")
     commitment: Commitment | None = Field(default=None, title="告知承诺制", description="以申请人书面承诺替代部分材料或条件时填写。")
     deferrals: list[Deferral] = Field(default_factory=list, title="容缺受理", description="可以先受理、限期补交的材料。")
     review_points: list[ReviewPoint] = Field(default_factory=list, title="审批要点", description="一问一答：针对材料或条件的统一审查标准。")
-    steps: list[Step] = Field(min_length=1, title="办理流程")
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS, title="办理流程")
     time_limit: TimeLimit = Field(title="办理时限")
     special_procedures: list[SpecialProcedure] = Field(default_factory=list, title="特别程序", description="公示、专家评审、检验检测、现场勘查、听证等，写明时限、依据和是否计入办理时限。")
-    fees: list[FeeItem] = Field(default_factory=list, title="收费标准", description="收费项目；空列表表示不收费。")
+    fees: list[FeeItem] = Field(default_factory=list, max_length=MAX_ITEMS, title="收费标准", description="收费项目；空列表表示不收费。")
     result: Result = Field(title="办理结果")
     quantity_limit: Text | None = Field(default=None, title="数量限制", description="有数量限制时写明限制和依据，如 本行政区域内药品零售企业布局……；无数量限制留空。")
-    visits: int = Field(ge=0, title="到办事现场次数")
+    visits: int = Field(ge=0, le=MAX_VISITS, title="到办事现场次数")
     online_depth: OnlineDepth = Field(title="网办深度", description="一级网上咨询，二级网上预审，三级网上受理，四级全程网办。")
     handling: Handling = Field(default_factory=Handling, title="办理方式", description="办件类型、办理形式、线上线下流程，以及邮寄、预约、自助终端、网上支付、进度查询、网上咨询投诉是否支持。")
     remedy: Remedy = Field(
@@ -334,8 +337,8 @@ class Matter(Strict):
         title="救济期限",
         description="申请行政复议和提起行政诉讼的期限；复议机关和管辖法院是各地的，写在地区目录。",
     )
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")] = Field(title="标准版本号")
-    effective_date: dt.date = Field(title="生效日期")
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")] = Field(title="标准版本号")
+    effective_date: dt.date = Field(ge=FIRST_DATE, le=LAST_DATE, title="生效日期")
     changes: list[ChangeNote] = Field(default_factory=list, title="变更记录", description="新的在前。")
     waivers: list[Waiver] = Field(default_factory=list, title="规则豁免", description="对本事项关闭某条审核规则，并写明理由。")
 

@@ -16,8 +16,8 @@ class RuleConfig(BaseModel):
 
 
 class CatchAllConfig(RuleConfig):
-    phrases: list[str] = Field(default_factory=list, title="兜底表述", description="出现即报告的固定说法。")
-    patterns: list[str] = Field(default_factory=list, title="兜底表述（正则）", description="Python 正则表达式。")
+    phrases: list[str] = Field(default_factory=list, max_length=1000, title="兜底表述", description="出现即报告的固定说法。")
+    patterns: list[str] = Field(default_factory=list, max_length=200, title="兜底表述（正则）", description="正则表达式（RE2 语法：匹配时间与文字长度成正比；不支持反向引用和环视）。")
 
 
 class PromisedTimeConfig(RuleConfig):
@@ -25,7 +25,7 @@ class PromisedTimeConfig(RuleConfig):
 
 
 class MaxStepsConfig(RuleConfig):
-    max_steps: int = Field(gt=0, title="最多环节数", description="如浙江省 5。")
+    max_steps: int = Field(gt=0, le=1000, title="最多环节数", description="如浙江省 5。")
 
 
 class ReviewCoverageConfig(RuleConfig):

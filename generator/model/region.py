@@ -17,7 +17,7 @@ from generator.model.matter import Function, Id, Level, Phone, Strict, Text
 
 CreditCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
+    StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
     Field(description="18位统一社会信用代码（GB 32100），最后一位是校验码，guides check 会核对。"),
 ]
 MatterCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{12}$"), Field(description="事项的12位基本编码。")]
@@ -25,7 +25,7 @@ HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$"), Field(
 
 DivisionCode = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{12}$"),
+    StringConstraints(pattern=r"^[0-9]{12}$"),
     Field(description="12位统计用区划代码：省2位、市2位、县2位、乡镇3位、村3位，下级不足的位用0补齐，如 350926100000。"),
 ]
 WindowType = Literal["综合窗口", "专业窗口", "帮办代办窗口", "出件窗口"]

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from generator.model.limits import MAX_DAYS, MAX_STEPS, MAX_VISITS
 from generator.model.matter import Id, OptionRef, ServiceObject, Strict, Text
 
 Code = Annotated[
@@ -82,13 +83,14 @@ class Theme(Strict):
     audience_note: Text | None = Field(default=None, title="适用对象说明", description="如 在莆田市开办餐馆、小吃店的企业和个体工商户。")
     keywords: list[Text] = Field(default_factory=list, title="检索关键词", description="群众常用的说法，帮助站内搜索。")
     intake: Intake = Field(title="一窗受理", description="综合窗口：一次告知、一表申请、一窗受理、统一出件。")
-    members: list[Member] = Field(min_length=2, title="成员事项", description="一件事包含的政务服务事项，至少两个。")
+    members: list[Member] = Field(min_length=2, max_length=MAX_STEPS, title="成员事项", description="一件事包含的政务服务事项，至少两个。")
     promised_days: int = Field(
         ge=0,
+        le=MAX_DAYS,
         title="主题承诺时限（工作日）",
         description="一件事全部办结的承诺时限；不得长于按前置关系排列的成员承诺时限的关键路径。",
     )
-    visits: int = Field(ge=0, title="到办事现场次数", description="办成这件事申请人到现场的次数；不得多于各成员事项逐个办理的次数之和。")
+    visits: int = Field(ge=0, le=MAX_VISITS, title="到办事现场次数", description="办成这件事申请人到现场的次数；不得多于各成员事项逐个办理的次数之和。")
     form: CombinedForm | None = Field(default=None, title="一表式申请表", description="一表申请：以一张联办申请表替代各事项的申请表。")
     consult_phone: Annotated[str, StringConstraints(pattern=r"^[0-9（）()\-－ 转]{3,32}$")] | None = Field(
         default=None, title="一件事咨询电话"

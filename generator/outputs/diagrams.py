@@ -345,7 +345,10 @@ def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on
 
     def render(i: int) -> Path:
         item = items[i]
-        svg = postprocess(run_dot(item.dot_source, dot).decode("utf-8"), id_prefix=item.id_prefix, title=item.title)
+        try:
+            svg = postprocess(run_dot(item.dot_source, dot).decode("utf-8", "replace"), id_prefix=item.id_prefix, title=item.title)
+        except DiagramError as error:
+            raise DiagramError(f"{item.id_prefix}: {error}", item.id_prefix) from None
         return cache.put("svg", keys[i], ".svg", svg.encode("utf-8"))
 
     if unique:
@@ -394,6 +397,10 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
             on_render=lambda n: ctx.count_rendered("svg", n),
         )
     except DiagramError as error:
-        raise PluginError(f"flow diagrams: {error}") from None
+        # name the matter file whose steps could not be drawn, like any other problem
+        prefix = error.args[1] if len(error.args) > 1 else ""
+        source = ctx.corpus.sources.get(prefix.removeprefix("flow-")) if prefix.startswith("flow-") else None
+        where = f"{source.problem(('steps',), '')}".rstrip(": ") + ": " if source is not None else ""
+        raise PluginError(f"flow diagrams: {where}{error.args[0]}") from None
     ctx.flow_svgs = {m.code: p for m, p in zip(matters, paths)}
     return [(contract.flow_svg(code), path) for code, path in ctx.flow_svgs.items()]

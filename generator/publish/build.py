@@ -31,39 +31,79 @@ def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(str(config_file))
     final = Path(site_dir or config.site_dir).resolve()
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(final)
+        # the process id in the name: a later build knows when its builder is gone
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-{os.getpid()}-", dir=final.parent))
+    except OSError as exc:
+        raise _unpublished(exc) from None
     config.site_dir = str(staging)
     plugin = config.plugins.get("guides")
-    if plugin is not None:
-        base_dir = Path(config.config_file_path).parent
-        plugin.config.jobs = jobs
-        if clean:
-            shutil.rmtree(base_dir / plugin.config.cache_dir, ignore_errors=True)
-        try:
+    try:
+        if plugin is not None:
+            base_dir = Path(config.config_file_path).parent
+            plugin.config.jobs = jobs
+            if clean:
+                shutil.rmtree(base_dir / plugin.config.cache_dir, ignore_errors=True)
             # check first, so invalid input fails before anything is rendered
             started = time.perf_counter()
             corpus = load_corpus(base_dir / plugin.config.matters_dir, cache_dir=base_dir / plugin.config.cache_dir)
             plugin.preload(corpus, load_s=time.perf_counter() - started)
-        except InvalidInput:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    try:
         mkdocs_build(config)
-    except BaseException:
+        _swap(staging, final)
+    except BaseException as exc:
+        # MkDocs stops its plugins only on an Exception; an interrupt must stop the slip
+        # workers too before the staging folder goes
+        if plugin is not None and getattr(plugin, "ctx", None) is not None:
+            plugin.ctx.cancel_background()
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _unpublished(exc) from None
         raise
-    _swap(staging, final)
     return final
 
 
+def _unpublished(exc: OSError) -> OSError:
+    """The error of a build that could not write (a read-only or full disk), saying that the
+    published site is as it was."""
+    return type(exc)(exc.errno, f"{exc.strerror or exc}；已发布的网站保持不变 (the published site is unchanged)", exc.filename)
+
+
+def remove_stale(final: Path) -> None:
+    """Remove what an interrupted build left beside ``final`` (a staging folder, an old site
+    being deleted) when the process that made it is gone."""
+    for pattern in (f".{final.name}.building-*", f".{final.name}.old-*"):
+        for path in final.parent.glob(pattern):
+            pid = path.name.rsplit(".", 1)[-1].split("-")[1] if "-" in path.name.rsplit(".", 1)[-1] else ""
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue  # another build, still running
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _swap(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` by two renames, so readers never see a half site."""
+    """Replace ``final`` with ``staging`` by two renames, so readers never see a half site;
+    if the second rename fails, the old site is put back."""
     os.chmod(staging, 0o755)
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old-{os.getpid()}")
         final.rename(old)
-    staging.rename(final)
+    try:
+        staging.rename(final)
+    except OSError:
+        if old is not None:
+            old.rename(final)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

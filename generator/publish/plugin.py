@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import time
 
 from pathlib import Path
@@ -86,11 +85,18 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preloaded: Corpus | None = None
         self._preload_s = 0.0
         self._cached_artifacts: list[tuple[str, Path]] = []
+        self._command: str | None = None
+        # the problems of the input while ``guides serve`` shows the last good site
+        self.problems: list = []
 
     def preload(self, corpus: Corpus, load_s: float = 0.0) -> None:
         """Use a corpus already loaded and checked by ``guides build`` instead of reading it again."""
         self._preloaded = corpus
         self._preload_s = load_s
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # (defining this also keeps one plugin across the rebuilds of a live preview)
+        self._command = command
 
     def on_config(self, config):
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -101,7 +107,16 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             try:
                 corpus = load_corpus(matters_dir, cache_dir=base_dir / self.config.cache_dir)
             except InvalidInput as error:
-                raise InvalidCorpus(error) from None
+                self.problems = list(error.problems)
+                if self._command != "serve" or self.ctx is not None:
+                    # a live preview keeps the pages of its last good build (MkDocs has not
+                    # touched them yet); see on_serve
+                    raise InvalidCorpus(error) from None
+                # the first build of a live preview: the site without matters, so that the
+                # editor sees the problems at once instead of no server at all
+                corpus = Corpus(root=matters_dir)
+            else:
+                self.problems = []
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
@@ -113,6 +128,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
         server.watch(str(Path(__file__).parents[1]))
+        show_problems(server, self)
         return server
 
     def on_files(self, files: Files, config) -> Files:
@@ -166,18 +182,75 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
 
 def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
-    """Put cached artifacts (SVG, PDF) into the site as hard links: thousands of PDFs cost
-    no copying on a rebuild. The cache writes a new file for new content and never edits
-    one in place, so a link can never change under a published site."""
+    """Put cached artifacts (SVG, PDF) into the site as copies of verified entries: the
+    bytes are checked against the digest stored with each entry, so a cache file truncated
+    or changed on disk is never published (it is removed, the build fails in one line and
+    the next build makes it again), and nothing done to the cache later can reach the site
+    (a hard link would share the file). Copies are written whole under a temporary name."""
+    from generator.cache import read_verified
+
     for src_uri, cached in artifacts:
+        data = read_verified(cached)
+        if data is None:
+            raise PluginError(
+                f"缓存文件 {cached} 已损坏（内容与记录的摘要不符），已删除，未发布；请重新运行 guides build (a damaged cache entry was removed)"
+            )
         target = site_dir / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+
+
+def show_problems(server, plugin: GuidesPlugin) -> None:
+    """While the input is invalid, a live preview answers at once: the last good pages, each
+    with the list of problems (file:line:col) on top, instead of requests that wait for a
+    build that cannot succeed. MkDocs leaves the pages of the last good build in place
+    (the plugin fails before it cleans the site folder)."""
+    build = server.builder
+
+    def builder(config=None):
         try:
-            os.link(cached, target)
-        except OSError:  # another file system, or links not allowed
-            shutil.copyfile(cached, target)
+            build(config)
+        except (Exception, SystemExit):
+            if not plugin.problems:
+                raise
+            log.error("%d problem(s) in the matters; the preview shows them on every page until they are fixed", len(plugin.problems))
+
+    server.builder = builder
+    inject = server._inject_js_into_html
+
+    def with_problems(content: bytes, epoch: int) -> bytes:
+        return problems_panel(inject(content, epoch), plugin.problems)
+
+    server._inject_js_into_html = with_problems
+    error_page = server.error_handler
+
+    def error_with_problems(code: int) -> bytes | None:
+        content = error_page(code)
+        if not plugin.problems:
+            return content
+        return problems_panel(content or b"<html><body></body></html>", plugin.problems)
+
+    server.error_handler = error_with_problems
+
+
+def problems_panel(content: bytes, problems: list) -> bytes:
+    """``content`` (an HTML page) with the problems listed at the top of its body."""
+    if not problems:
+        return content
+    from html import escape
+
+    items = "".join(f"<li><code>{escape(str(problem))}</code></li>" for problem in problems)
+    panel = (
+        '<div id="guides-problems" role="alert" style="position:relative;z-index:10000;margin:0;padding:1em 1.5em;'
+        'background:#fff1f0;color:#a8071a;border-bottom:3px solid #cf1322;font-size:.8rem;line-height:1.5">'
+        f"<strong>事项文件有 {len(problems)} 个问题，本页为上次成功构建的内容；修改保存后自动刷新：</strong>"
+        f'<ul style="margin:.5em 0 0 1em;padding:0">{items}</ul></div>'
+    ).encode("utf-8", "backslashreplace")  # a file name that is not UTF-8 stays readable
+    match = re.search(rb"<body\b[^>]*>", content)
+    at = match.end() if match else 0
+    return content[:at] + panel + content[at:]
 
 
 _LIST_TAGS = re.compile(r"</?(?:p|ol|ul|li)>")

@@ -36,7 +36,7 @@ from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from generator.load.reader import load_yaml
+from generator.load.reader import load_yaml, read_text
 from generator.load.validate import inner_model
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem, UsageError
@@ -260,16 +260,35 @@ def _first_difference(a: Any, b: Any, loc: tuple) -> tuple:
 
 def format_file(path: Path, display: str, check: bool) -> bool:
     """Format one file; return True if it was (or, with check, would be) changed."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormatError(Problem(display, 1, 1, "", f"file is not UTF-8 text ({exc.reason})")) from exc
+    text, problems = read_text(path, display)
+    if text is None:
+        raise FormatError(problems[0])
     result = format_text(text, display)
     if result == text:
         return False
     if not check:
-        path.write_text(result, encoding="utf-8")
+        try:
+            write_atomically(path, result)
+        except OSError as exc:
+            raise FormatError(Problem(display, 1, 1, "", f"无法写入：{exc.strerror or exc}")) from None
     return True
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file by a complete new one (a full disk never leaves half a file)."""
+    import os
+    import tempfile
+
+    path = Path(os.path.realpath(path))  # a linked matter file stays a link
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from generator.load.matters import (
 )
 from generator.domain.laws import Laws, resolved_matter
 from generator.load.laws import LAWS_FILE, load_laws
-from generator.load.reader import SourceFile
+from generator.load.reader import DEFAULT_LIMITS, SourceFile, decode, present, read_text
 from generator.model.matter import Matter
 from generator.problems import Problem, UsageError
 
@@ -58,17 +58,24 @@ def read_directory(root: Path, label: str) -> RawSide:
     raw = RawSide(label=label, root=root)
     paths, raw.problems = matter_paths(root)
     for path in paths:
-        try:
-            raw.files[path.name] = (path, path.read_bytes().decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raw.problems.append(Problem(display_path(path, root), 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
-    if (root / LAWS_FILE).is_file():
-        raw.laws_text = (root / LAWS_FILE).read_text(encoding="utf-8")
+        text, problems = read_text(path, display_path(path, root))
+        if text is None:
+            raw.problems += problems
+        else:
+            raw.files[path.name] = (path, text)
+    if present(root / LAWS_FILE):
+        text, problems = read_text(root / LAWS_FILE, display_path(root / LAWS_FILE, root))
+        if text is None:
+            raw.problems += problems
+        else:
+            raw.laws_text = text
     return raw
 
 
 def read_revision(rev: str, matters_dir: Path) -> RawSide:
     """The matter files at one git revision, read without checking it out."""
+    if rev.startswith("-"):
+        raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)")
     cwd = matters_dir.resolve() if matters_dir.is_dir() else Path.cwd()
     top = _git(["rev-parse", "--show-toplevel"], cwd)
     if top.returncode != 0:
@@ -83,33 +90,37 @@ def read_revision(rev: str, matters_dir: Path) -> RawSide:
             raise UsageError(f"matters directory not found: {matters_dir}")
         raise UsageError(f"the matters directory {matters_dir} is outside the git repository {toplevel}")
     within = "" if prefix == "." else prefix + "/"
-    listing = _git(["ls-tree", "-z", commit.stdout.decode().strip(), "--", *([within] if within else [])], toplevel)
+    listing = _git(["ls-tree", "-z", "-l", commit.stdout.decode().strip(), "--", *([within] if within else [])], toplevel)
     if listing.returncode != 0:  # pragma: no cover - rev-parse checked the revision
         raise UsageError(listing.stderr.decode(errors="replace").strip())
     entries = []
-    for entry in listing.stdout.decode("utf-8").split("\0"):
+    too_large = []
+    for entry in listing.stdout.decode("utf-8", "replace").split("\0"):
         if not entry:
             continue
         meta, path = entry.split("\t", 1)
-        _, kind, oid = meta.split()
+        _, kind, oid, size = meta.split()
         name = path.rsplit("/", 1)[-1]
         if kind == "blob" and ((MATTER_FILE.match(name) and name not in RESERVED_FILES) or path == within + LAWS_FILE):
-            entries.append((path, oid))
+            if int(size) > DEFAULT_LIMITS.max_bytes:  # never read into memory
+                too_large.append(Problem(f"{rev}:{path}", 1, 1, "", f"文件过大：最多 {DEFAULT_LIMITS.max_bytes} 字节，实际 {size} 字节"))
+            else:
+                entries.append((path, oid))
     blobs = _git(["cat-file", "--batch"], toplevel, data="".join(f"{oid}\n" for _, oid in entries).encode())
     out, pos = blobs.stdout, 0
-    raw = RawSide(label=rev, root=toplevel / prefix, revision=within, found=bool(listing.stdout))
+    raw = RawSide(label=rev, root=toplevel / prefix, revision=within, found=bool(listing.stdout), problems=too_large)
     for path, _ in entries:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
         data = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
-        if path == within + LAWS_FILE:
-            raw.laws_text = data.decode("utf-8", errors="replace")
-            continue
-        try:
-            raw.files[path.rsplit("/", 1)[-1]] = (toplevel / path, data.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raw.problems.append(Problem(f"{rev}:{path}", 1, 1, "", f"file is not UTF-8 text ({exc.reason})"))
+        text, problems = decode(data, f"{rev}:{path}")
+        if text is None:
+            raw.problems += problems
+        elif path == within + LAWS_FILE:
+            raw.laws_text = text
+        else:
+            raw.files[path.rsplit("/", 1)[-1]] = (toplevel / path, text)
     return raw
 
 

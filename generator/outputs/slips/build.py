@@ -40,8 +40,7 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
         data = matter.model_dump_json()
         for kind in KINDS:
             key = digest("slip", style, kind, site_url, fingerprint, data)
-            path = cache.path("pdf", key, ".pdf")
-            if not path.exists():
+            if cache.get("pdf", key, ".pdf") is None:  # missing, or damaged and removed
                 todo.append(SlipJob(key, matter=matter, fingerprint=fingerprint, kind=kind, site_url=site_url))
             pending.append((contract.slip_pdf(matter.code, kind), key))
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from generator.domain import chinese
+from generator.model.limits import MAX_DAYS
 from generator.outputs.slips.html import (
     DEFAULT_CORRECTION_DAYS,
     DEFAULT_SITE_URL,
@@ -133,6 +136,11 @@ def cmd_slip(args: argparse.Namespace) -> int:
         raise UsageError("--within applies to --kind correction only")
     if args.within is not None and args.within <= 0:
         raise UsageError("--within must be a positive number of working days")
+    if args.within is not None and args.within > MAX_DAYS:
+        raise UsageError(f"--within：最多 {MAX_DAYS} 个工作日，实际为 {args.within}")
+    output = Path(args.output or f"{args.code}-{args.kind}.pdf")
+    if str(output) != "-" and output.is_dir():
+        raise UsageError(f"-o {output}：这是一个目录；应为 PDF 文件的路径")
     config_file = Path(args.config)
     root = Path(args.matters)
     cache_dir = Path(args.cache_dir) if args.cache_dir else None
@@ -146,11 +154,33 @@ def cmd_slip(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"guides slip: warning: {warning}", file=sys.stderr)
     pdf = render_pdf(html, cache_dir or Path(".cache/guides"))
-    output = Path(args.output or f"{args.code}-{args.kind}.pdf")
     if str(output) == "-":
         sys.stdout.buffer.write(pdf)
+        sys.stdout.flush()
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(pdf)
+        try:
+            write_output(output, pdf)
+        except OSError as exc:
+            print(f"guides slip: 无法写入 {output}：{exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"{output}: {KINDS[args.kind]}, {len(pdf) // 1024} KB", file=sys.stderr)
     return 0
+
+
+def write_output(output: Path, data: bytes) -> None:
+    """Write the PDF; a regular file is written whole or not at all (a full disk leaves no
+    half PDF). A device such as /dev/full is written to directly and fails as it fails."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.exists() and not output.is_file():
+        with output.open("wb") as handle:
+            handle.write(data)
+        return
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -16,6 +16,8 @@ PDF bytes, :func:`cached_pdf` into a cached file.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -107,9 +109,24 @@ def cached_pdf(html: str, cache_dir: Path, count=None) -> Path:
 _WORKER: Renderer | None = None
 
 
-def _init_worker(fonts: list[slipfonts.FontFile]) -> None:
+def _init_worker(fonts: list[slipfonts.FontFile], parent: int | None = None) -> None:
+    """Set up one worker process: it ignores Ctrl-C (the build stops the pool itself, so
+    an interrupt gives one line, not a traceback per worker) and ends as soon as the build
+    is gone, even after ``kill -9`` of it (no worker is left behind)."""
     global _WORKER
+    if parent is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # the parent as this process sees it (the build, or a fork server that ends with it)
+        threading.Thread(target=_watch_parent, args=(os.getppid(),), name="guides-watch-parent", daemon=True).start()
     _WORKER = Renderer(fonts)
+
+
+def _watch_parent(parent: int, interval: float = 0.2) -> None:
+    """End this worker when the process that started the pool has gone (it is re-parented)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(interval)
 
 
 @dataclass(frozen=True)
@@ -161,7 +178,7 @@ def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.Font
         # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
         chunk = max(1, min(16, len(tasks) // (workers * 4)))
         batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts, os.getpid())) as pool:
             futures = [pool.submit(_render_batch, batch) for batch in batches]
             for future in as_completed(futures):
                 if cancelled is not None and cancelled.is_set():
