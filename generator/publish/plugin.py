@@ -122,9 +122,6 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = 0.0
         return config
 
-    def on_startup(self, *, command, dirty) -> None:
-        self._serving = command == "serve"
-
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
         server.watch(str(Path(__file__).parents[1]))
@@ -168,7 +165,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
         stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
-        if self.config.record_ledger and not getattr(self, "_serving", False) and ctx.history is not None:
+        if self.config.record_ledger and self._command != "serve" and ctx.history is not None:  # a live preview never writes the ledger
             if ctx.history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
         ctx.stage("post_build", started)
