@@ -208,11 +208,16 @@ def test_search_runs_on_text_entered_without_keys(new_page):
 
 
 def expected_visible(items, chosen: dict[str, str]) -> set[str]:
-    """The rule the page states: an item applies when any of its options could hold."""
+    """The rule the page states: an item applies when any of its ``when`` options could hold
+    and every one of its ``when_all`` options could hold (an unanswered question could)."""
     shown = set()
+
+    def could(ref: str) -> bool:
+        return chosen.get(ref.split(".")[0]) in (None, ref)
+
     for item in items:
         refs = list(item.when)  # "situation.option"
-        if not refs or any(chosen.get(ref.split(".")[0]) in (None, ref) for ref in refs):
+        if (not refs or any(could(ref) for ref in refs)) and all(could(ref) for ref in getattr(item, "when_all", ())):
             shown.add(item.id)
     return shown
 
@@ -242,7 +247,10 @@ def test_situations_filter_materials_and_conditions(new_page, demo, sample_corpu
                 assert [c.id in want_conditions for c in matter.conditions] == conditions
                 assert f"需要提交 {len(want)} 项材料（共 {len(all_ids)} 项）" in status.inner_text()
                 checked += len(all_ids) - len(want)  # materials hidden by this choice
-            page.check(f"input[name='{situation.id}'][value='']")
+                if situation.multiple:  # checkboxes: untick, and nothing ticked means unanswered
+                    page.uncheck(f"input[name='{situation.id}'][value='{situation.id}.{option.id}']")
+            if not situation.multiple:
+                page.check(f"input[name='{situation.id}'][value='']")
             assert visible_materials(page) == all_ids, "全部显示 shows everything again"
         assert not page.guard.errors
     assert checked > 0, "no sample matter has a situation that hides a material"
