@@ -18,7 +18,6 @@ from generator import contract
 from generator.load.corpus import Corpus
 from generator.outputs import regions
 from generator.outputs.api import catalogue
-from generator.outputs.api import history as dates
 from generator.outputs.api.history import History
 
 if TYPE_CHECKING:

@@ -20,18 +20,17 @@ from generator.domain import chinese
 TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def make_environment(folder: Path, **options: Any) -> jinja2.Environment:
+    """A Jinja environment for a template folder: autoescaped, strict about undefined
+    names, with the Chinese filters every page and slip uses. Pages and slips differ only
+    in ``options`` (pages keep trailing newlines and use {#- -#} comments)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        # Markdown heading ids are written {#id}; Jinja comments need a delimiter that cannot clash
-        comment_start_string="{#-",
-        comment_end_string="-#}",
+        **options,
     )
     env.filters["cn_date"] = chinese.cn_date
     env.filters["working_days"] = chinese.working_days
@@ -43,6 +42,12 @@ def environment() -> jinja2.Environment:
     env.filters["procedure_days"] = lambda p: chinese.procedure_days(p.days, p.calendar, p.counted)
     env.filters["oneline"] = lambda text: " ".join(str(text).split())
     return env
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    # Markdown heading ids are written {#id}; Jinja comments need a delimiter that cannot clash
+    return make_environment(TEMPLATES, keep_trailing_newline=True, comment_start_string="{#-", comment_end_string="-#}")
 
 
 def front_matter(title: str, description: str = "", **extra: Any) -> str:

@@ -60,19 +60,10 @@ DEFAULT_SITE_URL = contract.DEFAULT_SITE_URL
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["working_days"] = chinese.working_days
-    env.filters["yuan"] = chinese.yuan
-    env.filters["fee"] = lambda f: chinese.fee_amount(f.amount, f.amount_max, f.unit)
-    env.filters["procedure_days"] = lambda p: chinese.procedure_days(p.days, p.calendar, p.counted)
-    env.filters["visits"] = chinese.visits_text
-    return env
+    """The slip templates, with the same filters as the pages (one factory for both)."""
+    from generator.outputs.pages.templates import make_environment
+
+    return make_environment(TEMPLATES)
 
 
 def qr_payload(site_url: str, code: str) -> str:
