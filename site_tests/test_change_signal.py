@@ -127,11 +127,11 @@ def test_each_kind_of_change_is_signalled(project, first, monkeypatch):
 
     # 5. a theme withdrawn
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2027-01-14"))
-    (matters / "themes" / "food-workshop.yml").unlink()
+    (matters / "themes" / "convenience-store.yml").unlink()
     site = build_project(project)
     prints.append(load(site, "api/v1/catalogue.json")["fingerprint"])
     rows = [c for c in load(site, "api/v1/changes.json")["changes"] if c["date"] == "2027-01-14"]
-    assert [(c["kind"], c["subject"], c["subject_id"], c["links"]["page"]) for c in rows] == [("withdrawal", "theme", "food-workshop", None)]
+    assert [(c["kind"], c["subject"], c["subject_id"], c["links"]["page"]) for c in rows] == [("withdrawal", "theme", "convenience-store", None)]
 
     assert len(set(prints)) == len(prints) == 6
     # every entry is in the Atom feed too, with its kind as a category

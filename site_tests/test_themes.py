@@ -324,7 +324,7 @@ def test_every_theme_file_names_the_schema_and_validates_against_it():
 
 def test_sample_themes_are_valid_and_computed_from_the_sample_matters(sample_corpus):
     plans = sample_corpus.themes
-    assert sorted(plans) == ["car-repair", "food-workshop", "open-restaurant"]
+    assert sorted(plans) == ["car-repair", "convenience-store", "open-restaurant"]
     restaurant = plans["open-restaurant"]
     registration = "000117001000"
     assert restaurant.critical_path[0] == registration

@@ -35,7 +35,11 @@ class LawVersion(Strict):
 
 class Article(Strict):
     ref: ArticleRef = Field(title="条款")
-    text: Text | None = Field(default=None, title="条文", description="按官方文本逐字摘录；没有把握的只摘录有把握的部分，不要改写。")
+    text: Text | None = Field(
+        default=None,
+        title="条文",
+        description="按官方文本逐字摘录所引条款的全文（引某款、某项的只录该款、该项），分款连写，不要改写；未能核对官方文本的不写，页面只显示条款号。",
+    )
 
 
 class Law(Strict):
@@ -51,6 +55,11 @@ class Law(Strict):
     repealed_on: dt.date | None = Field(default=None, title="废止日期", description="状态为 已废止 时必填。")
     versions: list[LawVersion] = Field(min_length=1, title="版本", description="每个版本的文号和日期，新的在前；第一个是现行版本，条文按它摘录。")
     source: Text = Field(title="条文来源", description="条文摘录所依据的官方文本，如 中国人大网国家法律法规数据库 2021年4月29日修正文本。")
+    verified_against: Text | None = Field(
+        default=None,
+        title="核对所据文本",
+        description="条文逐字核对所依据的文本及其出处（网址，或公开资料库的仓库和文件路径）；未能取得官方文本核对的不写，并在 note 中说明原因。",
+    )
     articles: list[Article] = Field(min_length=1, title="被引用的条款", description="事项引用到的条款及其条文。")
     note: Text | None = Field(default=None, title="说明")
 

@@ -343,7 +343,7 @@ def render_theme_page(plan: ThemePlan, corpus: Corpus, svg: str) -> str:
 def render_index_page(corpus: Corpus) -> str:
     plans = corpus.themes.values()
     body = environment().get_template("themes_index.md.j2").render(plans=plans, labels=SAVING_SHORT, definitions=DEFINITIONS)
-    return front_matter("一件事", "一件事一次办：把开饭店、开小作坊、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
+    return front_matter("一件事", "一件事一次办：把开饭店、开便利店、开汽修店等要跑多个部门的事项合成一件事，一次告知、一表申请、一窗受理。") + body
 
 
 # --- the combined 一次性告知单, typeset by generator.outputs.slips.pdf like every matter's slips
