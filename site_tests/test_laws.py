@@ -228,10 +228,10 @@ def test_ordinary_shop_signs_are_not_sent_through_outdoor_advertising_approval(s
 
 def test_unknown_law_and_unknown_article_are_rejected(matters):
     edit(matters / f"{FOOD}.yml", FOOD_BASIS, FOOD_BASIS.replace("law: food-safety-law", "law: food-law"))
-    edit(matters / "000117013000.yml", "article: 第三十五条", "article: 第三十五条、第九十九条")
+    edit(matters / "000117015000.yml", "article: 第三十五条", "article: 第三十五条、第九十九条")
     found = problems_of(matters)
     assert re.search(rf"{FOOD}\.yml:\d+:\d+: legal_basis\[0\]\.law: 法规库中没有 'food-law'；已有：.*food-safety-law", found)
-    assert re.search(r"000117013000\.yml:\d+:\d+: legal_basis\[0\]\.article: 法规库中《中华人民共和国食品安全法》没有列出 第九十九条", found)
+    assert re.search(r"000117015000\.yml:\d+:\d+: legal_basis\[0\]\.article: 法规库中《中华人民共和国食品安全法》没有列出 第九十九条", found)
 
 
 def test_a_superseded_version_is_rejected(matters):
@@ -265,7 +265,7 @@ def test_a_repealed_law_is_rejected(matters):
     edit(matters / "laws.yml", "  - id: food-safety-law\n    title: 中华人民共和国食品安全法\n    kind: 法律\n    issuer: 全国人民代表大会常务委员会\n    status: 现行有效\n",
          "  - id: food-safety-law\n    title: 中华人民共和国食品安全法\n    kind: 法律\n    issuer: 全国人民代表大会常务委员会\n    status: 已废止\n    repealed_on: 2030-01-01\n")
     found = problems_of(matters)
-    for code in (FOOD, "000117013000"):
+    for code in (FOOD, "000117015000"):
         assert re.search(rf"{code}\.yml:\d+:\d+: legal_basis\[\d\]: 《中华人民共和国食品安全法》已于2030年1月1日废止，不能作为设定依据", found), found
 
 
@@ -299,7 +299,7 @@ def test_a_law_marked_revised_shows_on_its_matters_pages_with_the_date(matters):
     assert '已修订：该法规已于<time datetime="2027-03-01">2027年3月1日</time>修订' in page
     assert "已修订" not in render_matter_page(corpus.matters["000117001000"], corpus, PageParts())
     revised = sorted(w.path.rsplit("/", 1)[-1] for w in corpus.warnings if "[law-revised]" in w.message)
-    assert revised == [f"{FOOD}.yml", "000117013000.yml"]
+    assert revised == [f"{FOOD}.yml", "000117015000.yml"]
 
 
 def _git(path: Path, *args: str) -> None:
@@ -322,14 +322,14 @@ def test_guides_diff_lists_every_matter_a_changed_law_affects(tmp_path, monkeypa
     report = json.loads(capsys.readouterr().out)
     [law] = report["laws"]
     assert law["id"] == "food-safety-law"
-    assert [m["code"] for m in law["matters"]] == [FOOD, "000117013000"]
+    assert [m["code"] for m in law["matters"]] == [FOOD, "000117015000"]
     assert any(c.startswith("现行版本 主席令第八十一号") and "主席令第九十九号" in c for c in law["changes"])
     assert any(c.startswith("第三十五条条文变更") for c in law["changes"])
     changed = {m["code"]: m for m in report["matters"]}
-    assert set(changed) == {FOOD, "000117013000"}  # the matter files did not change; their basis did
-    for code in (FOOD, "000117013000"):
+    assert set(changed) == {FOOD, "000117015000"}  # the matter files did not change; their basis did
+    for code in (FOOD, "000117015000"):
         assert any(c["path"] == "legal_basis[food-safety-law-35].excerpt" for c in changed[code]["changes"]), code
     assert main(["diff", "main"]) == 0
     out = capsys.readouterr().out
     assert "### 法规库变更（1 部）" in out
-    assert f"影响 2 个事项：{FOOD} 食品经营许可（新办）；000117013000 " in out
+    assert f"影响 2 个事项：{FOOD} 食品经营许可（新办）；000117015000 " in out
