@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from generator.load.matters import display_path
 from generator.load.reader import load_yaml, present
-from generator.load.validate import explain
+from generator.load.messages import explain
 from generator.model.policy import POLICY_FILE, RULE_CONFIGS, Policy, RuleConfig
 from generator.problems import Problem
 
@@ -69,7 +69,7 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
             config = rule[1].model_validate(settings if settings is not None else {})
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                problems.append(source.problem(("rules", rule_id) + tuple(error["loc"]), explain(error, rule[1])))
+                problems.append(source.problem(("rules", rule_id) + tuple(error["loc"]), explain(error, rule[1], source)))
             continue
         bad_patterns = []
         for i, pattern in enumerate(getattr(config, "patterns", ())):

@@ -37,7 +37,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from generator.load.reader import load_yaml, read_text
-from generator.load.validate import inner_model
+from generator.load.messages import inner_model
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem, UsageError
 
