@@ -29,11 +29,11 @@ CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 # pattern written in generator/model has an entry here, so none is ever shown as a regex.
 PATTERN_WORDS = {
     ID_PATTERN: "只能用小写字母、数字和连字符，以字母开头，例如 business-license",
-    r"^[0-9A-Z]{12}$": "应为12位编码，只用数字和大写字母，例如 000117012000",
+    r"^[0-9A-Z]{12}$": "应为12位，只用数字和大写字母，例如 000117012000",
     r"^[0-9A-Z]{12}[0-9]{2,12}$": "应为事项的12位基本编码后接2至12位数字，例如 00011701200001",
-    r"^[0-9]+\.[0-9]+(\.[0-9]+)?$": "应为版本号，写作 主版本.次版本，例如 2.3 或 2.3.1",
+    r"^[0-9]+\.[0-9]+(\.[0-9]+)?$": "应写作 主版本.次版本，例如 2.3 或 2.3.1",
     r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$": "应写作 情形标识.选项标识，例如 applicant.company",
-    r"^[0-9]{12}$": "应为12位区划代码（省2位、市2位、县2位、乡镇3位、村3位，不足的位补0），例如 350926100000",
+    r"^[0-9]{12}$": "应为12位数字（省2位、市2位、县2位、乡镇3位、村3位，不足的位补0），例如 350926100000",
     r"^https://[^\s]+$": "应为 https:// 开头、不含空格的网址，例如 https://zwfw.fujian.gov.cn/",
     r"^[0-9（）()\-－ 转]{3,32}$": "应为电话号码，只用数字、连字符、括号、空格和“转”，3至32个字符，例如 0594-2686123",
     r"^[^/\\\s][^/\\]*\.[A-Za-z0-9]{2,5}$": "应为文件名，带扩展名、不带目录，例如 申请表.pdf",
@@ -55,10 +55,11 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[Any, Any]:
     for part in loc:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
+        fields = getattr(current, "model_fields", None) or {}
+        field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+        if field is None:
             return None, None
-        holder, field = current, fields[part]
+        holder = current
         current = inner_model(field.annotation)
     return field, holder
 
@@ -166,7 +167,7 @@ def explain(error: dict, model: type[BaseModel], source: SourceFile | None = Non
     if kind in ("int_parsing", "int_type", "int_from_float"):
         field, _ = _walk(model, loc)
         positive = field is not None and any(getattr(m, "gt", None) == 0 for m in field.metadata)
-        return f"{title}应为{'正' if positive else ''}整数，实际为{got}；请只写阿拉伯数字，如 {2 if positive else 0}"
+        return f"{title}应为{'正' if positive else ''}整数，实际为{got}；请只写阿拉伯数字，如 {2 if positive else 5}"
     if kind in ("float_parsing", "float_type"):
         return f"{title}应为数字，实际为{got}；请只写阿拉伯数字，如 50 或 12.5"
     if kind == "finite_number":
