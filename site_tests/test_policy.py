@@ -97,7 +97,7 @@ def test_waiver_switches_a_rule_off_and_unknown_waiver_is_a_problem(capsys):
     # max-steps (3 steps, limit 2) is waived; the misspelt waiver is reported
     assert len(lines) == 2
     assert lines[0].endswith(
-        "waivers/310115001000.yml:89:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all, promised-time, max-steps, review-coverage"
+        "waivers/310115001000.yml:89:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all、promised-time、max-steps、review-coverage"
     )
 
 
