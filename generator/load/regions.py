@@ -14,7 +14,7 @@ from generator.load.matters import display_path
 from generator.load.reader import REGION_LIMITS, SourceFile, load_yaml, present
 from generator.load.messages import explain
 from generator.model.matter import LEVELS, Matter, TimeLimit
-from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
+from generator.model.region import Agency, Appointment, AppointmentQuota, Hall, MailAddress, Region, RegionDirectory, Terminal, Window
 from generator.problems import Problem
 
 REGIONS_FILE = "regions.yml"
@@ -29,7 +29,7 @@ STANDARD_KEYS = frozenset(
     | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
     | set(TimeLimit.model_fields)
     | {"time_limits", "deadline", "fee", "amount", "charge", "charges"}
-) - {name for model in (RegionDirectory, Region, Hall, Window, Agency) for name in model.model_fields}
+) - {name for model in (RegionDirectory, Region, Hall, Window, Agency, Appointment, AppointmentQuota, Terminal, MailAddress) for name in model.model_fields}
 OVERRIDE_KEYS = frozenset({"overrides", "override", "matters", "matter", "standard", "standards", "local_standard"})
 MATTER_CODE = re.compile(r"^[0-9A-Z]{12}$")
 
@@ -52,8 +52,8 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                         f"a region cannot set the standard element '{key}': it is written once in the matter file and is the same in every region and at every level; {LIMITED}",
                     )
                 )
-            elif key == "matters" and "windows" in loc:
-                continue  # a window lists the matters it receives: where, not how
+            elif (key == "matters" and ("windows" in loc or "self_service_terminals" in loc)) or (key == "matter" and "quotas" in loc):
+                continue  # a window or terminal lists the matters it takes, a quota its matter: where, not how
             elif key in OVERRIDE_KEYS or MATTER_CODE.match(key):
                 locs.add(here)
                 problems.append(
