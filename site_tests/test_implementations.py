@@ -434,7 +434,7 @@ def test_credit_code_problems_are_chinese_and_positioned(capsys):
     assert status == 1
     where = shown(path)
     assert lines == [
-        f"{where}:{line_of(path, '11350300MB4K7720R')}:9: regions[0].agencies[0].credit_code: 统一社会信用代码应为18位，这里是17位：11350300MB4K7720R",
+        f"{where}:{line_of(path, '11350300MB4K7720R')}:9: regions[0].agencies[0].credit_code: 统一社会信用代码应为18位（登记管理部门1位、机构类别1位、行政区划6位、组织机构代码9位、校验码1位），这里是17位：11350300MB4K7720R；少了1位，请对照营业执照或登记证书重新抄写",
         f"{where}:{line_of(path, '11350300MB5H2281OG')}:9: regions[0].agencies[1].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「O」",
         f"{where}:{line_of(path, '11350300MBIVSZ8109')}:9: regions[0].agencies[2].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「IVSZ」",
         "3 problems found",
@@ -452,7 +452,7 @@ def test_wrong_check_digit_and_a_function_claimed_twice(capsys):
         f"{where}:{line_of(path, 'functions: [交通运输局, 市场监督管理局]')}:28: regions[0].agencies[1].functions[1]: "
         f"莆田市已有机关在第{first}行承担「市场监督管理局」职能；同一地区一个职能只能由一个机关实施，请删去一处",
         f"{where}:{line_of(path, '11350300MB6J09353E')}:9: regions[0].agencies[2].credit_code: "
-        "统一社会信用代码 11350300MB6J09353E 的校验码（第18位）应为 D，这里是 E；请核对前17位是否抄错",
+        "统一社会信用代码 11350300MB6J09353E 的校验码（第18位）应为 D，这里是 E；校验码由前17位按 GB 32100 算出，请核对前17位是否抄错",
         "2 problems found",
     ]
     assert first == 11

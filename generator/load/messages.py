@@ -40,6 +40,7 @@ PATTERN_WORDS = {
     CREDIT_CODE_PATTERN: "应为18位统一社会信用代码，只用数字和除 I、O、S、V、Z 以外的大写字母",
     r"^(第[一二三四五六七八九十百千零〇]+条(第[一二三四五六七八九十]+款)?(第[（(][一二三四五六七八九十]+[）)]项)?|全文)$": "应写作 第X条、第X条第X款、第X条第X款第（X）项 或 全文，例如 第二十九条第一款",
     r"^[0-9a-f]{64}$": "应为64位小写十六进制摘要",
+    r"^[0-9]{6}$": "应为6位数字，例如 355300",
 }
 
 
@@ -160,7 +161,7 @@ def explain(error: dict, model: type[BaseModel], source: SourceFile | None = Non
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc)
         key = str(loc[-1]) if loc else ""
-        close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.55)
         guess = f"，是不是 {close[0]}（{allowed[close[0]]}）？" if close and allowed[close[0]] else f"，是不是 {close[0]}？" if close else ""
         names = "、".join(allowed)
         return f"没有「{key}」这个字段{guess or '；'}" + (f"这里可用的字段：{names}" if names else "这里不能再写字段")
