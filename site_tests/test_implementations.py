@@ -162,6 +162,19 @@ def test_implementations_json_has_one_entry_per_matter_and_agency(entries, sampl
         assert entry["fingerprint"] == sample_corpus.fingerprint(entry["matter_code"])
 
 
+def hall_service_lines(services: dict) -> list[str]:
+    """The hall's 预约, 自助终端 and 邮寄 lines as the page words them from the JSON."""
+    lines = []
+    if a := services.get("appointment"):
+        how = "、".join(x for x in ("网上预约" if "url" in a else None, f"电话 {a['phone']}" if "phone" in a else None) if x)
+        lines.append("预约办理：" + how + (f"；每个工作日 {a['daily_quota']} 个名额" if "daily_quota" in a else "") + (f"；{a['note']}" if "note" in a else ""))
+    if terminals := services.get("self_service_terminals"):
+        lines.append("自助终端：" + "；".join(t["location"] + (f"（{t['hours']}）" if "hours" in t else "") for t in terminals))
+    if m := services.get("mail_address"):
+        lines.append(f"申请材料邮寄：{m['address']}，{m['recipient']}收，电话 {m['phone']}" + (f"，邮编 {m['postcode']}" if "postcode" in m else ""))
+    return lines
+
+
 def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, entries, sample_corpus):
     for code in sample_corpus.matters:
         mine = [e for e in entries if e["matter_code"] == code]
@@ -176,7 +189,7 @@ def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, 
                 region, level, where, address, phones = row["cells"]
                 assert (region, level) == ([hall["region_name"]], [hall["level"]])
                 assert where == [hall["name"], hall["window"], f"实施机关：{entry['agency']} · 服务范围：{hall['scope']['name']}"], (code, hall["id"])
-                assert address == [hall["address"], hall["hours"]]
+                assert address == [hall["address"], hall["hours"]] + hall_service_lines(hall.get("services", {})), (code, hall["id"])
                 assert phones == hall["phones"]
             agency, reach, remedy = contacts[entry["implementation_code"]]["cells"]
             assert agency == [entry["agency"], entry["region_name"]]
@@ -185,6 +198,12 @@ def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, 
                 expected.append(f"监督投诉电话：{entry['complaint_phone']}")
             if entry["online_url"]:
                 expected.append(f"网上办理：{entry['online_url']}")
+            s = entry.get("services", {})
+            expected += [f"网上咨询：{s['consult_url']}"] if "consult_url" in s else []
+            expected += [f"网上投诉：{s['complaint_url']}"] if "complaint_url" in s else []
+            progress = "、".join(x for x in (s.get("progress_url"), f"电话 {s['progress_phone']}" if "progress_phone" in s else None) if x)
+            expected += [f"办理进度查询：{progress}"] if progress else []
+            expected += [f"网上支付：{s['payment_url']}"] if "payment_url" in s else []
             assert reach == expected, (code, entry["agency"])
             r = entry["remedy"]
             assert remedy == [
