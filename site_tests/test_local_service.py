@@ -225,3 +225,12 @@ def test_wrong_local_service_elements_are_positioned_problems(tmp_path, capsys, 
     assert code == 1
     # (a schema error leaves the directory empty, so the themes' halls are reported missing too)
     assert [line.split("regions.yml:", 1)[1].split(": ", 1)[1] for line in lines if "regions.yml:" in line] == [expected]
+
+
+def test_the_acceptance_slip_for_a_place_says_where_to_follow_progress(tmp_path, capsys):
+    import subprocess
+
+    out = tmp_path / "acceptance.pdf"
+    assert main(["--matters", str(ROOT / "matters"), "slip", DRUG, "--kind", "acceptance", "--at", "350926000000", "-o", str(out), "--cache-dir", ""]) == 0
+    text = "".join(subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())  # lines are justified
+    assert "凭本通知书编号查询办理进度：https://zwfw.fujian.gov.cn/bjcx/、电话12345，或咨询电话0593-8352345、0593-8352101，或登录https://zwfw.fujian.gov.cn/。" in text
