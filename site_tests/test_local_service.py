@@ -234,3 +234,19 @@ def test_the_acceptance_slip_for_a_place_says_where_to_follow_progress(tmp_path,
     assert main(["--matters", str(ROOT / "matters"), "slip", DRUG, "--kind", "acceptance", "--at", "350926000000", "-o", str(out), "--cache-dir", ""]) == 0
     text = "".join(subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())  # lines are justified
     assert "凭本通知书编号查询办理进度：https://zwfw.fujian.gov.cn/bjcx/、电话12345，或咨询电话0593-8352345、0593-8352101，或登录https://zwfw.fujian.gov.cn/。" in text
+
+
+def test_the_region_json_lists_the_hall_services_and_the_inherited_channels(sample_corpus):
+    from generator.outputs.api.models import RegionSlice
+    from generator.outputs.api.slices import region_slices
+
+    documents = region_slices(sample_corpus)
+    zherong = documents["350926000000"]
+    assert zherong["region"]["services"] == PROVINCE_SERVICES | {"appointment_url": "https://zwfw.fujian.gov.cn/yybl/", "payment_url": "https://zwfw.fujian.gov.cn/zxzf/"}
+    hall = zherong["halls"][0]
+    assert hall["appointment"] == {"phone": "0593-8352101", "quotas": [{"daily": 120}, {"daily": 10, "matter": DRUG}], "note": "可预约未来5个工作日，也可在闽政通App预约。"}
+    assert hall["self_service_terminals"] == [{"location": "柘荣县行政服务中心一楼自助服务区", "hours": "法定工作日 8:00-17:30", "matters": [CARD, "000109002000"]}]
+    assert hall["mail_address"] == ZHERONG_MAIL
+    assert "appointment" not in documents["350926100000"]["halls"][0]  # 双城镇 has none
+    for document in documents.values():
+        RegionSlice.model_validate(document)

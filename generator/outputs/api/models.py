@@ -329,11 +329,40 @@ class ThemeDocument(Out):
 # ---------------------------------------------------------------- slices
 
 
+class RegionServices(Out):
+    appointment_url: str | None = Field(default=None, title="网上预约地址")
+    payment_url: str | None = Field(default=None, title="网上支付地址")
+    progress_url: str | None = Field(default=None, title="办理进度查询地址")
+    progress_phone: str | None = Field(default=None, title="办理进度查询电话")
+    consult_url: str | None = Field(default=None, title="网上咨询地址")
+    complaint_url: str | None = Field(default=None, title="网上投诉地址")
+
+
 class RegionInfo(Out):
     code: str
     name: str
     level: str
     parent: str | None
+    services: RegionServices | None = Field(default=None, title="网上服务渠道", description="本地区的，本地区没写时取上级地区的；都没有时不出现。")
+
+
+class QuotaOut(Out):
+    daily: int = Field(title="每日预约名额")
+    window: str | None = Field(default=None, title="窗口")
+    matter: str | None = Field(default=None, title="事项基本编码")
+
+
+class HallAppointmentOut(Out):
+    url: str | None = Field(default=None, title="网上预约地址")
+    phone: str | None = Field(default=None, title="预约电话")
+    quotas: list[QuotaOut] = Field(default_factory=list, title="每日预约名额", description="按整个办理点、窗口或事项。")
+    note: str | None = Field(default=None, title="预约说明")
+
+
+class TerminalEntry(Out):
+    location: str = Field(title="终端位置")
+    hours: str | None = Field(default=None, title="开放时间")
+    matters: list[str] = Field(default_factory=list, title="可办事项", description="空列表表示支持自助终端办理的事项都能办。")
 
 
 class RegionHall(Out):
@@ -344,6 +373,9 @@ class RegionHall(Out):
     hours: str
     phones: list[str]
     windows: list[str]
+    appointment: HallAppointmentOut | None = Field(default=None, title="预约办理")
+    self_service_terminals: list[TerminalEntry] | None = Field(default=None, title="自助终端")
+    mail_address: MailAddressOut | None = Field(default=None, title="申请材料邮寄地址")
 
 
 class HallRef(Out):
