@@ -223,3 +223,14 @@ def test_review_coverage_skips_materials_replaced_by_shared_data(tmp_path, capsy
     path.write_text(text, encoding="utf-8")  # a paper material still needs its 审批要点
     assert main(["--matters", str(tmp_path / "m"), "check"]) == 1
     assert "materials[2].id: [review-coverage] 材料「授权委托书」没有审批要点" in capsys.readouterr().err
+
+
+def test_an_unquoted_code_in_a_list_says_to_quote_the_item():
+    from generator.model.region import Window
+
+    source = load_yaml(Path("regions.yml"), "regions.yml", text="name: 专窗\ntype: 专业窗口\nmatters: [000112001000, 000109002000]\n")
+    with pytest.raises(ValidationError) as caught:
+        Window.model_validate(source.data)
+    assert [explain(e, Window, source) for e in caught.value.errors()] == [
+        '受理事项应为文字，但 YAML 把它读成了数字 19399168（以 0 开头的一串数字被当作八进制数）；请加引号，写作 "000112001000"',
+    ]  # 000109002000 has a 9: YAML reads it as text, so only the first is wrong

@@ -117,6 +117,8 @@ def raw_text(source: SourceFile | None, loc: tuple) -> str | None:
         token = token[len(key) + 1 :].strip()
     elif token.startswith("- "):
         token = token[2:].strip()
+    if loc and isinstance(loc[-1], int):  # an item of a flow list: [000112001000, 000109002000]
+        token = re.split(r"[,\]]", token)[0].strip()
     return token if token and not token.startswith(("[", "{", "-")) and ": " not in token else None
 
 
@@ -128,7 +130,10 @@ def _key(loc: tuple) -> str:
 def _text_expected(error: dict, loc: tuple, title: str, raw: str | None) -> str:
     got = error.get("input")
     key = _key(loc)
-    fix = f"写作 {key}: \"{raw}\"" if raw and key else "例如 code: \"000117012000\""
+    if raw and loc and isinstance(loc[-1], int):  # an item of a list
+        fix = f"写作 \"{raw}\""
+    else:
+        fix = f"写作 {key}: \"{raw}\"" if raw and key else "例如 code: \"000117012000\""
     if isinstance(got, bool):
         return f"{title}应为文字，但 YAML 把它读成了是非值 {str(got).lower()}；请加引号，{fix}"
     if isinstance(got, (int, float)):
