@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     fmt = sub.add_parser("fmt", help="rewrite matter files in canonical form; --check exits 1 if any would change")
-    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that are not canonical")
+    fmt.add_argument("--check", action="store_true", help="change nothing; print a unified diff of what would change, per file; exit 1 if any would")
     fmt.add_argument("paths", nargs="*", help="only these matter files or directories (default: all in the matters directory)")
     fmt.set_defaults(run=_elsewhere("generator.review.fmt", "cmd_fmt"))
 

@@ -50,7 +50,7 @@ def test_build_command_exits_1_on_invalid_input(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(project)
     assert main(["build"]) == 1
     err = capsys.readouterr().err
-    assert "materials[1].copies: expected a positive whole number, got '两份'" in err
+    assert "materials[1].copies: 份数应为正整数，实际为「两份」；请只写阿拉伯数字，如 2" in err
     assert not (project / "site").exists()
 
 

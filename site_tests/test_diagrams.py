@@ -161,7 +161,7 @@ def run_check(tmp_path, fixture: str, capsys) -> tuple[int, str]:
 def test_a_cycle_is_rejected_by_check(tmp_path, capsys):
     code, err = run_check(tmp_path, "cycle", capsys)
     assert code == 1
-    assert re.search(r"cycle/310115001000\.yml:\d+:\d+: steps\[1\]\.next: steps form a cycle: review → decision → review", err)
+    assert re.search(r"cycle/310115001000\.yml:\d+:\d+: steps\[1\]\.next: 环节成环：review → decision → review", err)
 
 
 def test_a_critical_path_longer_than_promised_is_rejected(tmp_path, capsys):

@@ -247,7 +247,7 @@ def test_invalid_revision_is_reported_not_a_traceback(repo, capsys):
     code, out, err = diff(capsys, "HEAD~1", "HEAD")
     assert code == 1 and out == ""
     assert "guides diff: HEAD 中的事项文件无效" in err
-    assert f"HEAD:{FILE}:34:5: materials[1].copies: expected a positive whole number, got '两份'" in err
+    assert f"HEAD:{FILE}:34:5: materials[1].copies: 份数应为正整数，实际为「两份」；请只写阿拉伯数字，如 2" in err
     code, out, err = diff(capsys, "no-such-revision")
     assert code == 2 and "no-such-revision" in err
 

@@ -86,7 +86,7 @@ def test_commitment_replacing_nothing(tmp_path):
 def test_commitment_without_text_is_a_schema_problem(tmp_path):
     data = sample(FREIGHT)
     del data["commitment"]["text"]
-    assert problems_of(tmp_path, data) == ["commitment.text: required field is missing"]
+    assert problems_of(tmp_path, data) == ["commitment.text: 缺少必填项「承诺内容」；请写上 text:"]
 
 
 def test_deferral_unknown_committed_and_repeated(tmp_path):
@@ -108,7 +108,7 @@ def test_deferral_unknown_committed_and_repeated(tmp_path):
 def test_deferral_needs_positive_days(tmp_path):
     data = sample(PLANNING)
     data["deferrals"][0]["within_days"] = 0
-    assert problems_of(tmp_path, data) == ["deferrals[0].within_days: expected a positive whole number, got 0"]
+    assert problems_of(tmp_path, data) == ["deferrals[0].within_days: 补交期限（工作日）应为正整数（至少为 1），实际为「0」"]
 
 
 def test_when_all_unknown_option_and_two_options_of_a_single_choice(tmp_path):
@@ -131,7 +131,7 @@ def test_copies_when_unknown_option_and_zero(tmp_path):
     data = sample(PLANNING)
     data["materials"][2]["copies_when"] = [{"when": ["project.tiny"], "copies": 1}, {"when": ["project.general"], "copies": 0}]
     assert problems_of(tmp_path, data) == [
-        "materials[2].copies_when[1].copies: expected a positive whole number, got 0",
+        "materials[2].copies_when[1].copies: 份数应为正整数（至少为 1），实际为「0」",
         "materials[2].copies_when[0].when[0]: 情形选项 'project.tiny' 不存在；可用的有：project.general、project.simple",
     ]
 
@@ -147,14 +147,14 @@ def test_intermediary_service_unknown_material_and_duplicate(tmp_path):
     data["intermediary_services"].append(dict(data["intermediary_services"][0], material="design"))
     assert problems_of(tmp_path, data) == [
         "intermediary_services[1].material: 中介服务写的材料 'design' 不是本事项的申请材料；可用的有：application、design-scheme、land-title、technical-review",
-        "intermediary_services[1].id: duplicate intermediary service id 'design' (first used by intermediary_services[0])",
+        "intermediary_services[1].id: 标识「design」重复（第 1 项已使用）；同一列表里的标识不能相同",
     ]
 
 
 def test_intermediary_service_without_provider(tmp_path):
     data = sample(PLANNING)
     del data["intermediary_services"][0]["provider"]
-    assert problems_of(tmp_path, data) == ["intermediary_services[0].provider: required field is missing"]
+    assert problems_of(tmp_path, data) == ["intermediary_services[0].provider: 缺少必填项「服务机构」；请写上 provider:"]
 
 
 def test_special_procedure_unknown_step_and_calendar_days(tmp_path):
@@ -176,7 +176,7 @@ def test_special_procedure_unknown_kind(tmp_path):
     data = sample(PLANNING)
     data["special_procedures"][0]["kind"] = "公告"
     assert problems_of(tmp_path, data) == [
-        "special_procedures[0].kind: expected one of '公示', '专家评审', '检验检测', '现场勘查', '听证' or '其他', got '公告'"
+        "special_procedures[0].kind: 特别程序种类应为以下之一：公示、专家评审、检验检测、现场勘查、听证、其他；实际为「公告」"
     ]
 
 
@@ -187,7 +187,7 @@ def test_handling_type_against_promised_days(tmp_path):
     data = sample(PLANNING)
     data["handling"]["channels"] = ["窗口办理", "上门办理"]
     assert problems_of(tmp_path, data) == [
-        "handling.channels[1]: expected one of '窗口办理', '网上办理' or '快递申请', got '上门办理'",
+        "handling.channels[1]: 办理形式应为以下之一：窗口办理、网上办理、快递申请；实际为「上门办理」",
         "handling.online_flow: 写了网上办理流程，但办理形式（channels）没有 网上办理",
     ]
     data = sample(PLANNING)
@@ -214,7 +214,7 @@ def test_status_needs_a_date(tmp_path):
     data["status_date"] = "2026-12-01"
     assert problems_of(tmp_path, data) == ["status_date: 事项在用，不需要状态日期；暂停或取消时才写 status_date"]
     data["status"] = "废止"
-    assert problems_of(tmp_path, data)[0] == "status: expected one of '在用', '暂停' or '取消', got '废止'"
+    assert problems_of(tmp_path, data)[0] == "status: 事项状态应为以下之一：在用、暂停、取消；实际为「废止」"
 
 
 def test_business_item_code(tmp_path):
@@ -241,7 +241,7 @@ def test_filing_type_and_new_service_objects(tmp_path):
     data["service_objects"] = ["个体工商户", "社会组织", "事业单位", "机关", "其他组织"]
     assert problems_of(tmp_path, data) == []
     data["service_objects"] = ["企业"]
-    assert problems_of(tmp_path, data)[0].startswith("service_objects[0]: expected one of '自然人', '法人', '个体工商户'")
+    assert problems_of(tmp_path, data)[0].startswith("service_objects[0]: 服务对象应为以下之一：自然人、法人、个体工商户、社会组织、事业单位、机关、其他组织；实际为「企业」")
     from generator import contract
 
     assert contract.type_url("行政备案") == "types/filing/"
@@ -252,8 +252,8 @@ def test_validity_quantity_and_situation_multiple_are_typed(tmp_path):
     data["situations"][1]["multiple"] = "是"
     data["quantity_limit"] = ""
     assert problems_of(tmp_path, data) == [
-        "situations[1].multiple: expected true or false, got '是'",
-        "quantity_limit: expected non-empty text, got ''",
+        "situations[1].multiple: 可多选应为 true（是）或 false（否），实际为「是」",
+        "quantity_limit: 数量限制不能为空",
     ]
 
 

@@ -92,7 +92,7 @@ def test_fmt_of_named_paths_only_and_bad_files(tmp_path, capsys):
     code, err = run(capsys, "fmt", "--check", str(one), str(bad))
     assert code == 1
     assert "000117012000.yml: 不是规范格式" in err
-    assert "000117012009.yml:2:1: YAML syntax error" in err
+    assert "000117012009.yml:2:1: YAML 语法错误" in err
     code, err = run(capsys, "fmt", str(tmp_path / "missing.yml"))
     assert code == 2
     # a directory stands for every matter file in it

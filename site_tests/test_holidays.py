@@ -162,11 +162,11 @@ def test_bad_dates(tmp_path):
               - {name: 元旦, from: 2026-01-01 09:00:00}
             workdays: [tomorrow, 20261010]
         """) == [
-        "holidays.yml:5:39: years.2026.holidays[0].to: expected a date YYYY-MM-DD, got '2026-10-32'",
-        "holidays.yml:6:21: years.2026.holidays[1].from: expected a date YYYY-MM-DD, got '2026-9-25'",
-        "holidays.yml:7:20: years.2026.holidays[2].from: expected a date YYYY-MM-DD, got datetime.datetime(2026, 1, 1, 9, 0)",
-        "holidays.yml:8:16: years.2026.workdays[0]: expected a date YYYY-MM-DD, got 'tomorrow'",
-        "holidays.yml:8:26: years.2026.workdays[1]: expected a date YYYY-MM-DD, got 20261010",
+        "holidays.yml:5:39: years.2026.holidays[0].to: 放假末日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026-10-32」",
+        "holidays.yml:6:21: years.2026.holidays[1].from: 放假首日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026-9-25」",
+        "holidays.yml:7:20: years.2026.holidays[2].from: 放假首日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026-01-01 09:00:00」",
+        "holidays.yml:8:16: years.2026.workdays[0]: 调休上班日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「tomorrow」",
+        "holidays.yml:8:26: years.2026.workdays[1]: 调休上班日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「20261010」",
     ]
 
 
@@ -184,10 +184,10 @@ def test_unknown_keys_and_a_bad_year(tmp_path):
               - {name: 国庆节, from: 2026-10-01}
         notes: 无
         """) == [
-        "holidays.yml:5:39: years.2026.holidays[0].until: unknown field (a typo?); expected one of: name, from, to",
-        "holidays.yml:6:5: years.2026.workday: unknown field (a typo?); expected one of: source, holidays, workdays",
-        "holidays.yml:7:3: years.26: expected a year such as 2026, got '26'",
-        "holidays.yml:11:1: notes: unknown field (a typo?); expected one of: years",
+        "holidays.yml:5:39: years.2026.holidays[0].until: 没有「until」这个字段；这里可用的字段：name、from、to",
+        "holidays.yml:6:5: years.2026.workday: 没有「workday」这个字段，是不是 workdays（调休上班日）？这里可用的字段：source、holidays、workdays",
+        "holidays.yml:7:3: years.26: 应为年份，如 2026，实际为「26」",
+        "holidays.yml:11:1: notes: 没有「notes」这个字段；这里可用的字段：years",
     ]
 
 
@@ -198,9 +198,9 @@ def test_missing_fields(tmp_path):
             holidays: []
           2027:
         """) == [
-        "holidays.yml:2:3: years.2026.source: required field is missing",
-        "holidays.yml:3:5: years.2026.holidays: expected at least 1 item(s), got 0",
-        "holidays.yml:4:3: years.2027: expected a mapping of fields, got None",
+        "holidays.yml:2:3: years.2026.source: 缺少必填项「通知出处」；请写上 source:",
+        "holidays.yml:3:5: years.2026.holidays: 放假安排至少要写 1 项，实际 0 项",
+        "holidays.yml:4:3: years.2027: 各年节假日安排应为若干“字段: 值”（每个一行，缩进对齐），实际为「空」",
     ]
 
 

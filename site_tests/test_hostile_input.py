@@ -190,7 +190,7 @@ def test_a_promised_limit_of_a_trillion_days_fails_the_check(capsys, tmp_path):
     edit(matters / f"{CODE}.yml", "statutory_days: 20\n  promised_days: 5", "statutory_days: 1000000000000\n  promised_days: 1000000000000")
     code, lines = check(capsys, matters)
     assert code == 1
-    assert any("time_limit.promised_days: 数值过大：应不大于 3650，实际为 1000000000000" in line for line in lines), lines
+    assert any("time_limit.promised_days: 承诺办结时限（工作日）不能大于 3650，实际为「1000000000000」" in line for line in lines), lines
 
 
 @pytest.mark.parametrize(
@@ -362,7 +362,7 @@ def test_full_width_digits_in_a_region_code_fail_the_check(capsys, tmp_path):
     edit(matters / "regions.yml", 'code: "350300000000"', 'code: "３５０３００００００００"')
     code, lines = check(capsys, matters)
     assert code == 1
-    assert any(": regions[0].children[0].code: does not match the required format ^[0-9]{12}$" in line for line in lines), lines
+    assert any(": regions[0].children[0].code: 区划代码应为12位数字（省2位、市2位、县2位、乡镇3位、村3位，不足的位补0），例如 350926100000；实际为「３５０３００００００００」" in line for line in lines), lines
 
 
 @pytest.mark.parametrize(
@@ -376,7 +376,7 @@ def test_full_width_digits_in_matter_codes_fail_the_check(capsys, tmp_path, old,
     edit(matters / f"{CODE}.yml", old, new)
     code, lines = check(capsys, matters)
     assert code == 1
-    assert any(f": {field}: does not match the required format" in line for line in lines), lines
+    assert any(f": {field}: 标准版本号应写作 主版本.次版本，例如 2.3 或 2.3.1；实际为「１.０」" in line for line in lines), lines
 
 
 @pytest.mark.parametrize("char", ["\\x07", "\\x1b", "\\0", "\\x7f", "\\x85", "\\uFFFE", "\\r"])
@@ -498,4 +498,4 @@ def test_a_thousand_materials_fail_the_check_quickly(capsys, tmp_path):
     started = time.monotonic()
     code, lines = check(capsys, matters)
     assert code == 1 and time.monotonic() - started < 10
-    assert any(": materials: 项目过多：最多 300 项，实际 1003 项" in line for line in lines), lines
+    assert any(": materials: 申请材料最多 300 项，实际 1003 项；请删去多余的项" in line for line in lines), lines

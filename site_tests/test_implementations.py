@@ -162,6 +162,19 @@ def test_implementations_json_has_one_entry_per_matter_and_agency(entries, sampl
         assert entry["fingerprint"] == sample_corpus.fingerprint(entry["matter_code"])
 
 
+def hall_service_lines(services: dict) -> list[str]:
+    """The hall's 预约, 自助终端 and 邮寄 lines as the page words them from the JSON."""
+    lines = []
+    if a := services.get("appointment"):
+        how = "、".join(x for x in ("网上预约" if "url" in a else None, f"电话 {a['phone']}" if "phone" in a else None) if x)
+        lines.append("预约办理：" + how + (f"；每个工作日 {a['daily_quota']} 个名额" if "daily_quota" in a else "") + (f"；{a['note']}" if "note" in a else ""))
+    if terminals := services.get("self_service_terminals"):
+        lines.append("自助终端：" + "；".join(t["location"] + (f"（{t['hours']}）" if "hours" in t else "") for t in terminals))
+    if m := services.get("mail_address"):
+        lines.append(f"申请材料邮寄：{m['address']}，{m['recipient']}收，电话 {m['phone']}" + (f"，邮编 {m['postcode']}" if "postcode" in m else ""))
+    return lines
+
+
 def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, entries, sample_corpus):
     for code in sample_corpus.matters:
         mine = [e for e in entries if e["matter_code"] == code]
@@ -176,7 +189,7 @@ def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, 
                 region, level, where, address, phones = row["cells"]
                 assert (region, level) == ([hall["region_name"]], [hall["level"]])
                 assert where == [hall["name"], hall["window"], f"实施机关：{entry['agency']} · 服务范围：{hall['scope']['name']}"], (code, hall["id"])
-                assert address == [hall["address"], hall["hours"]]
+                assert address == [hall["address"], hall["hours"]] + hall_service_lines(hall.get("services", {})), (code, hall["id"])
                 assert phones == hall["phones"]
             agency, reach, remedy = contacts[entry["implementation_code"]]["cells"]
             assert agency == [entry["agency"], entry["region_name"]]
@@ -185,6 +198,12 @@ def test_page_tables_show_exactly_the_facts_of_implementations_json(built_site, 
                 expected.append(f"监督投诉电话：{entry['complaint_phone']}")
             if entry["online_url"]:
                 expected.append(f"网上办理：{entry['online_url']}")
+            s = entry.get("services", {})
+            expected += [f"网上咨询：{s['consult_url']}"] if "consult_url" in s else []
+            expected += [f"网上投诉：{s['complaint_url']}"] if "complaint_url" in s else []
+            progress = "、".join(x for x in (s.get("progress_url"), f"电话 {s['progress_phone']}" if "progress_phone" in s else None) if x)
+            expected += [f"办理进度查询：{progress}"] if progress else []
+            expected += [f"网上支付：{s['payment_url']}"] if "payment_url" in s else []
             assert reach == expected, (code, entry["agency"])
             r = entry["remedy"]
             assert remedy == [
@@ -434,7 +453,7 @@ def test_credit_code_problems_are_chinese_and_positioned(capsys):
     assert status == 1
     where = shown(path)
     assert lines == [
-        f"{where}:{line_of(path, '11350300MB4K7720R')}:9: regions[0].agencies[0].credit_code: 统一社会信用代码应为18位，这里是17位：11350300MB4K7720R",
+        f"{where}:{line_of(path, '11350300MB4K7720R')}:9: regions[0].agencies[0].credit_code: 统一社会信用代码应为18位（登记管理部门1位、机构类别1位、行政区划6位、组织机构代码9位、校验码1位），这里是17位：11350300MB4K7720R；少了1位，请对照营业执照或登记证书重新抄写",
         f"{where}:{line_of(path, '11350300MB5H2281OG')}:9: regions[0].agencies[1].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「O」",
         f"{where}:{line_of(path, '11350300MBIVSZ8109')}:9: regions[0].agencies[2].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「IVSZ」",
         "3 problems found",
@@ -452,7 +471,7 @@ def test_wrong_check_digit_and_a_function_claimed_twice(capsys):
         f"{where}:{line_of(path, 'functions: [交通运输局, 市场监督管理局]')}:28: regions[0].agencies[1].functions[1]: "
         f"莆田市已有机关在第{first}行承担「市场监督管理局」职能；同一地区一个职能只能由一个机关实施，请删去一处",
         f"{where}:{line_of(path, '11350300MB6J09353E')}:9: regions[0].agencies[2].credit_code: "
-        "统一社会信用代码 11350300MB6J09353E 的校验码（第18位）应为 D，这里是 E；请核对前17位是否抄错",
+        "统一社会信用代码 11350300MB6J09353E 的校验码（第18位）应为 D，这里是 E；校验码由前17位按 GB 32100 算出，请核对前17位是否抄错",
         "2 problems found",
     ]
     assert first == 11
@@ -477,7 +496,7 @@ def test_an_old_matter_file_is_told_where_each_local_fact_moved(capsys):
         "这里只留期限 reconsideration_days、litigation_months",
         "3 problems found",
     ]
-    assert not any("unknown field" in line or "expected non-empty text" in line for line in lines)
+    assert not any("没有「" in line or "不能为空" in line for line in lines)
 
 
 def test_the_migration_script_moves_the_local_facts_out_and_says_what_it_removed(tmp_path, capsys):

@@ -111,15 +111,15 @@ def test_wrong_cells_give_exact_positioned_problems_and_nothing_is_written(fille
     book.save("bad.xlsx")
     assert main(["--matters", "out", "import", "bad.xlsx"]) == 1
     assert problems(capsys) == [
-        "bad.xlsx:事项!AZ2: 生效日期: 应为日期，写作 YYYY-MM-DD，实际为「2026/13/01」",
+        "bad.xlsx:事项!AZ2: 生效日期: 应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026/13/01」",
         "bad.xlsx:事项!A3: 办理流程: 应有且只有一个起始环节（受理），实际有 2 个：inspection、intake",
-        "bad.xlsx:事项!AA3: 办理时限·承诺办结时限（工作日）: 应为整数，实际为「五个工作日」",
+        "bad.xlsx:事项!AA3: 办理时限·承诺办结时限（工作日）: 应为整数，实际为「五个工作日」；请只写阿拉伯数字，如 5",
         "bad.xlsx:办理流程!I8: 后续环节: 环节「approve」不存在；可选：intake、review、inspection、decision、delivery",
         "bad.xlsx:审批要点!D7: 针对: 「marriage-status」既不是本事项材料的标识，也不是受理条件的标识",
         "bad.xlsx:申请材料!D5: 材料名称: 含有控制字符 U+0007（第 6 个字符）；请删除后再导入",
         'bad.xlsx:申请材料!M6: 受理标准: 单元格是公式「=CONCATENATE("完税","凭证")」：导入不计算公式，也不取它的结果；请改为文字或数值（复制后“选择性粘贴为数值”）',
         "bad.xlsx:申请材料!A7: 基本编码: 「事项」表中没有基本编码为 999999999999 的事项",
-        "bad.xlsx:申请材料!F13: 份数: 应为正整数，实际为「两份」",
+        "bad.xlsx:申请材料!F13: 份数: 应为正整数，实际为「两份」；请只写阿拉伯数字，如 2",
         "bad.xlsx:申请材料!E14: 材料形式: 应为以下之一：原件、复印件、电子件、电子证照、原件和复印件；实际为「纸质」",
     ]
     assert not Path("out").exists()  # a partial import writes nothing
@@ -308,6 +308,6 @@ def test_parts_of_an_item_and_citations_of_the_register_have_their_own_columns(t
     assert main(["--matters", str(tmp_path / "bad"), "import", str(tmp_path / "bad.xlsx")]) == 1
     assert problems(capsys) == [
         f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!C2: 材料标识: 「申请材料」表中没有基本编码为 {road}、材料标识为 no-such-material 的行",
-        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!E3: 份数: 应为正整数，实际为「两份」",
+        f"{tmp_path}/bad.xlsx:申请材料·按情形的份数!E3: 份数: 应为正整数，实际为「两份」；请只写阿拉伯数字，如 2",
     ]
     assert not (tmp_path / "bad").exists()

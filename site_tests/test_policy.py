@@ -97,7 +97,7 @@ def test_waiver_switches_a_rule_off_and_unknown_waiver_is_a_problem(capsys):
     # max-steps (3 steps, limit 2) is waived; the misspelt waiver is reported
     assert len(lines) == 2
     assert lines[0].endswith(
-        "waivers/310115001000.yml:89:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all, promised-time, max-steps, review-coverage"
+        "waivers/310115001000.yml:89:5: waivers[1].rule: [waivers] 豁免了不存在的规则「max-step」；已知规则：no-catch-all、promised-time、max-steps、review-coverage"
     )
 
 
@@ -107,9 +107,9 @@ def test_broken_policy_file_reports_every_problem(capsys):
     assert code == 1
     assert lines == [
         f"{where}:4:16: rules.no-catch-all.patterns[0]: 不是可用的正则表达式：missing ): 其他(材料（RE2 语法：不支持反向引用 \\1 和环视 (?=…)）",
-        f"{where}:6:5: rules.promised-time.max_ratio: 数值过大：应不大于 1，实际为 1.5",
-        f"{where}:8:5: rules.max-steps.max_steps: expected a positive whole number, got '五'",
-        f"{where}:9:3: rules.review-coverag: unknown rule 'review-coverag'; known rules: no-catch-all, promised-time, max-steps, review-coverage",
+        f"{where}:6:5: rules.promised-time.max_ratio: 承诺时限占法定时限的最大比例不能大于 1，实际为「1.5」",
+        f"{where}:8:5: rules.max-steps.max_steps: 最多环节数应为正整数，实际为「五」；请只写阿拉伯数字，如 2",
+        f"{where}:9:3: rules.review-coverag: 没有「review-coverag」这条规则，是不是 review-coverage？已知规则：no-catch-all、promised-time、max-steps、review-coverage",
         "4 problems found",
     ]
 

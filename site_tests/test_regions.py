@@ -296,7 +296,7 @@ def test_bad_division_codes_are_reported_with_their_positions(capsys):
         (_line_of(path, '"350926000000"'), "is not under its parent 莆田市 (350300000000)"),
         (_line_of(path, "城厢区") + 1, "region level '乡级' does not match its division code 350302000000, which is a 县级 code"),
         (_line_of(path, '"350300000100"'), "ill-formed division code '350300000100'"),
-        (_line_of(path, '"3503020"'), "does not match the required format"),
+        (_line_of(path, '"3503020"'), "区划代码应为12位数字（省2位、市2位、县2位、乡镇3位、村3位，不足的位补0），例如 350926100000；实际为「3503020」"),
         (_line_of(path, "荔城区行政服务中心") + 1, "hall level '市级' does not match its region 荔城区"),
         (_line_of(path, "windows:"), "at least one 综合窗口"),
     ]

@@ -86,7 +86,7 @@ def test_bad_holiday_file_is_reported_with_positions():
     assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: date 2027-02-15 is not in 2026", line) for line in lines)
     assert any("holidays[2].to: ends (2026-09-25) before it starts (2026-09-27)" in line for line in lines)
     assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 is a weekday", line) for line in lines)
-    assert any("workdays[2]: expected a date YYYY-MM-DD, got 'tomorrow'" in line for line in lines)
+    assert any("workdays[2]: 调休上班日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「tomorrow」" in line for line in lines)
 
 
 # ------------------------------------------------------------------ the built site

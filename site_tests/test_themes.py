@@ -273,8 +273,8 @@ def test_schema_errors_and_bad_file_names_are_positioned(tmp_path, capsys):
     (tmp_path / "m" / "themes" / "Open Shop.yaml").write_text("id: x\n", encoding="utf-8")
     assert main(["--matters", str(tmp_path / "m"), "check", "--cache-dir", ""]) == 1
     err = capsys.readouterr().err
-    assert "open-shop.yml:24:1: visits: expected a whole number, got '一次'" in err
-    assert "open-shop.yml:25:1: budget: unknown field (a typo?); expected one of: id, name" in err
+    assert "open-shop.yml:24:1: visits: 到办事现场次数应为整数，实际为「一次」；请只写阿拉伯数字，如 5" in err
+    assert "open-shop.yml:25:1: budget: 没有「budget」这个字段；这里可用的字段：id、name" in err
     assert "Open Shop.yaml:1:1: theme file name must be the theme id and .yml" in err
 
 

@@ -36,19 +36,19 @@ def test_broken_fixtures_report_every_problem_with_position(capsys):
     except ValueError:
         pass
     expected = [
-        f"{where}:2:1: code: code '310115001001' does not match the file name '310115001000.yml'",
-        f"{where}:34:5: materials[1].copies: expected a positive whole number, got '两份'",
-        f"{where}:40:12: materials[2].when[0]: names situation option 'agent.poxy', which does not exist; valid: agent.proxy, agent.self",
-        f"{where}:43:5: review_points[0].about: names 'site-plann', which is neither a material nor a condition of this matter",
-        f"{where}:56:22: steps[1].next[1]: names step 'archive', which does not exist; valid: intake, review, decision",
-        f"{where}:63:3: time_limit.promised_days: promised limit 25 working days is longer than the statutory 20",
+        f"{where}:2:1: code: 基本编码 310115001001 与文件名 310115001000.yml 不一致；文件名应为事项的基本编码，请改正其中一处",
+        f"{where}:34:5: materials[1].copies: 份数应为正整数，实际为「两份」；请只写阿拉伯数字，如 2",
+        f"{where}:40:12: materials[2].when[0]: 情形选项「agent.poxy」不存在；可选：agent.proxy、agent.self",
+        f"{where}:43:5: review_points[0].about: 「site-plann」既不是本事项材料的标识，也不是受理条件的标识",
+        f"{where}:56:22: steps[1].next[1]: 环节「archive」不存在；可选：intake、review、decision",
+        f"{where}:63:3: time_limit.promised_days: 承诺时限 25 个工作日超过法定时限 20 个工作日",
     ]
     for line in expected:
         assert line in lines
     typo = [line for line in lines if "visit_count" in line]
-    assert len(typo) == 1 and typo[0].startswith(f"{where}:70:1: visit_count: unknown field (a typo?); expected one of: code, name,")
-    cycle = [line for line in lines if "cycle" in line]
-    assert len(cycle) == 1 and cycle[0].endswith("310115001002.yml:56:5: steps[1].next: steps form a cycle: review → decision → review; a procedure must move forward")
+    assert len(typo) == 1 and typo[0].startswith(f"{where}:70:1: visit_count: 没有「visit_count」这个字段，是不是 visits（到办事现场次数）？这里可用的字段：code、name、")
+    cycle = [line for line in lines if "成环" in line]
+    assert len(cycle) == 1 and cycle[0].endswith("310115001002.yml:56:5: steps[1].next: 环节成环：review → decision → review；办理流程必须向前推进")
     assert lines[-1] == "8 problems found"
 
 
@@ -56,7 +56,7 @@ def test_yaml_syntax_error_is_positioned_not_a_traceback(capsys):
     code, lines = run_check(capsys, FOUNDATION / "syntax")
     assert code == 1
     assert len(lines) == 2
-    assert lines[0].endswith("310115001000.yml:7:8: YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'")
+    assert lines[0].endswith("310115001000.yml:7:8: YAML 语法错误：方括号列表没有正确结束：各项用逗号分隔，最后写“]”")
 
 
 def test_duplicate_keys_and_codes(tmp_path, capsys):
@@ -68,9 +68,9 @@ def test_duplicate_keys_and_codes(tmp_path, capsys):
     code, lines = run_check(capsys, tmp_path)
     assert code == 1
     text = "\n".join(lines)
-    assert "310115001000.yml:70:1: visits: duplicate key; each key may appear once" in text
-    assert "310115008888.yml:2:1: code: code '310115001000' does not match the file name '310115008888.yml'" in text
-    assert "notes.yml:1:1: file name must be the matter's 12-character code" in text
+    assert "310115001000.yml:70:1: visits: 字段重复：同一层里每个字段只能写一次" in text
+    assert "310115008888.yml:2:1: code: 基本编码 310115001000 与文件名 310115008888.yml 不一致；文件名应为事项的基本编码，请改正其中一处" in text
+    assert "notes.yml:1:1: 事项文件名应为12位基本编码加 .yml，例如 310115001000.yml" in text
 
 
 def test_wrong_types_name_expected_and_found(tmp_path):
@@ -81,10 +81,9 @@ def test_wrong_types_name_expected_and_found(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load_corpus(tmp_path)
     messages = {p.field: p.message for p in caught.value.problems}
-    assert messages["matter_type"].startswith("expected one of '行政许可', '行政备案', '行政确认'")
-    assert messages["matter_type"].endswith("got '许可'")
-    assert messages["effective_date"] == "expected a date written YYYY-MM-DD, got '2026年1月1日'"
-    assert messages["levels"] == "expected a list (lines starting with '- '), got '县级'"
+    assert messages["matter_type"] == "事项类型应为以下之一：行政许可、行政备案、行政确认、行政给付、行政奖励、行政裁决、其他行政权力、公共服务；实际为「许可」"
+    assert messages["effective_date"] == "生效日期应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026年1月1日」"
+    assert messages["levels"] == "行使层级应为列表（每项一行，以“- ”开头），实际为「县级」"
 
 
 def test_sample_matters_pass():
@@ -114,7 +113,7 @@ def test_named_files_and_directories_outside_matters_are_checked_not_skipped(cap
     code, lines = run_check(capsys, FOUNDATION / "valid", str(broken))
     assert code == 1 and lines[-1] == "8 problems found"
     code, lines = run_check(capsys, FOUNDATION / "valid", str(broken / "310115001002.yml"))
-    assert code == 1 and lines[-1] == "1 problem found" and "steps form a cycle" in lines[0]
+    assert code == 1 and lines[-1] == "1 problem found" and "环节成环" in lines[0]
     code, lines = run_check(capsys, FOUNDATION / "valid", str(FOUNDATION / "valid"), str(broken))
     assert code == 1 and lines[-1] == "8 problems found"
     code, lines = run_check(capsys, broken, str(FOUNDATION / "valid"))
@@ -151,4 +150,4 @@ def test_parse_cache_still_checks_the_code_against_a_new_file_name(tmp_path):
     shutil.copy(matters / "310115001000.yml", matters / "310115001999.yml")
     with pytest.raises(InvalidInput) as caught:
         load_corpus(matters, cache_dir=tmp_path / "cache")
-    assert [p.message for p in caught.value.problems] == ["code '310115001000' does not match the file name '310115001999.yml'"]
+    assert [p.message for p in caught.value.problems] == ["基本编码 310115001000 与文件名 310115001999.yml 不一致；文件名应为事项的基本编码，请改正其中一处"]

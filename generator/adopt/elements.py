@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.load.validate import inner_model
+from generator.load.messages import inner_model
 from generator.model.matter import Matter
 from generator.review.changes import LOOSER, OTHER, TIGHTER, field_title, item_name, show
 from generator.review.compare import item_key

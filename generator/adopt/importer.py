@@ -4,7 +4,7 @@ implementations of ``regions.yml``.
 Everything is read and checked before anything is written: every problem is reported at once,
 as ``file.xlsx:sheet!C12: column: message`` in Chinese, and if there is any, nothing is
 written (exit 1). Values are validated by the same model as ``guides check``
-(:class:`~generator.model.matter.Matter`, messages from :func:`~generator.load.validate.explain_zh`)
+(:class:`~generator.model.matter.Matter`, messages from :func:`~generator.load.messages.explain`)
 and cross-checked by :func:`~generator.load.validate.matter_problems`; files are written in the
 canonical form of ``guides fmt`` (:func:`~generator.review.fmt.dump_matter`). A file that
 exists with other content is never overwritten without ``--force``; one that holds the same
@@ -26,7 +26,8 @@ from generator.adopt.rows import ID_PREFIX, Located, Row, item_data, make_id, ma
 from generator.adopt.template import CODE, IMPLEMENTATION_SHEET, MATTER_SHEET, SHEET_BY_NAME, SHEETS, Sheet, parse_cell
 from generator.adopt.workbook import CellProblem, open_book
 from generator.load.matters import display_path, load_matter_file
-from generator.load.validate import explain_zh, matter_problems
+from generator.load.messages import explain
+from generator.load.validate import matter_problems
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem, UsageError
 from generator.review.fmt import canonical_data, dump_matter
@@ -217,13 +218,13 @@ def validate(imported: Imported, problems: list[Problem]) -> dict[str, Matter]:
                 cell, absent = located.where(loc)
                 if (absent and error["type"] == "missing") or cell[:3] in said or (len(loc) == 1 and loc[0] in imported.missing):
                     continue  # the missing column is reported once, at the header; a bad cell once
-                message = explain_zh(error, Matter)
+                message = explain(error, Matter, titled=False)
                 if len(loc) == 1 and loc[0] in ID_PREFIX and error["type"] == "too_short":
                     title = Matter.model_fields[loc[0]].title
                     message += f"（「{title}」表中没有基本编码为 {code} 的行）"
                 found.append(CellProblem(*cell, message))
         if not columns_missing:
-            found += matter_problems(located, None, zh=True)
+            found += matter_problems(located, None)
         problems += found
         if model is not None and not found:
             matters[code] = model

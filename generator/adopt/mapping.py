@@ -39,7 +39,7 @@ from pydantic import Field
 
 from generator.adopt.template import SHEET_BY_NAME
 from generator.load.reader import load_yaml
-from generator.load.validate import explain_zh
+from generator.load.messages import explain
 from generator.model.matter import Strict
 from generator.problems import InvalidInput, Problem
 
@@ -71,7 +71,7 @@ def load_mapping(path: Path) -> Mapping:
         errors = getattr(exc, "errors", None)
         if errors is None:
             raise
-        raise InvalidInput([source.problem(tuple(e["loc"]), explain_zh(e, Mapping)) for e in errors(include_url=False)]) from None
+        raise InvalidInput([source.problem(tuple(e["loc"]), explain(e, Mapping, titled=False)) for e in errors(include_url=False)]) from None
     problems = []
     for name, sheet in mapping.sheets.items():
         layout = SHEET_BY_NAME.get(name)

@@ -33,7 +33,7 @@ from generator.domain.codes import credit_code_problem, implementation_code
 from generator.domain.directory import PREFIX_LENGTHS, code_level
 from generator.load.matters import display_path, load_matter_file
 from generator.load.regions import REGIONS_FILE, load_directory
-from generator.load.validate import explain_zh
+from generator.load.messages import explain
 from generator.model.matter import LEVELS, Matter
 from generator.model.region import Agency
 from generator.problems import Problem
@@ -159,7 +159,7 @@ def _merge_row(row, columns, header_of, departments, imported_codes, matters, da
         agency = Agency.model_validate({**agency_data, "functions": [function]})
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            problems.append(row.problem(header_of.get(error["loc"][0], CODE), explain_zh(error, Agency)))
+            problems.append(row.problem(header_of.get(error["loc"][0], CODE), explain(error, Agency, titled=False)))
         return
     wrong = credit_code_problem(agency.credit_code)
     if wrong:

@@ -15,7 +15,7 @@ from typing import Any
 from generator.adopt.mapping import Mapping, SheetMapping
 from generator.adopt.template import CODE, MATTER_SHEET, NAME, Column, Sheet, parse_cell
 from generator.adopt.workbook import Book, CellProblem
-from generator.load.validate import inner_model
+from generator.load.messages import inner_model
 from generator.model.matter import Matter
 from generator.problems import Problem
 

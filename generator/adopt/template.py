@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from generator.load.validate import inner_model
+from generator.load.messages import inner_model
 from generator.model.matter import Matter
 from generator.model.region import Agency, Region
 

@@ -10,7 +10,7 @@ Configured in one place, ``matters/policy.yml``::
         max_ratio: 0.5
       max-steps:               # 办理环节数上限
         max_steps: 8
-      review-coverage: {}      # 每项材料都有审批要点
+      review-coverage: {}      # 每项材料都有审批要点（共享数据、电子证照替代的除外）
 
 A rule listed there is on (``enabled: false`` switches it off for everyone); a rule not
 listed is off. One matter can switch a rule off with a reason::
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from generator.load.policy import compile_pattern
 from generator.load.reader import SourceFile
-from generator.model.matter import Matter
+from generator.model.matter import Material, Matter
 from generator.model.policy import CatchAllConfig, MaxStepsConfig, Policy, PromisedTimeConfig, ReviewCoverageConfig
 from generator.problems import Problem
 
@@ -88,12 +88,18 @@ def check_max_steps(matter: Matter, config: MaxStepsConfig) -> list[tuple[tuple,
     return [(("steps",), f"办理流程有 {count} 个环节，超过上限 {config.max_steps} 个；请合并环节")]
 
 
+def replaced_by_shared_data(material: Material) -> bool:
+    """The applicant hands nothing in: the window takes it from shared data or the
+    电子证照 library (``shared_data``, or the form 电子证照), so there is nothing to review."""
+    return material.shared_data is not None or material.form == "电子证照"
+
+
 def check_review_coverage(matter: Matter, config: ReviewCoverageConfig) -> list[tuple[tuple, str]]:
     reviewed = {point.about for point in matter.review_points}
     return [
         (("materials", i, "id"), f"材料「{material.name}」没有审批要点；请在 review_points 中增加 about: {material.id} 的一问一答")
         for i, material in enumerate(matter.materials)
-        if material.id not in reviewed
+        if material.id not in reviewed and not replaced_by_shared_data(material)
     ]
 
 
@@ -112,7 +118,7 @@ def lint_matter(matter: Matter, source: SourceFile, policy: Policy) -> list[Prob
         if waiver.rule in CHECKS:
             waived.add(waiver.rule)
         else:
-            problems.append(source.problem(("waivers", i, "rule"), f"[waivers] 豁免了不存在的规则「{waiver.rule}」；已知规则：{', '.join(CHECKS)}"))
+            problems.append(source.problem(("waivers", i, "rule"), f"[waivers] 豁免了不存在的规则「{waiver.rule}」；已知规则：{'、'.join(CHECKS)}"))
     for rule_id, config in policy.active():
         if rule_id in waived:
             continue

@@ -142,3 +142,38 @@ def implementation_problems(corpus: "Corpus", directory: Directory) -> list[Prob
                         )
                     )
     return problems
+
+
+def service_problems(corpus: "Corpus", directory: Directory) -> list[Problem]:
+    """The local service elements of each hall: a daily quota names a window of the hall or a
+    matter that exists, once each; a self-service terminal names matters that exist."""
+    source = directory.source
+    if source is None:
+        return []
+    problems: list[Problem] = []
+    paths, _ = matter_paths(corpus.root)
+    whole = len(paths) == len(corpus.matters)  # a check of some files only cannot judge the codes
+    known = "、".join(sorted(corpus.matters)) if len(corpus.matters) <= 12 else f"共 {len(corpus.matters)} 个事项，见 matters/"
+    for place in directory.places.values():
+        for j, hall in enumerate(place.region.halls):
+            hall_loc = place.loc + ("halls", j)
+            windows = [w.name for w in hall.windows]
+            seen: dict[tuple, int] = {}
+            for k, quota in enumerate(hall.appointment.quotas if hall.appointment else ()):
+                loc = hall_loc + ("appointment", "quotas", k)
+                if quota.window is not None and quota.window not in windows:
+                    problems.append(source.problem(loc + ("window",), f"预约名额写的窗口「{quota.window}」不是{hall.name}的窗口；可用的有：{'、'.join(windows)}"))
+                if quota.matter is not None and whole and quota.matter not in corpus.matters:
+                    problems.append(source.problem(loc + ("matter",), f"预约名额写的事项 {quota.matter} 不存在（matters/ 中没有 {quota.matter}.yml）；已有的事项：{known}"))
+                target = (quota.window, quota.matter)
+                if target in seen:
+                    what = f"事项 {quota.matter}" if quota.matter else f"窗口「{quota.window}」" if quota.window else "整个办理点"
+                    problems.append(source.problem(loc, f"{what}的每日预约名额已在第 {seen[target] + 1} 条写过；每个窗口、事项或整个办理点只写一条"))
+                seen.setdefault(target, k)
+            for k, terminal in enumerate(hall.self_service_terminals):
+                for m, code in enumerate(terminal.matters):
+                    if whole and code not in corpus.matters:
+                        problems.append(
+                            source.problem(hall_loc + ("self_service_terminals", k, "matters", m), f"自助终端写的事项 {code} 不存在（matters/ 中没有 {code}.yml）；已有的事项：{known}")
+                        )
+    return problems

@@ -44,13 +44,17 @@ def org_check_char(first8: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid 统一社会信用代码, in Chinese; None when it is."""
     if len(code) != 18:
-        return f"统一社会信用代码应为18位，这里是{len(code)}位：{code}"
+        more = "多" if len(code) > 18 else "少"
+        return (
+            f"统一社会信用代码应为18位（登记管理部门1位、机构类别1位、行政区划6位、组织机构代码9位、校验码1位），"
+            f"这里是{len(code)}位：{code}；{more}了{abs(len(code) - 18)}位，请对照营业执照或登记证书重新抄写"
+        )
     bad = [ch for ch in code if ch not in CHARSET]
     if bad:
         return f"统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「{''.join(dict.fromkeys(bad))}」"
     expected = credit_check_char(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码 {code} 的校验码（第18位）应为 {expected}，这里是 {code[17]}；请核对前17位是否抄错"
+        return f"统一社会信用代码 {code} 的校验码（第18位）应为 {expected}，这里是 {code[17]}；校验码由前17位按 GB 32100 算出，请核对前17位是否抄错"
     org = code[8:17]
     if all(ch.isdigit() or "A" <= ch <= "Z" for ch in org[:8]) and org_check_char(org[:8]) != org[8]:
         return f"统一社会信用代码 {code} 中的组织机构代码（第9-17位）{org} 校验码应为 {org_check_char(org[:8])}，这里是 {org[8]}"

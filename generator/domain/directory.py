@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from generator.domain.codes import LEVEL_DIGITS, implementation_code
 from generator.load.reader import SourceFile
 from generator.model.matter import LEVELS, Matter
-from generator.model.region import Agency, Hall, Region, Window
+from generator.model.region import Agency, Hall, MailAddress, Region, Terminal, Window
 
-__all__ = ["LEVEL_DIGITS", "Directory", "Handling", "Implementation", "Place", "window_for"]
+__all__ = ["LEVEL_DIGITS", "Directory", "Handling", "HallServices", "Implementation", "LocalServices", "Place", "window_for"]
 # significant digits of a division code at each level: 省2 市2 县2 乡3 村3
 PREFIX_LENGTHS = dict(zip(LEVELS, (2, 4, 6, 9, 12)))
 SECTIONS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
@@ -82,6 +82,50 @@ class Place:
 
 
 @dataclass(frozen=True)
+class LocalServices:
+    """The online channels of one implementation, inherited down the region tree like the
+    complaint phone. Payment shows only for a matter whose standard says it can be paid online."""
+
+    consult_url: str | None = None
+    complaint_url: str | None = None
+    progress_url: str | None = None
+    progress_phone: str | None = None
+    payment_url: str | None = None
+
+    def record(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass(frozen=True)
+class HallServices:
+    """What one hall offers for one matter: appointment with its daily quota, self-service
+    terminals, the address for mailed materials. Each shows only where the matter's standard
+    says the service exists (``handling.appointment``, ``self_service``, ``mail_materials``),
+    or a quota or terminal names the matter."""
+
+    appointment_url: str | None = None
+    appointment_phone: str | None = None
+    daily_quota: int | None = None
+    appointment_note: str | None = None
+    terminals: tuple[Terminal, ...] = ()
+    mail_address: MailAddress | None = None
+
+    @property
+    def appointment(self) -> bool:
+        return bool(self.appointment_url or self.appointment_phone or self.daily_quota)
+
+    def record(self) -> dict:
+        out: dict = {}
+        if self.appointment:
+            out["appointment"] = {k: v for k, v in (("url", self.appointment_url), ("phone", self.appointment_phone), ("daily_quota", self.daily_quota), ("note", self.appointment_note)) if v}
+        if self.terminals:
+            out["self_service_terminals"] = [{k: v for k, v in (("location", t.location), ("hours", t.hours)) if v} for t in self.terminals]
+        if self.mail_address:
+            out["mail_address"] = self.mail_address.model_dump(exclude_none=True)
+        return out
+
+
+@dataclass(frozen=True)
 class Implementation:
     """One matter as implemented by one agency: the unit of the 实施清单."""
 
@@ -93,6 +137,7 @@ class Implementation:
     court: str
     complaint_phone: str | None
     online_url: str | None
+    services: LocalServices = field(default_factory=LocalServices)
 
     @property
     def level(self) -> str:
@@ -111,6 +156,7 @@ class Handling:
     scope_prefix: str
     rank: int  # position in the directory (regions in document order, then halls): the listing order
     implementation: Implementation  # who implements the matter here, with its remedy bodies and contacts
+    services: HallServices = field(default_factory=HallServices)
 
     @property
     def phones(self) -> list[str]:
@@ -182,6 +228,35 @@ class Directory:
             court=agency.court or self.inherited(home, "court") or "",
             complaint_phone=self.inherited(home, "complaint_phone"),
             online_url=agency.online_url or self.inherited(home, "online_url"),
+            services=LocalServices(
+                consult_url=self.inherited(home, "consult_url"),
+                complaint_url=self.inherited(home, "complaint_url"),
+                progress_url=self.inherited(home, "progress_url"),
+                progress_phone=self.inherited(home, "progress_phone"),
+                payment_url=self.inherited(home, "payment_url") if matter.handling.online_payment else None,
+            ),
+        )
+
+    def hall_services(self, matter: Matter, place: Place, hall: Hall, window: Window) -> HallServices:
+        """Appointment, terminals and mail address of ``hall`` for ``matter`` (see :class:`HallServices`)."""
+        wanted = matter.handling
+        appointment = hall.appointment
+        quota = None
+        if appointment is not None:
+            for pick in (lambda q: q.matter == matter.code, lambda q: q.matter is None and q.window == window.name, lambda q: q.matter is None and q.window is None):
+                quota = next((q.daily for q in appointment.quotas if pick(q)), None)
+                if quota is not None:
+                    break
+        named = appointment is not None and any(q.matter == matter.code for q in appointment.quotas)
+        shown = appointment is not None and (wanted.appointment or named)
+        terminals = tuple(t for t in hall.self_service_terminals if matter.code in t.matters or (not t.matters and wanted.self_service))
+        return HallServices(
+            appointment_url=((appointment.url or self.inherited(place, "appointment_url")) if shown else None),
+            appointment_phone=appointment.phone if shown else None,
+            daily_quota=quota if shown else None,
+            appointment_note=appointment.note if shown else None,
+            terminals=terminals,
+            mail_address=hall.mail_address if wanted.mail_materials else None,
         )
 
     def handlings(self, matter: Matter) -> list[Handling]:
@@ -196,7 +271,9 @@ class Directory:
                 if implementation is None:
                     continue
                 scope_code, scope_name, scope_prefix = self.scope(place, matter.tongban)
-                found.append(Handling(place, hall, window_for(hall, matter), scope_code, scope_name, scope_prefix, len(found), implementation))
+                window = window_for(hall, matter)
+                services = self.hall_services(matter, place, hall, window)
+                found.append(Handling(place, hall, window, scope_code, scope_name, scope_prefix, len(found), implementation, services))
             self._handlings[matter.code] = found
         return self._handlings[matter.code]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Mapping
 from generator.check.flows import flow_problems
 from generator.check.laws import citation_problems
 from generator.check.policy import lint_matters
-from generator.check.regions import agency_problems, coverage_warnings, example_credit_codes, implementation_problems
+from generator.check.regions import agency_problems, coverage_warnings, example_credit_codes, implementation_problems, service_problems
 from generator.domain import standard
 from generator.domain.laws import Laws, resolved_matter
 from generator.domain.workdays import Calendar
@@ -88,7 +88,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
     problems += found
     directory, found = load_directory(root)
     if not found:
-        found = agency_problems(directory) + implementation_problems(corpus, directory)
+        found = agency_problems(directory) + implementation_problems(corpus, directory) + service_problems(corpus, directory)
     problems += found
     warnings += coverage_warnings(corpus, directory) + example_credit_codes(directory) if not found else []
     themes, found = load_themes(corpus, directory)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from generator.domain.workdays import Calendar
 from generator.load.matters import display_path
 from generator.load.reader import SourceFile, load_yaml, present
-from generator.load.validate import explain
+from generator.load.messages import explain
 from generator.model.holidays import HolidayFile, as_date, as_year
 from generator.problems import Problem, field_path
 
@@ -69,7 +69,7 @@ def schema_problems(source: SourceFile) -> tuple[HolidayFile | None, list[Proble
                 loc = loc[:-1]
             # explain() finds the allowed keys by walking the model's fields; a year is no field
             walk = loc[:1] + loc[2:] if loc[:1] == ("years",) else loc
-            message = explain({**error, "loc": walk}, HolidayFile)
+            message = explain({**error, "loc": walk}, HolidayFile, source)
             if error["type"] == "extra_forbidden":
                 message = message.replace("from_", "from")
             problems.append(source.problem(loc, message))

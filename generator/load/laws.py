@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.domain.laws import Laws
 from generator.load.matters import display_path
 from generator.load.reader import SourceFile, load_yaml, present
-from generator.load.validate import explain
+from generator.load.messages import explain
 from generator.model.laws import LawRegister
 from generator.problems import Problem
 
@@ -69,7 +69,7 @@ def load_laws(root: Path, text: str | None = None, display: str | None = None) -
         errors = getattr(exc, "errors", None)
         if errors is None:
             raise
-        problems += [source.problem(tuple(e["loc"]), explain(e, LawRegister)) for e in exc.errors(include_url=False)]
+        problems += [source.problem(tuple(e["loc"]), explain(e, LawRegister, source)) for e in exc.errors(include_url=False)]
         return Laws(display=display), problems
     if problems:
         return Laws(display=display), problems

@@ -42,7 +42,7 @@ def load_matter_file(path: Path, root: Path, text: str | None = None) -> tuple[M
     if source.data is None:
         return None, source, problems
     if not isinstance(source.data, dict):
-        problems.append(source.problem((), "expected a mapping of fields at the top of the file"))
+        problems.append(source.problem((), "文件顶层应为若干“字段: 值”（code: …、name: … 每个一行，不缩进）"))
         return None, source, problems
     moved = local_fact_problems(source)
     matter, schema_errors = schema_problems(source, Matter)
@@ -87,7 +87,7 @@ def matter_paths(root: Path) -> tuple[list[Path], list[Problem]]:
         if MATTER_FILE.match(path.name):
             paths.append(path)
         else:
-            problems.append(Problem(display_path(path, root), 1, 1, "", "file name must be the matter's 12-character code, e.g. 310115001000.yml"))
+            problems.append(Problem(display_path(path, root), 1, 1, "", "事项文件名应为12位基本编码加 .yml，例如 310115001000.yml"))
     return paths, problems
 
 
@@ -177,7 +177,7 @@ def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | N
                 continue
             cache.put(key, matter)
         if matter.code in first_file:
-            problems.append(source.problem(("code",), f"duplicate code '{matter.code}', already used by {first_file[matter.code]}"))
+            problems.append(source.problem(("code",), f"基本编码 {matter.code} 重复，{first_file[matter.code]} 已经使用；每个事项的基本编码不同"))
             continue
         first_file[matter.code] = source.display
         # the files beside the matter are checked on every load, cached or not: they can go missing

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ from pydantic import ValidationError
 
 from generator.load.matters import display_path
 from generator.load.reader import load_yaml, present
-from generator.load.validate import explain
+from generator.load.messages import explain
 from generator.model.policy import POLICY_FILE, RULE_CONFIGS, Policy, RuleConfig
 from generator.problems import Problem
 
@@ -19,6 +21,11 @@ MAX_PATTERN_LENGTH = 500
 
 
 @lru_cache(maxsize=1024)
+def _guess(rule_id: str) -> str:
+    close = difflib.get_close_matches(rule_id, list(RULE_CONFIGS), n=1, cutoff=0.6)
+    return f"，是不是 {close[0]}？" if close else "；"
+
+
 def compile_pattern(pattern: str) -> Any:
     """A policy pattern compiled with RE2: matching takes time linear in the text, whatever
     the pattern, so no pattern can stall ``guides check`` or the build (Python's engine
@@ -55,7 +62,7 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
     data = source.data
     if not isinstance(data, dict):
         return Policy(rules={}), [source.problem((), "expected a mapping with one key, rules: (the rules and their settings)")]
-    problems: list[Problem] = [source.problem((key,), "unknown field; expected: rules") for key in data if key != "rules"]
+    problems: list[Problem] = [source.problem((key,), "没有这个字段；policy.yml 顶层只有 rules") for key in data if key != "rules"]
     rules_data = data.get("rules") or {}
     if not isinstance(rules_data, dict):
         return Policy(rules={}), problems + [source.problem(("rules",), "expected a mapping of rule id to its settings")]
@@ -63,13 +70,13 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
     for rule_id, settings in rules_data.items():
         rule = RULE_CONFIGS.get(rule_id)
         if rule is None:
-            problems.append(source.problem(("rules", rule_id), f"unknown rule '{rule_id}'; known rules: {', '.join(RULE_CONFIGS)}"))
+            problems.append(source.problem(("rules", rule_id), f"没有「{rule_id}」这条规则{_guess(str(rule_id))}已知规则：{'、'.join(RULE_CONFIGS)}"))
             continue
         try:
             config = rule[1].model_validate(settings if settings is not None else {})
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                problems.append(source.problem(("rules", rule_id) + tuple(error["loc"]), explain(error, rule[1])))
+                problems.append(source.problem(("rules", rule_id) + tuple(error["loc"]), explain(error, rule[1], source)))
             continue
         bad_patterns = []
         for i, pattern in enumerate(getattr(config, "patterns", ())):

@@ -252,27 +252,56 @@ def _parse_into(source: SourceFile, text: str) -> None:
     try:
         node = loader.get_single_node()
         if node is None:
-            source.problems.append(Problem(display, 1, 1, "", "file is empty; expected a YAML mapping"))
+            source.problems.append(Problem(display, 1, 1, "", "文件是空的；应为若干“字段: 值”"))
             return
         source._data = _Builder(loader, source).build(node, ())
     except _Stop:
         source._data = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        source.problems.append(Problem(display, line, col, "", f"YAML syntax error: {what}"))
+        line, col, message = syntax_message(exc, text)
+        source.problems.append(Problem(display, line, col, "", message))
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position] if isinstance(exc.position, int) else ""
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character) if isinstance(exc.character, str) and exc.character else 0
         source.problems.append(Problem(display, line, col, "", f"文件含有不允许的字符 U+{char:04X}（控制字符）；只允许换行和制表符"))
     except yaml.YAMLError as exc:
-        source.problems.append(Problem(display, 1, 1, "", f"YAML error: {exc}"))
+        source.problems.append(Problem(display, 1, 1, "", "YAML 格式错误，无法读取；请检查缩进、冒号和引号"))
     except (RecursionError, MemoryError) as exc:  # pragma: no cover - the limits come first
         source.problems.append(Problem(display, 1, 1, "", f"文件结构过于复杂，无法读取（{type(exc).__name__}）"))
     finally:
         loader.dispose()
+
+
+# PyYAML's words for the syntax errors staff meet, said in Chinese with the fix
+_SYNTAX_WORDS = (
+    ("mapping values are not allowed", "这里不能有“: ”；值里含冒号加空格时，请给整个值加引号"),
+    ("could not find expected ':'", "缺少“: ”；每行应写作 字段: 值，或检查上一行的引号是否配对"),
+    ("did not find expected key", "缩进不一致：同一层的字段应左对齐"),
+    ("expected <block end>", "缩进不一致：同一层的字段应左对齐"),
+    ("did not find expected '-' indicator", "列表的各项应以“- ”开头并左对齐"),
+    ("did not find expected ',' or ']'", "方括号列表没有正确结束：各项用逗号分隔，最后写“]”"),
+    ("did not find expected ',' or '}'", "花括号映射没有正确结束：各项用逗号分隔，最后写“}”"),
+    ("found unexpected end of stream", "引号没有配对：文件结束前缺少结束引号"),
+    ("found undefined alias", "引用（*名称）指向不存在的锚点（&名称）"),
+    ("found duplicate anchor", "锚点（&名称）重复定义"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”后是未知的转义字符；请改用单引号，或写两个反斜杠"),
+    ("found unexpected ':'", "这里不能有“:”；值里含冒号时，请给整个值加引号"),
+)
+
+
+def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """(line, column, message) of a YAML syntax error, in Chinese; a tab is named as a tab."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in (here[col - 1 : col] if col <= len(here) else "") or ("cannot start any token" in str(exc.problem) and "\t" in here):
+        col = here.index("\t") + 1 if here[col - 1 : col] != "\t" else col
+        return line, col, f"第{line}行第{col}列有制表符（Tab），请改用空格缩进"
+    what = " ".join(part for part in (exc.context, exc.problem) if part)
+    words = next((zh for en, zh in _SYNTAX_WORDS if en in what), "请检查缩进、冒号和引号")
+    return line, col, f"YAML 语法错误：{words}"
 
 
 class _Builder:
@@ -371,7 +400,7 @@ class _Builder:
             child = loc + (key,)
             if key in result:
                 line, col = _mark(key_node)
-                self.source.problems.append(Problem(self.source.display, line, col, field_path(child), "duplicate key; each key may appear once"))
+                self.source.problems.append(Problem(self.source.display, line, col, field_path(child), "字段重复：同一层里每个字段只能写一次"))
             result[key] = self.build(value_node, child)
             # problems about a field point at its key, where an editor's cursor belongs
             self.positions[child] = _mark(key_node)

@@ -9,13 +9,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.domain.codes import credit_code_problem
 from generator.domain.directory import Directory, Place, code_level, prefix
 from generator.load.matters import display_path
 from generator.load.reader import REGION_LIMITS, SourceFile, load_yaml, present
-from generator.load.validate import explain
+from generator.load.messages import explain
 from generator.model.matter import LEVELS, Matter, TimeLimit
-from generator.model.region import Agency, Hall, Region, RegionDirectory, Window
+from generator.model.region import Agency, Appointment, AppointmentQuota, Hall, MailAddress, Region, RegionDirectory, Terminal, Window
 from generator.problems import Problem
 
 REGIONS_FILE = "regions.yml"
@@ -30,7 +29,7 @@ STANDARD_KEYS = frozenset(
     | {key[:-1] for key in _MATTER_STANDARD if key.endswith("s") and not key.endswith("ss") and key != "legal_basis"}
     | set(TimeLimit.model_fields)
     | {"time_limits", "deadline", "fee", "amount", "charge", "charges"}
-) - {name for model in (RegionDirectory, Region, Hall, Window, Agency) for name in model.model_fields}
+) - {name for model in (RegionDirectory, Region, Hall, Window, Agency, Appointment, AppointmentQuota, Terminal, MailAddress) for name in model.model_fields}
 OVERRIDE_KEYS = frozenset({"overrides", "override", "matters", "matter", "standard", "standards", "local_standard"})
 MATTER_CODE = re.compile(r"^[0-9A-Z]{12}$")
 
@@ -53,8 +52,8 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                         f"a region cannot set the standard element '{key}': it is written once in the matter file and is the same in every region and at every level; {LIMITED}",
                     )
                 )
-            elif key == "matters" and "windows" in loc:
-                continue  # a window lists the matters it receives: where, not how
+            elif (key == "matters" and ("windows" in loc or "self_service_terminals" in loc)) or (key == "matter" and "quotas" in loc):
+                continue  # a window or terminal lists the matters it takes, a quota its matter: where, not how
             elif key in OVERRIDE_KEYS or MATTER_CODE.match(key):
                 locs.add(here)
                 problems.append(
@@ -132,15 +131,6 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
     return problems
 
 
-def _credit_code_message(error: dict) -> str | None:
-    """A 统一社会信用代码 that fails the model's pattern (wrong length, I/O/S/V/Z, a lower-case
-    letter) is explained in the words of :func:`credit_code_problem`, not as a regular expression."""
-    value = error.get("input")
-    if error["type"] == "string_pattern_mismatch" and error["loc"][-1:] == ("credit_code",) and isinstance(value, str):
-        return credit_code_problem(value)
-    return None
-
-
 def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
     """Read ``root/regions.yml``; no file means an empty directory (nothing is derived)."""
     path = root / REGIONS_FILE
@@ -162,7 +152,7 @@ def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
             loc = tuple(error["loc"])
             if any(loc[: len(a)] == a for a in attempt_locs):
                 continue  # already reported as an attempt to change the standard
-            problems.append(source.problem(loc, _credit_code_message(error) or explain(error, RegionDirectory)))
+            problems.append(source.problem(loc, explain(error, RegionDirectory, source)))
     if problems or model is None:
         return directory, problems
 

@@ -6,180 +6,14 @@ YAML can act on. Nothing here raises for bad input; it only collects problems.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.domain.graph import find_cycle
+from generator.load.messages import explain
 from generator.load.reader import SourceFile
 from generator.problems import Problem
-
-
-def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Field names allowed at ``loc`` in ``model``, for 'unknown key' hints."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        current = inner_model(field.annotation)
-        if current is None:
-            return []
-    return list(getattr(current, "model_fields", {}))
-
-
-def _field_metadata(model: type[BaseModel], loc: tuple) -> list:
-    """Constraint metadata (Gt, Ge, ...) of the field at ``loc``, to say what was expected."""
-    current: Any = model
-    field = None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = getattr(current, "model_fields", {}).get(part) if current is not None else None
-        if field is None:
-            return []
-        current = inner_model(field.annotation)
-    return list(field.metadata) if field is not None else []
-
-
-def inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _is_date(value: Any) -> bool:
-    import datetime as dt
-
-    if isinstance(value, dt.date):
-        return True
-    try:
-        return isinstance(value, str) and bool(dt.date.fromisoformat(value))
-    except ValueError:
-        return False
-
-
-def explain(error: dict, model: type[BaseModel]) -> str:
-    """Turn one pydantic error into a sentence that says what was expected and what was found."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    got = error.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, error["loc"])
-        hint = f"; expected one of: {', '.join(allowed)}" if allowed else ""
-        return f"unknown field (a typo?){hint}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        positive = any(getattr(m, "gt", None) == 0 for m in _field_metadata(model, error["loc"]))
-        return f"expected a {'positive ' if positive else ''}whole number, got {_shown(got)}"
-    if kind in ("float_parsing", "float_type"):
-        return f"expected a number, got {_shown(got)}"
-    if kind == "greater_than":
-        limit = ctx.get("gt")
-        return f"expected a positive whole number, got {_shown(got)}" if limit == 0 else f"expected a number greater than {limit}, got {_shown(got)}"
-    if kind == "greater_than_equal":
-        if _is_date(ctx.get("ge")):
-            return f"日期应不早于 {ctx.get('ge')}，实际为 {_shown(got)}"
-        return f"expected a number of at least {ctx.get('ge')}, got {_shown(got)}"
-    if kind == "less_than_equal":
-        if _is_date(ctx.get("le")):
-            return f"日期应不晚于 {ctx.get('le')}，实际为 {_shown(got)}"
-        limit = ctx.get("le")
-        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
-        return f"数值过大：应不大于 {limit}，实际为 {_shown(got)}"
-    if kind == "finite_number":
-        return f"应为有限的数，实际为 {_shown(got)}"
-    if kind == "too_long":
-        return f"项目过多：最多 {ctx.get('max_length')} 项，实际 {ctx.get('actual_length')} 项"
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected')}, got {_shown(got)}"
-    if kind in ("string_type", "string_too_short"):
-        return f"expected non-empty text, got {_shown(got)}"
-    if kind == "string_pattern_mismatch":
-        return f"does not match the required format {ctx.get('pattern')}, got {_shown(got)}"
-    if kind in ("list_type",):
-        return f"expected a list (lines starting with '- '), got {_shown(got)}"
-    if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length', 0)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of fields, got {_shown(got)}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_shown(got)}"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"expected a date written YYYY-MM-DD, got {_shown(got)}"
-    return f"{error['msg']}, got {_shown(got)}"
-
-
-# The same explanations in Chinese, for people who fill in spreadsheets (``guides import``).
-_PATTERNS_ZH = {
-    r"^[a-z][a-z0-9-]*$": "应为标识：小写字母开头，只含小写字母、数字和连字符",
-    r"^[0-9A-Z]{12}$": "应为12位基本编码（数字或大写字母）",
-    r"^[0-9]+\.[0-9]+(\.[0-9]+)?$": "应为版本号，如 2.3",
-    r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$": "应写作 情形标识.选项标识，如 applicant.company",
-    r"^[0-9]{12}$": "应为12位区划代码",
-    r"^https://[^\s]+$": "应为 https:// 开头的网址",
-}
-
-
-def _shown_zh(value: Any) -> str:
-    text = str(value)
-    return f"「{text if len(text) <= 40 else text[:39] + '…'}」"
-
-
-def explain_zh(error: dict, model: type[BaseModel]) -> str:
-    """:func:`explain` in Chinese."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    got = _shown_zh(error.get("input"))
-    if kind == "missing":
-        return "必填，不能为空"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, error["loc"])
-        return "未知的字段" + (f"；可用的字段：{'、'.join(allowed)}" if allowed else "")
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        positive = any(getattr(m, "gt", None) == 0 for m in _field_metadata(model, error["loc"]))
-        return f"应为{'正' if positive else ''}整数，实际为{got}"
-    if kind in ("float_parsing", "float_type"):
-        return f"应为数字，实际为{got}"
-    if kind == "greater_than":
-        limit = ctx.get("gt")
-        return f"应为正整数，实际为{got}" if limit == 0 else f"应大于 {limit}，实际为{got}"
-    if kind == "greater_than_equal":
-        return f"不能小于 {ctx.get('ge')}，实际为{got}"
-    if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}，实际为{got}"
-    if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"应为以下之一：{'、'.join(choices)}；实际为{got}"
-    if kind in ("string_type", "string_too_short"):
-        return "不能为空" if kind == "string_too_short" else f"应为文字，实际为{got}"
-    if kind == "string_too_long":
-        return f"不能超过 {ctx.get('max_length')} 个字符，实际为{got}"
-    if kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern"))
-        return f"{_PATTERNS_ZH.get(pattern, '格式不符合 ' + pattern)}；实际为{got}"
-    if kind == "too_short":
-        return f"至少需要 {ctx.get('min_length')} 项，实际 {ctx.get('actual_length', 0)} 项"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"应为 是 或 否，实际为{got}"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"应为日期，写作 YYYY-MM-DD，实际为{got}"
-    if kind in ("model_type", "dict_type", "model_attributes_type", "list_type"):
-        return f"格式不对，实际为{got}"
-    return f"{error['msg']}，实际为{got}"
 
 
 def schema_problems(source: SourceFile, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
@@ -192,7 +26,7 @@ def schema_problems(source: SourceFile, model: type[BaseModel]) -> tuple[BaseMod
             loc = tuple(error["loc"])
             if source.was_refused(loc):
                 continue  # the reader has said what is wrong there
-            problems.append(source.problem(loc, explain(error, model)))
+            problems.append(source.problem(loc, explain(error, model, source)))
         return None, problems
 
 
@@ -212,60 +46,56 @@ def _list_of_str(value: Any) -> list[tuple[int, str]]:
     return [(j, v) for j, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _duplicates(items: list[tuple[int, dict]], loc: tuple, source: SourceFile, what: str, zh: bool = False) -> list[Problem]:
+def _duplicates(items: list[tuple[int, dict]], loc: tuple, source: SourceFile) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for i, item_id in _ids(items):
         if item_id in seen:
-            message = f"标识「{item_id}」重复（第 {seen[item_id] + 1} 项已使用）" if zh else f"duplicate {what} id '{item_id}' (first used by {loc[-1]}[{seen[item_id]}])"
+            message = f"标识「{item_id}」重复（第 {seen[item_id] + 1} 项已使用）；同一列表里的标识不能相同"
             problems.append(source.problem(loc + (i, "id"), message))
         else:
             seen[item_id] = i
     return problems
 
 
-def matter_problems(source: SourceFile, expected_code: str | None, zh: bool = False) -> list[Problem]:
+def matter_problems(source: SourceFile, expected_code: str | None) -> list[Problem]:
     """Cross-field checks that need the whole matter.
 
     They read the raw data rather than the model, so a file with schema errors still gets
     its dangling references and cycles reported in the same run: all problems at once.
-    ``zh``: the messages in Chinese (for spreadsheets, ``guides import``).
     """
-
-    def say(en: str, chinese: str) -> str:
-        return chinese if zh else en
 
     data = source.data if isinstance(source.data, dict) else {}
     problems: list[Problem] = []
     code = data.get("code")
     if expected_code is not None and isinstance(code, str) and code != expected_code:
-        problems.append(source.problem(("code",), f"code '{code}' does not match the file name '{expected_code}.yml'"))
+        problems.append(source.problem(("code",), f"基本编码 {code} 与文件名 {expected_code}.yml 不一致；文件名应为事项的基本编码，请改正其中一处"))
 
     for name in ("legal_basis", "situations", "conditions", "materials", "review_points", "steps", "fees"):
-        problems += _duplicates(_items(data, name), (name,), source, name.rstrip("s").replace("_", " "), zh)
+        problems += _duplicates(_items(data, name), (name,), source)
     options: set[str] = set()
     for i, situation in _items(data, "situations"):
         option_items = _items(situation, "options")
-        problems += _duplicates(option_items, ("situations", i, "options"), source, "option", zh)
+        problems += _duplicates(option_items, ("situations", i, "options"), source)
         if isinstance(situation.get("id"), str):
             options.update(f"{situation['id']}.{oid}" for _, oid in _ids(option_items))
-    valid_options = ", ".join(sorted(options)) or say("none (the matter has no situations)", "无（本事项没有办理情形）")
+    valid_options = "、".join(sorted(options)) or "无（本事项没有办理情形）"
     for kind in ("conditions", "materials"):
         for i, item in _items(data, kind):
             for j, ref in _list_of_str(item.get("when")):
                 if ref not in options:
-                    problems.append(source.problem((kind, i, "when", j), say(f"names situation option '{ref}', which does not exist; valid: {valid_options}", f"情形选项「{ref}」不存在；可选：{valid_options}")))
+                    problems.append(source.problem((kind, i, "when", j), f"情形选项「{ref}」不存在；可选：{valid_options}"))
     problems += element_problems(source, data, options)
 
     material_ids = {mid for _, mid in _ids(_items(data, "materials"))}
     condition_ids = {cid for _, cid in _ids(_items(data, "conditions"))}
     for i, material_id in _ids(_items(data, "materials")):
         if material_id in condition_ids:
-            problems.append(source.problem(("materials", i, "id"), say(f"id '{material_id}' is used by a condition too; review points could not tell them apart", f"标识「{material_id}」也用于受理条件；审批要点将无法区分")))
+            problems.append(source.problem(("materials", i, "id"), f"标识「{material_id}」也用于受理条件；审批要点将无法区分"))
     for i, point in _items(data, "review_points"):
         about = point.get("about")
         if isinstance(about, str) and about not in material_ids | condition_ids:
-            problems.append(source.problem(("review_points", i, "about"), say(f"names '{about}', which is neither a material nor a condition of this matter", f"「{about}」既不是本事项材料的标识，也不是受理条件的标识")))
+            problems.append(source.problem(("review_points", i, "about"), f"「{about}」既不是本事项材料的标识，也不是受理条件的标识"))
 
     steps = _items(data, "steps")
     step_ids = [sid for _, sid in _ids(steps)]
@@ -275,23 +105,23 @@ def matter_problems(source: SourceFile, expected_code: str | None, zh: bool = Fa
         nexts = [n for _, n in _list_of_str(step.get("next"))]
         for j, nxt in _list_of_str(step.get("next")):
             if nxt not in step_ids:
-                problems.append(source.problem(("steps", i, "next", j), say(f"names step '{nxt}', which does not exist; valid: {', '.join(step_ids)}", f"环节「{nxt}」不存在；可选：{'、'.join(step_ids)}")))
+                problems.append(source.problem(("steps", i, "next", j), f"环节「{nxt}」不存在；可选：{'、'.join(step_ids)}"))
             elif nxt == sid:
-                problems.append(source.problem(("steps", i, "next", j), say(f"step '{sid}' cannot follow itself", f"环节「{sid}」不能以自己为后续环节")))
+                problems.append(source.problem(("steps", i, "next", j), f"环节「{sid}」不能以自己为后续环节"))
         if isinstance(sid, str):
             graph[sid] = [n for n in nexts if n != sid]
     cycle = find_cycle(list(graph), [(sid, nxt) for sid, nexts in graph.items() for nxt in nexts])
     if cycle:
         index = next(i for i, step in steps if step.get("id") == cycle[0])
-        problems.append(source.problem(("steps", index, "next"), say(f"steps form a cycle: {' → '.join(cycle)}; a procedure must move forward", f"环节成环：{' → '.join(cycle)}；办理流程必须向前推进")))
+        problems.append(source.problem(("steps", index, "next"), f"环节成环：{' → '.join(cycle)}；办理流程必须向前推进"))
     entries = set(graph) - {n for targets in graph.values() for n in targets}
     if graph and not cycle and len(entries) != 1:
-        problems.append(source.problem(("steps",), say(f"expected exactly one first step (one intake), found {len(entries)}: {', '.join(sorted(entries)) or 'none'}", f"应有且只有一个起始环节（受理），实际有 {len(entries)} 个：{'、'.join(sorted(entries)) or '无'}")))
+        problems.append(source.problem(("steps",), f"应有且只有一个起始环节（受理），实际有 {len(entries)} 个：{'、'.join(sorted(entries)) or '无'}"))
 
     limit = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
     statutory, promised = limit.get("statutory_days"), limit.get("promised_days")
     if isinstance(statutory, int) and isinstance(promised, int) and promised > statutory:
-        problems.append(source.problem(("time_limit", "promised_days"), say(f"promised limit {promised} working days is longer than the statutory {statutory}", f"承诺时限 {promised} 个工作日超过法定时限 {statutory} 个工作日")))
+        problems.append(source.problem(("time_limit", "promised_days"), f"承诺时限 {promised} 个工作日超过法定时限 {statutory} 个工作日"))
 
     # 零跑动 needs at least 网上受理: at 一级 (咨询) or 二级 (预审) the papers are handed in at a window
     visits, depth = data.get("visits"), data.get("online_depth")
@@ -306,10 +136,10 @@ def matter_problems(source: SourceFile, expected_code: str | None, zh: bool = Fa
     changes = _items(data, "changes")
     version = data.get("version")
     if changes and isinstance(version, str) and changes[0][1].get("version") not in (None, version):
-        problems.append(source.problem(("changes", 0, "version"), say(f"the newest change note (first in the list) must be for the current version {version}, got {changes[0][1].get('version')}", f"最新的变更记录（第一条）应为当前版本 {version}，实际为 {changes[0][1].get('version')}")))
+        problems.append(source.problem(("changes", 0, "version"), f"最新的变更记录（第一条）应为当前版本 {version}，实际为 {changes[0][1].get('version')}"))
     dates = [str(item.get("date")) for _, item in changes]
     if dates != sorted(dates, reverse=True):
-        problems.append(source.problem(("changes",), say("change notes must be listed newest first", "变更记录应按日期从新到旧排列")))
+        problems.append(source.problem(("changes",), "变更记录应按日期从新到旧排列"))
     return problems
 
 
@@ -389,8 +219,8 @@ def element_problems(source: SourceFile, data: dict, options: set[str]) -> list[
         ref = service.get("material")
         if isinstance(ref, str) and ref not in material_ids:
             problems.append(unknown_material(("intermediary_services", i, "material"), ref, "中介服务"))
-    problems += _duplicates(_items(data, "intermediary_services"), ("intermediary_services",), source, "intermediary service")
-    problems += _duplicates(_items(data, "special_procedures"), ("special_procedures",), source, "special procedure")
+    problems += _duplicates(_items(data, "intermediary_services"), ("intermediary_services",), source)
+    problems += _duplicates(_items(data, "special_procedures"), ("special_procedures",), source)
 
     steps = {s["id"]: s for _, s in _items(data, "steps") if isinstance(s.get("id"), str)}
     for i, procedure in _items(data, "special_procedures"):

@@ -47,13 +47,13 @@ def as_year(value: Any) -> int | None:
 def _date(value: Any) -> dt.date:
     day = as_date(value)
     if day is None:
-        raise PydanticCustomError("holiday_date", "expected a date YYYY-MM-DD")
+        raise PydanticCustomError("holiday_date", "应为日期 YYYY-MM-DD")
     return day
 
 
 def _year(value: Any) -> str:
     if as_year(value) is None:
-        raise PydanticCustomError("holiday_year", "expected a year such as 2026")
+        raise PydanticCustomError("holiday_year", "应为年份，如 2026")
     return str(value)
 
 

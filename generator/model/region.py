@@ -69,6 +69,40 @@ class Agency(Strict):
     court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="只在与本地区的管辖法院不同时填写。")
 
 
+class AppointmentQuota(Strict):
+    daily: int = Field(gt=0, le=10000, title="每日预约名额", description="每个工作日可预约的号数，正整数。")
+    window: Text | None = Field(default=None, title="窗口", description="名额属于本办理点的哪个窗口，写窗口名称；与 matter 都不写时为整个办理点的名额。")
+    matter: MatterCode | None = Field(default=None, title="事项", description="名额只给某个事项时写它的基本编码（即本地实施机关办理该事项的名额）。")
+
+
+class Appointment(Strict):
+    url: HttpsUrl | None = Field(default=None, title="网上预约地址", description="如 闽政通 或 福建省网上办事大厅 的预约页面；不填时用本地区的 appointment_url。")
+    phone: Phone | None = Field(default=None, title="预约电话")
+    quotas: list[AppointmentQuota] = Field(
+        default_factory=list,
+        title="每日预约名额",
+        description="按整个办理点、按窗口（window）或按事项（matter）写每个工作日的预约名额；一个事项先找写明它的名额，再找其受理窗口的，最后用整个办理点的。",
+    )
+    note: Text | None = Field(default=None, title="预约说明", description="如 可预约未来 5 个工作日、预约号保留 15 分钟。")
+
+
+class Terminal(Strict):
+    location: Text = Field(title="终端位置", description="自助终端放在哪里，如 莆田市行政服务中心一楼大厅东侧、城厢区龙桥街道便民服务中心。")
+    hours: Text | None = Field(default=None, title="开放时间", description="如 24小时；不填时同办理点的办公时间。")
+    matters: list[MatterCode] = Field(
+        default_factory=list,
+        title="可办事项",
+        description="终端只能办某几个事项时写它们的基本编码；留空表示事项标准写明支持自助终端办理（handling.self_service）的事项都能办。",
+    )
+
+
+class MailAddress(Strict):
+    address: Text = Field(title="收件地址", description="申请材料邮寄到哪里，如 福建省宁德市柘荣县双城镇东源路18号 柘荣县行政服务中心一楼综合窗口。")
+    recipient: Text = Field(title="收件人", description="如 柘荣县行政服务中心综合受理窗口。")
+    phone: Phone = Field(title="收件电话")
+    postcode: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] | None = Field(default=None, title="邮政编码", description="6位数字，如 355300。")
+
+
 class Hall(Strict):
     id: Id = Field(title="办理点标识", description="全目录唯一，如 putian-admin-center。")
     name: Text = Field(title="办理点名称", description="如 莆田市行政服务中心、双城镇便民服务中心、城西社区便民代办点。")
@@ -78,6 +112,17 @@ class Hall(Strict):
     phones: list[Phone] = Field(min_length=1, title="咨询电话", description="至少一个。")
     windows: list[Window] = Field(min_length=1, title="窗口", description="至少包括一个综合窗口。")
     note: Text | None = Field(default=None, title="说明", description="如 周六上午延时服务、预约上门代办。")
+    appointment: Appointment | None = Field(
+        default=None,
+        title="预约办理",
+        description="本办理点的预约方式和每日预约名额；只对事项标准写明支持预约办理（handling.appointment）的事项显示。",
+    )
+    self_service_terminals: list[Terminal] = Field(default_factory=list, title="自助终端", description="本办理点管理的自助终端及其位置。")
+    mail_address: MailAddress | None = Field(
+        default=None,
+        title="申请材料邮寄地址",
+        description="申请人邮寄申请材料的收件地址；只对事项标准写明支持申请材料邮寄（handling.mail_materials）的事项显示。",
+    )
 
 
 class Region(Strict):
@@ -93,6 +138,12 @@ class Region(Strict):
     court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="如 柘荣县人民法院；不填时沿用上级地区的。")
     complaint_phone: Phone | None = Field(default=None, title="监督投诉电话", description="如 12345；不填时沿用上级地区的。")
     online_url: HttpsUrl | None = Field(default=None, title="网上办事大厅", description="本地区的政务服务网地址；不填时沿用上级地区的。")
+    appointment_url: HttpsUrl | None = Field(default=None, title="网上预约地址", description="本地区统一的预约入口，如 闽政通 的预约页面；办理点写了自己的 appointment.url 时用办理点的。不填时沿用上级地区的。")
+    payment_url: HttpsUrl | None = Field(default=None, title="网上支付地址", description="缴纳行政事业性收费的网上入口，如 福建省非税收入缴款平台；只对事项标准写明支持网上支付（handling.online_payment）的事项显示。不填时沿用上级地区的。")
+    progress_url: HttpsUrl | None = Field(default=None, title="办理进度查询地址", description="凭受理通知书编号查询办理进度的网址；不填时沿用上级地区的。")
+    progress_phone: Phone | None = Field(default=None, title="办理进度查询电话", description="如 12345；不填时沿用上级地区的。")
+    consult_url: HttpsUrl | None = Field(default=None, title="网上咨询地址", description="在线咨询的网址，如 福建省网上办事大厅的“我要咨询”；不填时沿用上级地区的。")
+    complaint_url: HttpsUrl | None = Field(default=None, title="网上投诉地址", description="在线投诉、“好差评”的网址，如 12345 政务服务便民热线的网上入口；不填时沿用上级地区的。")
     agencies: list[Agency] = Field(
         default_factory=list,
         title="实施机关",

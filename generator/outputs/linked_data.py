@@ -21,6 +21,7 @@ from generator.load.corpus import Corpus
 from generator.domain.directory import Handling, Implementation
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
 from generator.outputs import regions
+from generator.outputs.cpsv_services import _hall_service_channels, _mail_addresses, _online_services, _ref, zh
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -55,14 +56,6 @@ def duration(days: int) -> str:
     """ISO 8601 duration of a time limit. The standard counts working days; the unit is said in
     each description, since ISO 8601 has no working-day designator."""
     return f"P{days}D"
-
-
-def zh(text: str) -> dict[str, str]:
-    return {"@value": text, "@language": "zh"}
-
-
-def _ref(iri: str) -> dict[str, str]:
-    return {"@id": iri}
 
 
 def _concept(iri: str, label: str) -> dict[str, Any]:
@@ -310,7 +303,7 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
                 "@type": "cv:Channel",
                 "dct:identifier": f"mail-{key}",
                 "dct:type": _ref(f"{concepts}channel-mail"),
-                "dct:description": zh(f"快递申请：申请材料可邮寄至{agency.name}的受理窗口"),
+                "dct:description": zh(f"快递申请：申请材料可邮寄至{agency.name}的受理窗口" + _mail_addresses(handlings)),
                 "cv:processingTime": processing,
                 "cv:ownedBy": _ref(organisation(agency)),
             })
@@ -325,8 +318,10 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
                 "cv:processingTime": processing,
                 "cv:ownedBy": _ref(organisation(agency)),
             })
+        channels += _hall_service_channels(node, concepts, key, agency, handlings, processing, organisation)
         phones = regions.consult_phones(implementation, handlings)
         complaint = f"；监督投诉电话 {implementation.complaint_phone}" if implementation.complaint_phone else ""
+        complaint += _online_services(implementation)
         contacts.append({
             "@id": node(f"contact-{key}"),
             "@type": "cv:ContactPoint",
@@ -386,6 +381,10 @@ def cpsv_ap(corpus: Corpus, matter: Matter, site_url: str | None = None) -> dict
         used[f"{concepts}channel-mail"] = CONCEPTS["channel-mail"]
     if any(i.online_url for i, _ in implemented):
         used[f"{concepts}channel-online"] = CONCEPTS["channel-online"]
+    for c in channels:
+        slug = c["dct:type"]["@id"].removeprefix(concepts)
+        if slug in ("channel-appointment", "channel-self-service"):
+            used[c["dct:type"]["@id"]] = CONCEPTS[slug]
     graph += [_concept(iri, label) for iri, label in used.items()]
     return {"@context": CONTEXT, "@graph": graph}
 
@@ -431,6 +430,8 @@ CONCEPTS: dict[str, str] = {
     "channel-in-person": "窗口办理",
     "channel-online": "网上办理",
     "channel-mail": "快递申请",
+    "channel-appointment": "预约办理",
+    "channel-self-service": "自助终端",
     "requirement-intermediary": "中介服务",
 }
 

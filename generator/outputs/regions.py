@@ -37,7 +37,7 @@ def _hall_entry(handling: Handling) -> dict[str, Any]:
         "phones": handling.phones,
         "window": handling.window.name,
         "scope": {"code": handling.scope_code, "name": handling.scope_name},
-    }
+    } | ({"services": services} if (services := handling.services.record()) else {})
 
 
 def consult_phones(implementation: Implementation, handlings: list[Handling]) -> list[str]:
@@ -66,6 +66,7 @@ def implementation_entry(corpus: Corpus, matter: Matter, implementation: Impleme
         "consult_phones": consult_phones(implementation, handlings),
         "complaint_phone": implementation.complaint_phone,
         "online_url": implementation.online_url,
+        **({"services": services} if (services := implementation.services.record()) else {}),
         "remedy": {
             "reconsideration_body": implementation.reconsideration_body,
             "reconsideration_days": matter.remedy.reconsideration_days,

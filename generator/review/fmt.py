@@ -23,6 +23,7 @@ canonical text, optionally with comments), so what they write is what ``guides f
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from generator.load.reader import load_yaml, read_text
-from generator.load.validate import inner_model
+from generator.load.messages import inner_model
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem, UsageError
 
@@ -258,20 +259,23 @@ def _first_difference(a: Any, b: Any, loc: tuple) -> tuple:
     return loc
 
 
-def format_file(path: Path, display: str, check: bool) -> bool:
-    """Format one file; return True if it was (or, with check, would be) changed."""
+def format_file(path: Path, display: str, check: bool) -> str | None:
+    """Format one file; return the change as a unified diff if it was (or, with check, would
+    be) changed, else None. The diff names the file ``a/…`` and ``b/…`` as git does, so
+    ``guides fmt --check > fmt.patch`` can be read in review or applied with ``git apply``."""
     text, problems = read_text(path, display)
     if text is None:
         raise FormatError(problems[0])
     result = format_text(text, display)
     if result == text:
-        return False
+        return None
+    diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), result.splitlines(keepends=True), f"a/{display}", f"b/{display}"))
     if not check:
         try:
             write_atomically(path, result)
         except OSError as exc:
             raise FormatError(Problem(display, 1, 1, "", f"无法写入：{exc.strerror or exc}")) from None
-    return True
+    return diff
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -314,13 +318,17 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     for path in paths:
         display = display_path(path, root)
         try:
-            if format_file(path, display, args.check):
-                changed.append(display)
+            diff = format_file(path, display, args.check)
         except FormatError as exc:
             problems.append(exc.problem)
+            continue
+        if diff is not None:
+            changed.append(display)
+            if args.check:  # what guides fmt would change, per file, on stdout (a patch)
+                sys.stdout.write(diff if diff.endswith("\n") else diff + "\n")
     for display in changed:
         if args.check:
-            print(f"{display}: 不是规范格式，请运行 guides fmt (not in canonical form)", file=sys.stderr)
+            print(f"{display}: 不是规范格式，请运行 guides fmt（改动见上面的差异）", file=sys.stderr)
         else:
             print(f"formatted {display}", file=sys.stderr)
     if problems:

@@ -176,8 +176,8 @@ def reconcile(previous: dict[str, Any] | None, records: list[Record], day: dt.da
 
 
 FIELD_LABELS = {
-    "agency": "实施机关", "agency_credit_code": "统一社会信用代码", "halls": "办理点（地址、电话、办公时间、窗口）",
-    "consult_phones": "咨询电话", "complaint_phone": "监督投诉电话", "online_url": "网上办理地址", "remedy": "救济途径",
+    "agency": "实施机关", "agency_credit_code": "统一社会信用代码", "halls": "办理点（地址、电话、办公时间、窗口、预约、自助终端、邮寄地址）",
+    "consult_phones": "咨询电话", "complaint_phone": "监督投诉电话", "online_url": "网上办理地址", "services": "网上咨询、投诉、进度查询和支付渠道", "remedy": "救济途径",
     "region_code": "所在地区", "region_name": "所在地区", "level": "层级", "matter_name": "事项名称", "department": "实施部门",
     "tongban": "通办范围", "members": "成员事项", "materials": "合并材料", "conditions": "受理条件", "savings": "压减数据",
     "intake": "一窗受理", "promised_days": "承诺时限", "visits": "跑动次数", "name": "名称", "summary": "说明",

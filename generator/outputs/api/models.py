@@ -79,6 +79,31 @@ class Scope(Out):
     name: str
 
 
+class AppointmentOut(Out):
+    url: str | None = Field(default=None, title="网上预约地址")
+    phone: str | None = Field(default=None, title="预约电话")
+    daily_quota: int | None = Field(default=None, title="每日预约名额", description="本办理点每个工作日可预约本事项的号数（按事项、受理窗口或整个办理点的名额）。")
+    note: str | None = Field(default=None, title="预约说明")
+
+
+class TerminalOut(Out):
+    location: str = Field(title="终端位置")
+    hours: str | None = Field(default=None, title="开放时间")
+
+
+class MailAddressOut(Out):
+    address: str = Field(title="收件地址")
+    recipient: str = Field(title="收件人")
+    phone: str = Field(title="收件电话")
+    postcode: str | None = Field(default=None, title="邮政编码")
+
+
+class HallServicesOut(Out):
+    appointment: AppointmentOut | None = Field(default=None, title="预约办理", description="只在事项标准写明支持预约办理、且本办理点写了预约方式时出现。")
+    self_service_terminals: list[TerminalOut] | None = Field(default=None, title="自助终端", description="可办理本事项的自助终端位置。")
+    mail_address: MailAddressOut | None = Field(default=None, title="申请材料邮寄地址", description="只在事项标准写明支持申请材料邮寄时出现。")
+
+
 class HallEntry(Out):
     id: str
     name: str
@@ -90,6 +115,7 @@ class HallEntry(Out):
     phones: list[str]
     window: str
     scope: Scope
+    services: HallServicesOut | None = Field(default=None, title="本办理点的办事服务", description="预约、自助终端、邮寄地址；都没有时不出现。")
 
 
 class Remedy(Out):
@@ -97,6 +123,14 @@ class Remedy(Out):
     reconsideration_days: int
     litigation_court: str
     litigation_months: int
+
+
+class LocalServicesOut(Out):
+    consult_url: str | None = Field(default=None, title="网上咨询地址")
+    complaint_url: str | None = Field(default=None, title="网上投诉地址")
+    progress_url: str | None = Field(default=None, title="办理进度查询地址")
+    progress_phone: str | None = Field(default=None, title="办理进度查询电话")
+    payment_url: str | None = Field(default=None, title="网上支付地址", description="只在事项标准写明支持网上支付时出现。")
 
 
 class ImplementationEntry(Out):
@@ -113,6 +147,7 @@ class ImplementationEntry(Out):
     consult_phones: list[str]
     complaint_phone: str | None
     online_url: str | None
+    services: LocalServicesOut | None = Field(default=None, title="网上服务渠道", description="本地区（或上级地区）的网上咨询、投诉、进度查询和支付渠道；都没有时不出现。")
     remedy: Remedy
     halls: list[HallEntry]
     url: Link
@@ -294,11 +329,40 @@ class ThemeDocument(Out):
 # ---------------------------------------------------------------- slices
 
 
+class RegionServices(Out):
+    appointment_url: str | None = Field(default=None, title="网上预约地址")
+    payment_url: str | None = Field(default=None, title="网上支付地址")
+    progress_url: str | None = Field(default=None, title="办理进度查询地址")
+    progress_phone: str | None = Field(default=None, title="办理进度查询电话")
+    consult_url: str | None = Field(default=None, title="网上咨询地址")
+    complaint_url: str | None = Field(default=None, title="网上投诉地址")
+
+
 class RegionInfo(Out):
     code: str
     name: str
     level: str
     parent: str | None
+    services: RegionServices | None = Field(default=None, title="网上服务渠道", description="本地区的，本地区没写时取上级地区的；都没有时不出现。")
+
+
+class QuotaOut(Out):
+    daily: int = Field(title="每日预约名额")
+    window: str | None = Field(default=None, title="窗口")
+    matter: str | None = Field(default=None, title="事项基本编码")
+
+
+class HallAppointmentOut(Out):
+    url: str | None = Field(default=None, title="网上预约地址")
+    phone: str | None = Field(default=None, title="预约电话")
+    quotas: list[QuotaOut] = Field(default_factory=list, title="每日预约名额", description="按整个办理点、窗口或事项。")
+    note: str | None = Field(default=None, title="预约说明")
+
+
+class TerminalEntry(Out):
+    location: str = Field(title="终端位置")
+    hours: str | None = Field(default=None, title="开放时间")
+    matters: list[str] = Field(default_factory=list, title="可办事项", description="空列表表示支持自助终端办理的事项都能办。")
 
 
 class RegionHall(Out):
@@ -309,6 +373,9 @@ class RegionHall(Out):
     hours: str
     phones: list[str]
     windows: list[str]
+    appointment: HallAppointmentOut | None = Field(default=None, title="预约办理")
+    self_service_terminals: list[TerminalEntry] | None = Field(default=None, title="自助终端")
+    mail_address: MailAddressOut | None = Field(default=None, title="申请材料邮寄地址")
 
 
 class HallRef(Out):

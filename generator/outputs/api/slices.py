@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from generator.publish.context import BuildContext
 
 
+REGION_SERVICES = ("appointment_url", "payment_url", "progress_url", "progress_phone", "consult_url", "complaint_url")
+
+
+def _region_services(directory: Any, place: Any) -> dict[str, Any]:
+    """The region's online channels, its own or inherited; no key when there are none."""
+    found = {key: value for key in REGION_SERVICES if (value := directory.inherited(place, key))}
+    return {"services": found} if found else {}
+
+
 def _newest(days: list[str], corpus: Corpus) -> str:
     return max(days) if days else dates.data_date(corpus).isoformat()
 
@@ -56,10 +65,11 @@ def region_slices(corpus: Corpus, history: History | None = None, listings: dict
             "api_version": "v1",
             "generated_at": stamp,
             "base": contract.base_from(contract.region_json(code)),
-            "region": {"code": code, "name": place.region.name, "level": place.region.level, "parent": place.parent},
+            "region": {"code": code, "name": place.region.name, "level": place.region.level, "parent": place.parent} | _region_services(directory, place),
             "children": [c.code for c in directory.children(code)],
             "halls": [
                 {"id": h.id, "name": h.name, "level": h.level, "address": h.address, "hours": h.hours, "phones": list(h.phones), "windows": [w.name for w in h.windows]}
+                | h.model_dump(include={"appointment", "self_service_terminals", "mail_address"}, exclude_none=True, exclude_defaults=True)
                 for h in place.region.halls
             ],
             "matters": matters,

@@ -123,6 +123,7 @@ class SlipPlace:
     online_url: str
     reconsideration_body: str
     court: str
+    progress: str = ""  # 办理进度查询: the region's address and phone (regions.yml progress_url, progress_phone)
 
 
 def slip_place(directory: "Directory", matter: Matter, implementation: "Implementation") -> SlipPlace:
@@ -144,6 +145,7 @@ def slip_place(directory: "Directory", matter: Matter, implementation: "Implemen
         online_url=implementation.online_url or "",
         reconsideration_body=implementation.reconsideration_body,
         court=implementation.court,
+        progress="、".join(x for x in (implementation.services.progress_url, f"电话 {implementation.services.progress_phone}" if implementation.services.progress_phone else None) if x),
     )
 
 
