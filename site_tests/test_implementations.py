@@ -233,6 +233,7 @@ def test_the_notice_staff_fill_in_the_browser_has_the_same_facts(built_site, ent
                 "online_url": entry["online_url"],
                 "reconsideration_body": entry["remedy"]["reconsideration_body"],
                 "court": entry["remedy"]["litigation_court"],
+                "progress": "、".join(x for x in (entry.get("services", {}).get("progress_url"), f"电话 {entry['services']['progress_phone']}" if "progress_phone" in entry.get("services", {}) else None) if x),
             }, (code, entry["agency"])
             assert place["exit_window"].startswith(hall["name"])
 
