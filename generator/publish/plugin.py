@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from generator import contract
@@ -33,6 +33,7 @@ from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
 from generator.publish import stable
 from generator.publish.context import BuildContext
+from generator.publish.pagecache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -56,6 +57,8 @@ class GuidesConfig(Config):
     terms = opt.Optional(opt.Type(str))
     # write matters/ledger.json after a build (off while serving: previews date nothing)
     record_ledger = opt.Type(bool, default=True)
+    # reuse the rendered HTML of pages whose inputs did not change (generator.publish.pagecache)
+    page_cache = opt.Type(bool, default=True)
 
 
 # The outputs, in the order they run. Slips first: they render in worker processes in the
@@ -86,6 +89,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = 0.0
         self._cached_artifacts: list[tuple[str, Path]] = []
         self._command: str | None = None
+        self.pages: PageCache | None = None
         # the problems of the input while ``guides serve`` shows the last good site
         self.problems: list = []
 
@@ -120,6 +124,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
+        self.pages = PageCache(self.ctx.cache_dir, enabled=self.config.page_cache)
         return config
 
     def on_serve(self, server, config, builder):
@@ -155,9 +160,39 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._mkdocs_started = time.perf_counter()
         return files
 
+    # -- incremental rendering: every page event hands the page to the page cache
+
+    def on_nav(self, nav, config, files):
+        self.pages.begin(config, files, nav)
+        return nav
+
+    def on_env(self, env, config, files):
+        return self.pages.env(env)
+
+    def on_pre_page(self, page, config, files):
+        self.pages.pre_page(page)
+        return page
+
+    def on_page_content(self, html, page, config, files):
+        return self.pages.page_content(html, page)
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def on_page_context(self, context, page, config, nav):
+        self.pages.page_context(page)
+        return context
+
+    @event_priority(-100)  # the HTML every other plugin has finished with
+    def on_post_page(self, output, page, config):
+        return self.pages.post_page(output, page)
+
     def on_post_build(self, config) -> None:
         ctx = self.ctx
         ctx.stage("mkdocs_render", self._mkdocs_started)
+        self.pages.end()
+        if self.pages.rendered:
+            ctx.count_rendered("page", len(self.pages.rendered))
+        ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
+        ctx.stats["pages_reused"] = self.pages.reused
         started = time.perf_counter()
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
@@ -176,6 +211,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_build_error(self, error) -> None:
         if self.ctx is not None:
             self.ctx.cancel_background()
+        if getattr(self, "pages", None) is not None:
+            self.pages.end()
 
 
 def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
