@@ -121,7 +121,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
                 corpus = Corpus(root=matters_dir)
             else:
                 self.problems = []
+        if self._command == "serve":
+            # MkDocs points site_url at the dev server; the preview keeps the configured one, so
+            # its pages, QR codes and linked data are those of `guides build`, from its cache
+            config.site_url = configured_site_url(config.config_file_path) or config.site_url
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
+        self.ctx.lazy = self._command == "serve"
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
         self.pages = PageCache(self.ctx.cache_dir, enabled=self.config.page_cache)
@@ -131,6 +136,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
         server.watch(str(Path(__file__).parents[1]))
         show_problems(server, self)
+        serve_on_demand(server, self)
         return server
 
     def on_files(self, files: Files, config) -> Files:
@@ -199,7 +205,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
-        stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
+        if self._command != "serve":  # the dates of published files; a preview publishes nothing
+            stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
         if self.config.record_ledger and self._command != "serve" and ctx.history is not None:  # a live preview never writes the ledger
             if ctx.history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
@@ -236,6 +243,40 @@ def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
         os.replace(tmp, target)
 
 
+def configured_site_url(config_file: str | None) -> str | None:
+    """``site_url`` as ``mkdocs.yml`` sets it (MkDocs' live preview replaces it)."""
+    if not config_file:
+        return None
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as handle:
+        data = yaml_load(handle) or {}
+    return data.get("site_url") or None
+
+
+def serve_on_demand(server, plugin: GuidesPlugin) -> None:
+    """A live preview makes an artifact of :attr:`BuildContext.on_demand` (a slip) when it is
+    first requested: into the cache (a later build reuses it), then into the served site."""
+    import threading
+
+    serve_request = server._serve_request
+    lock = threading.Lock()  # one WeasyPrint at a time in this process
+
+    def with_artifacts(environ, start_response):
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        ctx = plugin.ctx
+        if ctx is not None and path.startswith(server.mount_path):
+            rel = path[len(server.mount_path):]
+            make = ctx.on_demand.get(rel)
+            if make is not None:
+                with lock:
+                    if not (Path(server.root) / rel).exists():
+                        link_artifacts(Path(server.root), [(rel, make())])
+        return serve_request(environ, start_response)
+
+    server._serve_request = with_artifacts
+
+
 def show_problems(server, plugin: GuidesPlugin) -> None:
     """While the input is invalid, a live preview answers at once: the last good pages, each
     with the list of problems (file:line:col) on top, instead of requests that wait for a
@@ -249,6 +290,8 @@ def show_problems(server, plugin: GuidesPlugin) -> None:
         except (Exception, SystemExit):
             if not plugin.problems:
                 raise
+            for problem in plugin.problems:
+                log.error("%s", problem)
             log.error("%d problem(s) in the matters; the preview shows them on every page until they are fixed", len(plugin.problems))
 
     server.builder = builder
