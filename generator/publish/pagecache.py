@@ -135,6 +135,7 @@ class PageCache:
         if not self.enabled:
             return
         src = page.file.src_uri
+        self._hits.discard(src)  # (the live preview renders an edited page again after a build)
         key = digest("page", self.site_digest, src, page.file.content_bytes)
         self._keys[src] = key
         meta = self._load_meta(key)

@@ -34,6 +34,7 @@ from generator.problems import InvalidInput
 from generator.publish import stable
 from generator.publish.context import BuildContext
 from generator.publish.pagecache import PageCache
+from generator.publish.preview import Preview
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -101,6 +102,11 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # (defining this also keeps one plugin across the rebuilds of a live preview)
         self._command = command
+        self.preview = Preview() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "preview", None) is not None:
+            self.preview.close()
 
     def on_config(self, config):
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -125,6 +131,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             # MkDocs points site_url at the dev server; the preview keeps the configured one, so
             # its pages, QR codes and linked data are those of `guides build`, from its cache
             config.site_url = configured_site_url(config.config_file_path) or config.site_url
+            if getattr(self, "preview", None) is not None:
+                self.preview.next_site_dir(config)
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
         self.ctx.lazy = self._command == "serve"
         self.ctx.stage("load", started - self._preload_s)
@@ -137,6 +145,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         server.watch(str(Path(__file__).parents[1]))
         show_problems(server, self)
         serve_on_demand(server, self)
+        if getattr(self, "preview", None) is not None:
+            follow_saves(server, self)
         return server
 
     def on_files(self, files: Files, config) -> Files:
@@ -170,9 +180,11 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
     def on_nav(self, nav, config, files):
         self.pages.begin(config, files, nav)
+        self._site = {"config": config, "files": files, "nav": nav}
         return nav
 
     def on_env(self, env, config, files):
+        self._site["env"] = env
         return self.pages.env(env)
 
     def on_pre_page(self, page, config, files):
@@ -211,6 +223,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             if ctx.history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
         ctx.stage("post_build", started)
+        if getattr(self, "preview", None) is not None:
+            self.preview.last = dict(self._site, ctx=ctx)
+            self.preview.built = config.site_dir
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
             Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -275,6 +290,38 @@ def serve_on_demand(server, plugin: GuidesPlugin) -> None:
         return serve_request(environ, start_response)
 
     server._serve_request = with_artifacts
+
+
+def follow_saves(server, plugin: GuidesPlugin) -> None:
+    """After a save of matter files, their pages first (:meth:`Preview.quick`), then the whole
+    site into a new folder that is served once it is complete (:mod:`generator.publish.preview`)."""
+    preview = plugin.preview
+    matters_dir = plugin.ctx.base_dir / plugin.config.matters_dir
+    preview.changed(matters_dir)
+    preview.swap(server, preview.built)
+    build = server.builder
+
+    def builder(config=None):
+        paths, quick = preview.changed(matters_dir)
+        shown = []
+        if quick and not plugin.problems:
+            try:
+                shown = preview.quick(paths)
+            except Exception as error:  # noqa: BLE001  (the full build below says what is wrong)
+                log.debug("guides: no quick page: %s", error)
+            if shown:
+                log.info("guides: %s shown; the whole site follows", ", ".join(shown))
+                with server._epoch_cond:
+                    server._visible_epoch = server._wanted_epoch
+                    server._epoch_cond.notify_all()
+        preview.built = None
+        build(config)
+        if preview.built is not None:
+            preview.swap(server, preview.built)
+            if shown:  # the browsers reloaded for the quick page; once more for the rest
+                server._wanted_epoch += 1
+
+    server.builder = builder
 
 
 def show_problems(server, plugin: GuidesPlugin) -> None:
