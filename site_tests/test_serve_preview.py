@@ -105,13 +105,20 @@ def test_a_slip_not_in_the_cache_is_made_when_requested(served):
 
 
 def test_a_save_is_shown_and_an_invalid_save_keeps_the_last_good_pages(served):
-    project, base, _ = served
+    project, base, stats = served
     code = sorted(p.stem for p in (project / "matters").glob("[0-9]*.yml"))[2]
     matter = project / "matters" / f"{code}.yml"
     text = matter.read_text(encoding="utf-8")
     assert "申请人身份证件" in text
+    built_at = stats.stat().st_mtime_ns
     matter.write_text(text.replace("申请人身份证件", "申请人居民身份证", 1), encoding="utf-8")
-    wait_for(lambda: "申请人居民身份证" in (get(f"{base}matters/{code}/") or b"").decode("utf-8"))
+    wait_for(lambda: "申请人居民身份证" in (get(f"{base}matters/{code}/") or b"").decode("utf-8"), interval=0.02)
+    # the page first (generator.publish.preview), before the whole site is built again
+    assert stats.stat().st_mtime_ns == built_at
+    wait_for(lambda: stats.stat().st_mtime_ns != built_at)
+    time.sleep(0.5)
+    assert "申请人居民身份证" in get(f"{base}matters/{code}/").decode("utf-8")
+    assert json.loads(stats.read_text(encoding="utf-8"))["pages_rendered"] == []  # the quick page, from the cache
 
     broken = text.replace("申请人身份证件", "申请人户口簿", 1).replace("\nname: ", "\nname: [", 1)
     matter.write_text(broken, encoding="utf-8")
