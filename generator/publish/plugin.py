@@ -34,7 +34,7 @@ from generator.problems import InvalidInput
 from generator.publish import stable
 from generator.publish.context import BuildContext
 from generator.publish.pagecache import PageCache
-from generator.publish.preview import Preview
+from generator.publish.preview import Preview, Superseded
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -149,7 +149,12 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             follow_saves(server, self)
         return server
 
+    def _superseded(self) -> None:
+        if getattr(self, "preview", None) is not None:
+            self.preview.check_superseded()
+
     def on_files(self, files: Files, config) -> Files:
+        self._superseded()
         ctx = self.ctx
         corpus = ctx.corpus
         self._cached_artifacts = []
@@ -179,11 +184,13 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     # -- incremental rendering: every page event hands the page to the page cache
 
     def on_nav(self, nav, config, files):
+        self._superseded()
         self.pages.begin(config, files, nav)
         self._site = {"config": config, "files": files, "nav": nav}
         return nav
 
     def on_env(self, env, config, files):
+        self._superseded()
         self._site["env"] = env
         return self.pages.env(env)
 
@@ -204,6 +211,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         return self.pages.post_page(output, page)
 
     def on_post_build(self, config) -> None:
+        self._superseded()
         ctx = self.ctx
         ctx.stage("mkdocs_render", self._mkdocs_started)
         self.pages.end()
@@ -296,6 +304,7 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
     """After a save of matter files, their pages first (:meth:`Preview.quick`), then the whole
     site into a new folder that is served once it is complete (:mod:`generator.publish.preview`)."""
     preview = plugin.preview
+    preview.server = server
     matters_dir = plugin.ctx.base_dir / plugin.config.matters_dir
     preview.changed(matters_dir)
     preview.swap(server, preview.built)
@@ -315,7 +324,11 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
                     server._visible_epoch = server._wanted_epoch
                     server._epoch_cond.notify_all()
         preview.built = None
-        build(config)
+        try:
+            build(config)
+        except Superseded:
+            log.info("guides: a newer save arrived; the whole site follows it")
+            return
         if preview.built is not None:
             preview.swap(server, preview.built)
             if shown:  # the browsers reloaded for the quick page; once more for the rest
@@ -334,6 +347,8 @@ def show_problems(server, plugin: GuidesPlugin) -> None:
     def builder(config=None):
         try:
             build(config)
+        except Superseded:
+            raise
         except (Exception, SystemExit):
             if not plugin.problems:
                 raise

@@ -38,10 +38,16 @@ log = logging.getLogger("mkdocs.plugins.guides")
 QUICK_MAX = 5
 
 
+class Superseded(Exception):
+    """A newer save arrived while the whole site was being built: that build is dropped (its
+    folder never served) and the next one starts with the new save's quick pages."""
+
+
 class Preview:
     """The live preview's state between builds."""
 
     def __init__(self) -> None:
+        self.server: Any = None  # the live-reload server, once serving
         self.snapshot: dict[str, tuple[int, int]] = {}
         self.last: dict[str, Any] | None = None  # config, files, nav, env, ctx of the last good build
         self.site_dir: str | None = None
@@ -71,6 +77,12 @@ class Preview:
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
         self.folders = []
+
+    def check_superseded(self) -> None:
+        """Called between the stages of a build: give up when a file changed meanwhile, so a
+        save never waits for the whole-site build of the save before it."""
+        if self.server is not None and self.server._want_rebuild:
+            raise Superseded()
 
     # ----------------------------------------------------------------- changes
 
