@@ -106,6 +106,22 @@ def read_verified(path: Path) -> bytes | None:
     return data
 
 
+def read_checked(path: Path) -> bytes | None:
+    """:func:`read_verified`, without hashing again an entry this process has verified and
+    whose file has not changed since (same inode, size and modification time)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        discard(path)
+        return None
+    if _VERIFIED.get(str(path)) == (info.st_ino, info.st_size, info.st_mtime_ns):
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+    return read_verified(path)
+
+
 def verified(path: Path) -> bool:
     """Whether the cache entry at ``path`` is intact (checked once per process while its
     file stays the same); a damaged one is removed."""

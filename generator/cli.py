@@ -95,10 +95,19 @@ def require_config(config: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    require_config(args.config)
+    jobs = args.jobs or os.cpu_count() or 1
+    if args.shard:
+        from generator.publish.shard import build_shard
+
+        part, total = args.shard
+        stats = build_shard(Path(args.config), part, total, jobs)
+        rendered = ", ".join(f"{count} {kind}" for kind, count in sorted(stats["rendered"].items())) or "nothing new"
+        print(f"guides build --shard {part}/{total}: {stats['shard_matters']} matters, rendered into the cache: {rendered}", file=sys.stderr)
+        return 0
     from generator.publish.build import build_site
 
-    require_config(args.config)
-    build_site(Path(args.config), jobs=args.jobs or os.cpu_count() or 1, clean=args.clean)
+    build_site(Path(args.config), jobs=jobs, clean=args.clean)
     return 0
 
 
@@ -145,6 +154,13 @@ def _cache_dir(value: str) -> str:
     if value and Path(value).exists() and not Path(value).is_dir():
         raise argparse.ArgumentTypeError(f"not a directory: {value}")
     return value
+
+
+def _shard(value: str) -> tuple[int, int]:
+    part, _, total = value.partition("/")
+    if not (part.isascii() and part.isdigit() and total.isascii() and total.isdigit()) or not 1 <= int(part) <= int(total):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 ≤ K ≤ N, e.g. 2/4, got '{_printable(value)}'")
+    return int(part), int(total)
 
 
 def _date(value: str) -> dt.date:
@@ -199,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, then render everything into site/")
     build.add_argument("--jobs", type=_jobs, default=0, help=f"worker processes (default: CPU count; at most {MAX_JOBS})")
     build.add_argument("--clean", action="store_true", help="ignore the artifact cache and render everything")
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="render only the slips and diagrams of the K-th of N equal parts of the matters into the cache, publish nothing (a CI matrix; a plain build then publishes)",
+    )
     build.add_argument("--config", default="mkdocs.yml", help=argparse.SUPPRESS)
     build.set_defaults(run=cmd_build)
 

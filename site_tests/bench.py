@@ -3,9 +3,12 @@
     python site_tests/bench.py --matters 1814
 
 Runs, in a temporary directory: a cold build, a rebuild with no change, a rebuild after one
-edited matter, and a bare ``mkdocs build`` of the same generated pages (no generator plugin),
-so the generator's own overhead is a ratio measured in the same run. Prints progress lines,
-then one JSON object as the last line (fields in ../shared/CONTRACT.md).
+edited matter, the live preview (``guides serve`` with the build's cache: first page served,
+five edits until their pages show them; then with an empty cache), and a bare ``mkdocs
+build`` of the same generated pages (no generator plugin), so the generator's own overhead
+is a ratio measured in the same run. With ``--shards N`` also a cold build of a fresh copy
+in N shards one after another and the assembly. Prints progress lines, then one JSON object
+as the last line (fields in ../shared/CONTRACT.md).
 """
 
 from __future__ import annotations
@@ -138,6 +141,91 @@ def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dic
     return elapsed, json.loads(stats_file.read_text(encoding="utf-8"))
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> bytes | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+class Preview:
+    """``guides serve`` on a free port, for the preview figures."""
+
+    def __init__(self, project: Path, jobs: int):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        env = dict(os.environ, GUIDES_PROGRESS="0")
+        cmd = [str(ROOT / ".venv" / "bin" / "guides"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.memory = PeakMemory(self.process)
+
+    def wait_page(self, url: str, text: str | None = None, timeout: float = 3600) -> float:
+        """Seconds from start until ``url`` answers (with ``text`` in it, when given)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: guides serve ended: {self.process.stderr.read()[-3000:]}")
+            body = _get(self.base + url)
+            if body is not None and (text is None or text in body.decode("utf-8", "replace")):
+                return time.perf_counter() - self.started
+            time.sleep(0.05)
+        raise SystemExit(f"bench: guides serve did not show {url} within {timeout} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        PEAK_MB.append(self.memory.stop())
+
+
+def edit_visible(preview: Preview, project: Path, matters: list[Path]) -> list[float]:
+    """Seconds from a matter's material name changed on disk until its page shows it."""
+    seconds = []
+    for n, path in enumerate(matters):
+        text = path.read_text(encoding="utf-8")
+        marker = f"申请人身份证件（编辑{n + 1}）"
+        started = time.perf_counter()
+        path.write_text(text.replace("申请人身份证件", marker, 1), encoding="utf-8")
+        preview.started = started
+        seconds.append(preview.wait_page(f"matters/{path.stem}/", marker, timeout=600))
+    return seconds
+
+
+def sharded_build(project: Path, jobs: int, shards: int, work: Path) -> tuple[list[float], float, dict]:
+    """Seconds of each ``guides build --shard K/N`` (one after another, one cache) and of the
+    assembling ``guides build``."""
+    times = []
+    for part in range(1, shards + 1):
+        env = dict(os.environ, GUIDES_PROGRESS="0")
+        cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build", "--shard", f"{part}/{shards}"] + (["--jobs", str(jobs)] if jobs else [])
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        memory = PeakMemory(process)
+        _, stderr = process.communicate()
+        times.append(time.perf_counter() - started)
+        PEAK_MB.append(memory.stop())
+        if process.returncode != 0:
+            sys.stderr.write(stderr[-5000:])
+            raise SystemExit(f"bench: guides build --shard {part}/{shards} failed")
+    assemble_s, assembly = guides_build(project, jobs, work / "assemble.json")
+    return times, assemble_s, assembly
+
+
 def export_generated_pages(project: Path, target: Path) -> int:
     """Write the Markdown pages the plugin generates into a plain docs/ for the bare build."""
     from mkdocs.config import load_config
@@ -209,11 +297,46 @@ def tree_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def preview_benchmark(project: Path, work: Path, args) -> dict:
+    """serve_ready_s (warm cache), edit_visible_s (median of 5 edits to different matters),
+    serve_ready_cold_s (a copy of the project without its cache)."""
+    matters = sorted((project / "matters").glob("[0-9]*.yml"))
+    first = matters[0].stem
+    preview = Preview(project, args.jobs)
+    try:
+        ready_s = preview.wait_page(f"matters/{first}/")
+        log(f"guides serve: first page after {ready_s:.1f}s (warm cache)")
+        # five matters other than the one the rebuild edited
+        others = [m for m in matters[1:] if m != matters[args.matters // 2]]
+        chosen = [others[i * len(others) // 5] for i in range(5)] if len(others) >= 5 else others
+        edits = edit_visible(preview, project, chosen)
+        log(f"guides serve: edits visible after {[round(s, 2) for s in edits]} s")
+    finally:
+        preview.stop()
+    cold = work / "serve-cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("site", ".cache", ".site.*"))
+    preview = Preview(cold, args.jobs)
+    try:
+        cold_s = preview.wait_page(f"matters/{first}/")
+        log(f"guides serve: first page after {cold_s:.1f}s (empty cache)")
+    finally:
+        preview.stop()
+    shutil.rmtree(cold, ignore_errors=True)
+    return {
+        "serve_ready_s": round(ready_s, 2),
+        "serve_ready_cold_s": round(cold_s, 2),
+        "edit_visible_s": round(statistics.median(edits), 2),
+        "edit_visible_all_s": [round(s, 2) for s in edits],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--matters", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--keep", help="keep the work directory here instead of a temporary one")
+    parser.add_argument("--shards", type=int, default=0, help="also a cold build in this many shards one after another, then the assembly")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the live preview figures")
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="guides-bench-"))
@@ -233,6 +356,10 @@ def main() -> None:
         edited.write_text(text.replace("申请人身份证件", "申请人居民身份证", 1), encoding="utf-8")
         edit_s, edit = guides_build(project, args.jobs, work / "edit.json")
         log(f"one edited matter rebuild {edit_s:.1f}s, rendered {edit['rendered']}")
+
+        preview_figures: dict = {}
+        if not args.no_serve:
+            preview_figures = preview_benchmark(project, work, args)
 
         bare = work / "bare"
         bare.mkdir()
@@ -275,6 +402,26 @@ def main() -> None:
             "noop_vs_bare_mkdocs": round(noop_s / bare_s, 3),
             "import_2000_s": round(import_s, 2),
         }
+        figures.update(preview_figures)
+        for name in ("serve_ready_s", "one_edit_rebuild_s", "noop_rebuild_s"):
+            if name in figures:
+                figures[f"{name[:-2]}_vs_bare_mkdocs"] = round(figures[name] / bare_s, 3)
+        if args.shards:
+            log(f"cold build in {args.shards} shards, one after another, then the assembly")
+            cold_project = work / "sharded"
+            make_bench_project(cold_project, args.matters)
+            shard_times, assemble_s, assembly = sharded_build(cold_project, args.jobs, args.shards, work)
+            log(f"shards {[round(t, 1) for t in shard_times]} s, assembly {assemble_s:.1f} s, rendered {assembly['rendered']}")
+            figures.update(
+                shards=args.shards,
+                shard_s=[round(t, 2) for t in shard_times],
+                shard_max_s=round(max(shard_times), 2),
+                assemble_s=round(assemble_s, 2),
+                rendered_on_assemble=assembly["rendered"],
+                sharded_cold_s=round(max(shard_times) + assemble_s, 2),
+                sharded_cold_vs_bare_mkdocs=round((max(shard_times) + assemble_s) / bare_s, 3),
+            )
+            figures["peak_rss_mb"] = round(max(PEAK_MB), 1)
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if not args.keep:

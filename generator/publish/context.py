@@ -34,6 +34,10 @@ class BuildContext:
         self.qr_site_url: str = getattr(config, "site_url_for_qr", None) or self.site_url or DEFAULT_SITE_URL
         # matter code → the cached flow diagram, set by the diagrams output for the pages
         self.flow_svgs: dict[str, Path] = {}
+        # a live preview: artifacts nobody is looking at (the slips' PDFs) are made when first
+        # requested, not in the build; site path -> function that puts it in the cache
+        self.lazy: bool = False
+        self.on_demand: dict[str, Callable[[], Path]] = {}
         # the publication ledger reconciled with this corpus (generator.outputs.api.records.for_build)
         self.history: Any = None
         self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}

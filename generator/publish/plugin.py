@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from generator import contract
@@ -33,6 +33,8 @@ from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
 from generator.publish import stable
 from generator.publish.context import BuildContext
+from generator.publish.pagecache import PageCache
+from generator.publish.preview import Preview, Superseded
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -56,6 +58,8 @@ class GuidesConfig(Config):
     terms = opt.Optional(opt.Type(str))
     # write matters/ledger.json after a build (off while serving: previews date nothing)
     record_ledger = opt.Type(bool, default=True)
+    # reuse the rendered HTML of pages whose inputs did not change (generator.publish.pagecache)
+    page_cache = opt.Type(bool, default=True)
 
 
 # The outputs, in the order they run. Slips first: they render in worker processes in the
@@ -86,6 +90,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = 0.0
         self._cached_artifacts: list[tuple[str, Path]] = []
         self._command: str | None = None
+        self.pages: PageCache | None = None
         # the problems of the input while ``guides serve`` shows the last good site
         self.problems: list = []
 
@@ -97,6 +102,11 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # (defining this also keeps one plugin across the rebuilds of a live preview)
         self._command = command
+        self.preview = Preview() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "preview", None) is not None:
+            self.preview.close()
 
     def on_config(self, config):
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -117,18 +127,34 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
                 corpus = Corpus(root=matters_dir)
             else:
                 self.problems = []
+        if self._command == "serve":
+            # MkDocs points site_url at the dev server; the preview keeps the configured one, so
+            # its pages, QR codes and linked data are those of `guides build`, from its cache
+            config.site_url = configured_site_url(config.config_file_path) or config.site_url
+            if getattr(self, "preview", None) is not None:
+                self.preview.next_site_dir(config)
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
+        self.ctx.lazy = self._command == "serve"
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
+        self.pages = PageCache(self.ctx.cache_dir, enabled=self.config.page_cache)
         return config
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
         server.watch(str(Path(__file__).parents[1]))
         show_problems(server, self)
+        serve_on_demand(server, self)
+        if getattr(self, "preview", None) is not None:
+            follow_saves(server, self)
         return server
 
+    def _superseded(self) -> None:
+        if getattr(self, "preview", None) is not None:
+            self.preview.check_superseded()
+
     def on_files(self, files: Files, config) -> Files:
+        self._superseded()
         ctx = self.ctx
         corpus = ctx.corpus
         self._cached_artifacts = []
@@ -155,20 +181,59 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._mkdocs_started = time.perf_counter()
         return files
 
+    # -- incremental rendering: every page event hands the page to the page cache
+
+    def on_nav(self, nav, config, files):
+        self._superseded()
+        self.pages.begin(config, files, nav)
+        self._site = {"config": config, "files": files, "nav": nav}
+        return nav
+
+    def on_env(self, env, config, files):
+        self._superseded()
+        self._site["env"] = env
+        return self.pages.env(env)
+
+    def on_pre_page(self, page, config, files):
+        self.pages.pre_page(page)
+        return page
+
+    def on_page_content(self, html, page, config, files):
+        return self.pages.page_content(html, page)
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def on_page_context(self, context, page, config, nav):
+        self.pages.page_context(page)
+        return context
+
+    @event_priority(-100)  # the HTML every other plugin has finished with
+    def on_post_page(self, output, page, config):
+        return self.pages.post_page(output, page)
+
     def on_post_build(self, config) -> None:
+        self._superseded()
         ctx = self.ctx
         ctx.stage("mkdocs_render", self._mkdocs_started)
+        self.pages.end()
+        if self.pages.rendered:
+            ctx.count_rendered("page", len(self.pages.rendered))
+        ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
+        ctx.stats["pages_reused"] = self.pages.reused
         started = time.perf_counter()
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
-        stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
+        if self._command != "serve":  # the dates of published files; a preview publishes nothing
+            stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
         if self.config.record_ledger and self._command != "serve" and ctx.history is not None:  # a live preview never writes the ledger
             if ctx.history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
         ctx.stage("post_build", started)
+        if getattr(self, "preview", None) is not None:
+            self.preview.last = dict(self._site, ctx=ctx)
+            self.preview.built = config.site_dir
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
             Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -176,6 +241,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_build_error(self, error) -> None:
         if self.ctx is not None:
             self.ctx.cancel_background()
+        if getattr(self, "pages", None) is not None:
+            self.pages.end()
 
 
 def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
@@ -199,6 +266,77 @@ def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
         os.replace(tmp, target)
 
 
+def configured_site_url(config_file: str | None) -> str | None:
+    """``site_url`` as ``mkdocs.yml`` sets it (MkDocs' live preview replaces it)."""
+    if not config_file:
+        return None
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as handle:
+        data = yaml_load(handle) or {}
+    return data.get("site_url") or None
+
+
+def serve_on_demand(server, plugin: GuidesPlugin) -> None:
+    """A live preview makes an artifact of :attr:`BuildContext.on_demand` (a slip) when it is
+    first requested: into the cache (a later build reuses it), then into the served site."""
+    import threading
+
+    serve_request = server._serve_request
+    lock = threading.Lock()  # one WeasyPrint at a time in this process
+
+    def with_artifacts(environ, start_response):
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        ctx = plugin.ctx
+        if ctx is not None and path.startswith(server.mount_path):
+            rel = path[len(server.mount_path):]
+            make = ctx.on_demand.get(rel)
+            if make is not None:
+                with lock:
+                    if not (Path(server.root) / rel).exists():
+                        link_artifacts(Path(server.root), [(rel, make())])
+        return serve_request(environ, start_response)
+
+    server._serve_request = with_artifacts
+
+
+def follow_saves(server, plugin: GuidesPlugin) -> None:
+    """After a save of matter files, their pages first (:meth:`Preview.quick`), then the whole
+    site into a new folder that is served once it is complete (:mod:`generator.publish.preview`)."""
+    preview = plugin.preview
+    preview.server = server
+    matters_dir = plugin.ctx.base_dir / plugin.config.matters_dir
+    preview.changed(matters_dir)
+    preview.swap(server, preview.built)
+    build = server.builder
+
+    def builder(config=None):
+        paths, quick = preview.changed(matters_dir)
+        shown = []
+        if quick and not plugin.problems:
+            try:
+                shown = preview.quick(paths)
+            except Exception as error:  # noqa: BLE001  (the full build below says what is wrong)
+                log.debug("guides: no quick page: %s", error)
+            if shown:
+                log.info("guides: %s shown; the whole site follows", ", ".join(shown))
+                with server._epoch_cond:
+                    server._visible_epoch = server._wanted_epoch
+                    server._epoch_cond.notify_all()
+        preview.built = None
+        try:
+            build(config)
+        except Superseded:
+            log.info("guides: a newer save arrived; the whole site follows it")
+            return
+        if preview.built is not None:
+            preview.swap(server, preview.built)
+            if shown:  # the browsers reloaded for the quick page; once more for the rest
+                server._wanted_epoch += 1
+
+    server.builder = builder
+
+
 def show_problems(server, plugin: GuidesPlugin) -> None:
     """While the input is invalid, a live preview answers at once: the last good pages, each
     with the list of problems (file:line:col) on top, instead of requests that wait for a
@@ -209,9 +347,13 @@ def show_problems(server, plugin: GuidesPlugin) -> None:
     def builder(config=None):
         try:
             build(config)
+        except Superseded:
+            raise
         except (Exception, SystemExit):
             if not plugin.problems:
                 raise
+            for problem in plugin.problems:
+                log.error("%s", problem)
             log.error("%d problem(s) in the matters; the preview shows them on every page until they are fixed", len(plugin.problems))
 
     server.builder = builder

@@ -50,10 +50,25 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
         ctx.stats.setdefault("slip_render_s", []).extend(round(wall, 4) for wall, _ in seconds)
         ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
 
-    if todo:
+    if todo and ctx.lazy:
+        # a live preview renders a slip when it is first requested (about 0.15 s), not
+        # 1,200 of them before the first page (generator.publish.serve_lazy)
+        missing = {job.key: job for job in todo}
+        for src, key in pending:
+            if key in missing:
+                ctx.on_demand[src] = lambda job=missing[key]: _render_one(ctx, fonts, job)
+        pending = [(src, key) for src, key in pending if key not in missing]
+    elif todo:
         # the PDFs land at their cache paths while MkDocs renders the pages; the plugin
         # waits for them before it links them into the site
         ctx.in_background("slips", render)
     for src, key in pending:
         out.append((src, cache.path("pdf", key, ".pdf")))
     return out
+
+
+def _render_one(ctx: BuildContext, fonts, job: SlipJob) -> Path:
+    """One slip into the cache, in this process (a live preview's request for it)."""
+    render_many([job], ctx.cache_dir, fonts, 1)
+    ctx.count_rendered("pdf")
+    return ArtifactCache(ctx.cache_dir).path("pdf", job.key, ".pdf")

@@ -1,0 +1,76 @@
+"""``guides build --shard K/N``: one machine's part of a cold build, for a CI matrix.
+
+A cold build is mostly the slips (four WeasyPrint PDFs per matter, 0.1–0.2 CPU-s each) and
+the flow diagrams (one ``dot`` run per matter). Shard K of N checks the whole catalogue, then
+renders the slips and diagrams of every N-th matter in code order (the K-th, the K+N-th, …)
+into the content-addressed cache (``.cache/guides``); shard 1 also renders the 一件事 themes'
+diagrams and notices. It publishes nothing. The keys are those of a full build (the same
+inputs, site URL and templates), so after the shards' caches are merged into one folder a
+plain ``guides build`` finds every artifact there and only publishes
+(``.github/workflows/site.yml``; ``site_tests/test_shards.py`` checks that four shards and the
+assembly give the same site as one build).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from generator.load.corpus import load_corpus
+from generator.outputs import diagrams, themes
+from generator.outputs.api import records
+from generator.outputs.slips import build as slips
+from generator.publish.build import check_tools
+from generator.publish.context import BuildContext
+from generator.problems import UsageError
+
+
+def shard_codes(codes: list[str], part: int, total: int) -> list[str]:
+    """The matters of shard ``part`` of ``total``: every ``total``-th in code order, so each
+    shard gets as many as the others, give or take one."""
+    return [code for index, code in enumerate(sorted(codes)) if index % total == part - 1]
+
+
+def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
+    """Render shard ``part``/``total``'s artifacts into the cache; returns the build statistics."""
+    check_tools()
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("guides")
+    if plugin is None:
+        raise UsageError(f"{config_file}: the guides plugin is not configured; nothing to shard")
+    base_dir = Path(config.config_file_path).parent
+    plugin.config.jobs = jobs
+    started = time.perf_counter()
+    corpus = load_corpus(base_dir / plugin.config.matters_dir, cache_dir=base_dir / plugin.config.cache_dir)
+    mine = shard_codes(list(corpus.matters), part, total)
+    ctx = BuildContext(replace(corpus, matters={code: corpus.matters[code] for code in mine}), plugin.config, config, base_dir)
+    ctx.stage("load", started)
+    try:
+        # slips first: they render in worker processes while dot draws the diagrams
+        for name, produce in (("slips", slips.produce), ("diagrams", diagrams.produce)):
+            started = time.perf_counter()
+            produce(ctx)
+            ctx.stage(name, started)
+        if part == 1 and corpus.themes:
+            started = time.perf_counter()
+            whole = BuildContext(corpus, plugin.config, config, base_dir)
+            whole.history = records.for_build(whole)
+            themes.produce(whole)
+            for kind, count in whole.stats["rendered"].items():
+                ctx.count_rendered(kind, count)
+            ctx.stage("themes", started)
+        ctx.wait_background()
+    except BaseException:
+        ctx.cancel_background()
+        raise
+    ctx.stats["shard"] = f"{part}/{total}"
+    ctx.stats["shard_matters"] = len(mine)
+    stats_file = os.environ.get("GUIDES_STATS")
+    if stats_file:
+        Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return ctx.stats

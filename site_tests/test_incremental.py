@@ -1,0 +1,130 @@
+"""Incremental builds (generator.publish.pagecache): a rebuild renders only the pages whose
+inputs changed, and publishes the same bytes as a build that renders every page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import make_bench_project
+from conftest import build_project
+
+MATTERS = 4
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def build(project: Path, monkeypatch) -> dict:
+    stats = project / "stats.json"
+    monkeypatch.setenv("GUIDES_STATS", str(stats))
+    monkeypatch.setenv("GUIDES_PROGRESS", "0")
+    build_project(project)
+    return json.loads(stats.read_text(encoding="utf-8"))
+
+
+def drop_pages(cache: Path) -> None:
+    """The artifact cache without its rendered pages (and without the dates of the last
+    build): the next build renders every page, as a clean build does."""
+    for kind in ("page", "page-meta"):
+        shutil.rmtree(cache / kind, ignore_errors=True)
+    (cache / "mtimes.json").unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A synthetic catalogue built once (cold): the project and a copy of its site."""
+    work = tmp_path_factory.mktemp("incremental")
+    project = make_bench_project(work / "project", MATTERS)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        cold = build(project, monkeypatch)
+    return project, cold
+
+
+def test_cold_build_renders_every_page_and_a_rebuild_none(built, tmp_path, monkeypatch):
+    project, cold = built
+    pages = sorted(p.relative_to(project / "site").as_posix() for p in (project / "site").rglob("index.html"))
+    # every page once: the matter pages, the browse, region and theme pages, the docs
+    assert cold["rendered"]["page"] == len(cold["pages_rendered"]) == len(pages)
+    assert "matters/350000000000.md" in cold["pages_rendered"]
+
+    before, times = site_files(project / "site"), mtimes(project / "site")
+    noop = build(project, monkeypatch)
+    assert noop["rendered"] == {}
+    assert noop["pages_rendered"] == []
+    assert noop["pages_reused"] == cold["rendered"]["page"]
+    assert site_files(project / "site") == before
+    assert mtimes(project / "site") == times
+
+
+def test_one_edit_renders_that_page_and_matches_a_clean_build(built, tmp_path, monkeypatch):
+    project, _ = built
+    build(project, monkeypatch)  # whatever the test before left
+    before, times = site_files(project / "site"), mtimes(project / "site")
+    edited = sorted((project / "matters").glob("[0-9]*.yml"))[1]
+    text = edited.read_text(encoding="utf-8")
+    assert "申请人身份证件" in text
+    edited.write_text(text.replace("申请人身份证件", "申请人居民身份证", 1), encoding="utf-8")
+
+    stats = build(project, monkeypatch)
+    # the matter's page and nothing else: the material's name is on no other page
+    assert stats["pages_rendered"] == [f"matters/{edited.stem}.md"]
+    after = site_files(project / "site")
+    page = f"matters/{edited.stem}/index.html"
+    assert "申请人居民身份证" in after[page].decode("utf-8")
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert page in changed
+    # files whose bytes did not change keep their time (stable.keep_mtimes); the page is newer
+    new_times = mtimes(project / "site")
+    assert all(new_times[path] == times[path] for path in after if path not in changed)
+    assert new_times[page] > times[page]
+
+    # the same input, every page rendered (the artifact cache without its pages)
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site", ".site.*"))
+    drop_pages(clean / ".cache" / "guides")
+    clean_stats = build(clean, monkeypatch)
+    assert clean_stats["rendered"]["page"] == len(clean_stats["pages_rendered"]) > 10
+    assert site_files(clean / "site") == after
+
+
+def test_a_new_title_in_the_nav_renders_every_page(built, monkeypatch):
+    """A page's HTML shows the navigation: a changed nav title must reach every page."""
+    project, _ = built
+    build(project, monkeypatch)
+    config = project / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    assert "  - 按部门: departments/index.md\n" in original
+    try:
+        config.write_text(original.replace("  - 按部门: departments/index.md\n", "  - 按实施部门: departments/index.md\n"), encoding="utf-8")
+        stats = build(project, monkeypatch)
+        assert stats["pages_reused"] == 0
+        home = (project / "site" / "index.html").read_text(encoding="utf-8")
+        assert "按实施部门" in home
+    finally:
+        config.write_text(original, encoding="utf-8")
+
+
+def test_a_damaged_cached_page_is_rendered_again(built, monkeypatch):
+    """A cache entry whose bytes do not match its digest is never published."""
+    project, _ = built
+    build(project, monkeypatch)
+    expected = site_files(project / "site")
+    entries = sorted((project / ".cache" / "guides" / "page").rglob("*.html"))
+    assert entries
+    for entry in entries:
+        os.chmod(entry, 0o644)
+        entry.write_bytes(entry.read_bytes().replace(b"<body", b"<body data-x=1", 1))
+    stats = build(project, monkeypatch)
+    assert stats["pages_reused"] == 0
+    assert len(stats["pages_rendered"]) > 10
+    assert site_files(project / "site") == expected

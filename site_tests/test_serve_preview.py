@@ -1,0 +1,135 @@
+"""`guides serve` after `guides build`: the preview starts from the build cache (no page, no
+slip rendered again, whatever address it serves at), makes a slip when it is requested,
+follows a save, and shows an invalid save's problems while serving the last good pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench import make_bench_project
+from conftest import ROOT, build_project
+
+LIVERELOAD = re.compile(rb"<script>\s*var livereload = .*?</script>", re.S)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(check, timeout: float = 240.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A synthetic catalogue built once, then previewed with ``guides serve``."""
+    project = make_bench_project(tmp_path_factory.mktemp("serve") / "project", 3)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("GUIDES_PROGRESS", "0")
+        build_project(project)
+    port = free_port()
+    stats = project / "serve-stats.json"
+    env = dict(os.environ, GUIDES_PROGRESS="0", GUIDES_STATS=str(stats), PYTHONPATH=str(ROOT))
+    log = (project / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: get(base) is not None)
+        yield project, base, stats
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_preview_starts_from_the_build_cache(served):
+    project, base, stats = served
+    first = json.loads(stats.read_text(encoding="utf-8"))
+    # the configured site URL, not the server's: every page and slip is the build's
+    assert first["rendered"] == {}
+    assert first["pages_reused"] > 10
+    code = sorted(p.stem for p in (project / "matters").glob("[0-9]*.yml"))[0]
+    page = get(f"{base}matters/{code}/")
+    assert LIVERELOAD.sub(b"", page) == (project / "site" / "matters" / code / "index.html").read_bytes()
+    pdf = get(f"{base}matters/{code}/slips/notice.pdf")
+    assert pdf == (project / "site" / "matters" / code / "slips" / "notice.pdf").read_bytes()
+
+
+def test_a_slip_not_in_the_cache_is_made_when_requested(served):
+    project, base, stats = served
+    code = sorted(p.stem for p in (project / "matters").glob("[0-9]*.yml"))[1]
+    cached = project / ".cache" / "guides" / "pdf"
+    built = (project / "site" / "matters" / code / "slips" / "rejection.pdf").read_bytes()
+    # the preview's cache without this slip: the next build leaves it out of the site
+    removed = [p for p in cached.rglob("*.pdf") if p.read_bytes() == built]
+    assert removed
+    for path in removed:
+        path.unlink()
+    matter = project / "matters" / f"{code}.yml"
+    built_at = stats.stat().st_mtime_ns
+    matter.write_text(matter.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a save: rebuild
+    wait_for(lambda: stats.stat().st_mtime_ns != built_at)
+    time.sleep(0.5)
+    after = json.loads(stats.read_text(encoding="utf-8"))
+    assert "pdf" not in after["rendered"]  # not rendered by the build
+    assert get(f"{base}matters/{code}/slips/rejection.pdf") == built
+
+
+def test_a_save_is_shown_and_an_invalid_save_keeps_the_last_good_pages(served):
+    project, base, stats = served
+    code = sorted(p.stem for p in (project / "matters").glob("[0-9]*.yml"))[2]
+    matter = project / "matters" / f"{code}.yml"
+    text = matter.read_text(encoding="utf-8")
+    assert "申请人身份证件" in text
+    built_at = stats.stat().st_mtime_ns
+    matter.write_text(text.replace("申请人身份证件", "申请人居民身份证", 1), encoding="utf-8")
+    wait_for(lambda: "申请人居民身份证" in (get(f"{base}matters/{code}/") or b"").decode("utf-8"), interval=0.02)
+    # the page first (generator.publish.preview), before the whole site is built again
+    assert stats.stat().st_mtime_ns == built_at
+    wait_for(lambda: stats.stat().st_mtime_ns != built_at)
+    time.sleep(0.5)
+    assert "申请人居民身份证" in get(f"{base}matters/{code}/").decode("utf-8")
+    assert json.loads(stats.read_text(encoding="utf-8"))["pages_rendered"] == []  # the quick page, from the cache
+
+    broken = text.replace("申请人身份证件", "申请人户口簿", 1).replace("\nname: ", "\nname: [", 1)
+    matter.write_text(broken, encoding="utf-8")
+    panel = wait_for(lambda: re.search(r'<div id="guides-problems".*?</div>', (get(f"{base}matters/{code}/") or b"").decode("utf-8"), re.S))
+    # positioned (file:line:col) and the last good page below it
+    assert re.search(rf"{code}\.yml:\d+:\d+: ", panel.group(0))
+    page = get(f"{base}matters/{code}/").decode("utf-8")
+    assert "申请人居民身份证" in page and "申请人户口簿" not in page
+    log = (project / "serve.log").read_text(encoding="utf-8")
+    assert re.search(rf"{code}\.yml:\d+:\d+: ", log)
+
+    matter.write_text(text.replace("申请人身份证件", "申请人户口簿", 1), encoding="utf-8")
+    page = wait_for(lambda: (lambda p: p if "申请人户口簿" in p else None)((get(f"{base}matters/{code}/") or b"").decode("utf-8")))
+    assert 'id="guides-problems"' not in page
