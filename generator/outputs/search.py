@@ -69,17 +69,35 @@ def _block(value: str) -> str:
     return _text(value + "。") if value else ""
 
 
-def matter_regions(corpus: "Corpus", matter: "Matter") -> list[str]:
-    """Where the matter can be handled: each hall's region and the regions above it, without
-    the province (every matter would match it)."""
+# the regions a visitor filters by (and picks on the home page): cities and counties
+FILTER_LEVELS = ("市级", "县级")
+
+
+def filter_places(corpus: "Corpus") -> list[Any]:
     directory = corpus.directory
-    names: set[str] = set()
-    for handling in directory.handlings(matter) if directory.places else ():
-        for code in (*handling.place.ancestors, handling.place.code):
-            place = directory.places.get(code)
-            if place is not None and place.region.level != "省级":
-                names.add(place.region.name)
-    return sorted(names)
+    return [place for place in directory.places.values() if place.region.level in FILTER_LEVELS] if directory.places else []
+
+
+def matter_regions(corpus: "Corpus", matter: "Matter") -> list[str]:
+    """The cities and counties whose people can have the matter handled: a hall there or
+    below, or a hall elsewhere whose scope (通办) covers them."""
+    directory = corpus.directory
+    handlings = directory.handlings(matter) if directory.places else []
+    found = []
+    for place in filter_places(corpus):
+        inside = any(h.place.code == place.code or place.code in h.place.ancestors for h in handlings)
+        if inside or directory.serving(matter, place.code):
+            found.append(place.region.name)
+    return sorted(set(found))
+
+
+def theme_regions(corpus: "Corpus", hall_id: str | None) -> list[str]:
+    """A theme is received at one hall: the cities and counties on that hall's branch."""
+    directory = corpus.directory
+    at = next((place for place, hall in directory.halls() if hall.id == hall_id), None) if directory.places and hall_id else None
+    if at is None:
+        return []
+    return sorted({p.region.name for p in filter_places(corpus) if p.code == at.code or p.code in at.ancestors or at.code in p.ancestors})
 
 
 def _record(title: str, aliases: list[str], summary: str, body: list[str], meta: dict[str, str], filters: dict[str, list[str]]) -> str:
@@ -121,7 +139,7 @@ def matter_record(corpus: "Corpus", matter: "Matter", sections: list[str]) -> st
 def theme_record(corpus: "Corpus", plan: Any) -> str:
     theme = plan.theme
     members = list(plan.matters.values())
-    regions = sorted({name for matter in members for name in matter_regions(corpus, matter)})
+    regions = theme_regions(corpus, theme.intake.hall)
     meta = {
         "department": "“一件事”一次办 · " + "、".join(dict.fromkeys(m.department for m in members)),
         "days": working_days(theme.promised_days),

@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,11 @@ def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str]) ->
     target = site_dir / contract.SEARCH_BUNDLE
     if target.exists():
         shutil.rmtree(target)
-    asyncio.run(_write(site_dir, records(corpus, sections)))
+    entries = records(corpus, sections)
+    # in a thread of its own: the caller may be inside an event loop already (a test driving a
+    # browser with Playwright's sync API builds the site from one), where asyncio.run refuses
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guides-search") as pool:
+        pool.submit(asyncio.run, _write(site_dir, entries)).result()
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
     stabilise_filters(target)

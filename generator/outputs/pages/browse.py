@@ -13,7 +13,7 @@ from generator import contract
 from generator.domain.chinese import working_days
 from generator.model.matter import LEVELS, Matter
 from generator.outputs.pages.templates import environment, front_matter
-from generator.outputs.search import ONLINE_WORDS, audiences
+from generator.outputs.search import ONLINE_WORDS, audiences, filter_places
 
 # matters on the home page when mkdocs.yml names no popular ones (`popular:` of the guides plugin)
 POPULAR_COUNT = 8
@@ -54,11 +54,9 @@ def _card(matter: Matter) -> dict[str, str]:
 def switcher_regions(corpus: Any) -> list[dict[str, str]]:
     """The regions of the home page's switcher: cities and counties (a township's matters are
     on its county's page too), in directory order, indented under their city."""
-    directory = corpus.directory
     return [
         {"code": place.code, "name": place.region.name, "level": place.region.level, "url": contract.region_url(place.code)}
-        for place in directory.places.values()
-        if place.region.level in ("市级", "县级")
+        for place in filter_places(corpus)
     ]
 
 
