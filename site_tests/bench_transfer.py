@@ -6,9 +6,10 @@ HTML, as a browser would), nothing of the search. A search loads what assets/sea
 Pagefind's pagefind.js fetch (checked in Chromium: the same list appears in the network log):
 pagefind.js, pagefind-worker.js, the entry JSON, the language's meta file, the wasm, the filter
 files (the search page builds its filters), the index chunks holding the query's words, and one
-fragment per result shown (at most 8 in the header's list). The words are found as Pagefind
-does: the index chunks cover ranges of words, named in the meta file; a word lives in the
-chunk whose range holds it.
+fragment per result shown (at most 8 in the header's list; the 8 largest fragments are counted).
+The index chunks cover ranges of words, named in the meta file; a word is looked up in every
+chunk whose range could hold it or a word it begins. The words are an upper bound of what the
+browser looks up (see _segment), so the figure is an upper bound too.
 
     python site_tests/bench_transfer.py SITE_DIR [MATTER_CODE]
 """
@@ -83,9 +84,10 @@ def search_bytes(site: Path, query_words: list[str], results: int) -> dict[str, 
     chunks = [texts[i : i + 3] for i in range(len(texts) - 2) if texts[i + 2].startswith(f"{language}_") and (bundle / "index" / f"{texts[i + 2]}.pf_index").is_file()]
     for word in query_words:
         for low, high, name in chunks:
-            if low <= word <= high or word.startswith(low):
+            # a word is also searched as a prefix (饭 finds 饭店): every chunk whose range meets
+            # [word, word + anything] is loaded
+            if low <= word + "\U0010ffff" and word <= high:
                 files[f"index/{name}.pf_index"] = (bundle / "index" / f"{name}.pf_index").stat().st_size
-                break
     fragments = sorted((bundle / "fragment").glob("*.pf_fragment"), key=lambda p: -p.stat().st_size)[:results]
     for path in fragments:  # the largest ones: an upper bound for any query's first results
         files[f"fragment/{path.name}"] = path.stat().st_size
@@ -111,12 +113,16 @@ def transfer_figures(site: Path, code: str | None = None) -> dict[str, float]:
 
 
 def _segment(text: str) -> list[str]:
-    """The query's words as the browser's segmenter cuts Chinese (jieba here: close enough to
-    pick the same index chunks, which cover wide ranges of words)."""
+    """Every word the browser may look up for ``text``: the browser cuts Chinese with its own
+    segmenter (ICU), which jieba only approximates, so this takes jieba's words in both its
+    modes and every single character (the retry of assets/search.js when nothing is found).
+    An upper bound: checked in Chromium at 1,814 matters, the chunks picked here include every
+    chunk the browser fetched."""
     import jieba  # a dependency already (scripts/make_slip_charset.py)
 
     jieba.setLogLevel(60)
-    return sorted({w for w in jieba.cut(text) if w.strip()})
+    words = set(jieba.cut(text)) | set(jieba.cut_for_search(text)) | set(text)
+    return sorted(w for w in words if w.strip())
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@
       item.appendChild(link);
       var facts = [data.meta.department, data.meta.days ? "承诺时限 " + data.meta.days : "", data.meta.online ? "网办：" + data.meta.online : ""];
       item.appendChild(text("p", "gs-result__meta", facts.filter(Boolean).join(" · ")));
-      item.appendChild(excerpt(data.excerpt));
+      // the summary's first sentence says what the matter is; the excerpt is kept for pages
+      // without one (the index's text, cut into words, reads less well)
+      item.appendChild(data.meta.summary ? text("p", "gs-result__text", data.meta.summary) : excerpt(data.excerpt));
       list.appendChild(item);
     });
     panel.appendChild(list);
@@ -138,7 +140,12 @@
       if (!query && !Object.keys(filters).length) { panel.hidden = true; panel.textContent = ""; return; }
       load().then(function (pagefind) {
         return buildFilters(form, pagefind).then(function () {
-          return pagefind.search(query || null, { filters: chosenFilters(form) });
+          return pagefind.search(query || null, { filters: chosenFilters(form) }).then(function (search) {
+            // The index and the browser do not always cut Chinese into the same words; when
+            // nothing is found, search again one character a word (every name is indexed so too)
+            if (!query || (search && search.results.length) || !/[\u3400-\u9fff]/.test(query)) return search;
+            return pagefind.search(Array.from(query.replace(/\s+/g, "")).join(" "), { filters: chosenFilters(form) });
+          });
         }).then(function (search) {
           var results = (search && search.results) || [];
           return Promise.all(results.slice(0, isPage ? LIMIT.page : LIMIT.panel).map(function (r) { return r.data(); })).then(function (shown) {

@@ -33,6 +33,12 @@ WEIGHT_NAME = 10
 WEIGHT_FIRST_ALIAS = 9
 WEIGHT_ALIASES = 7
 WEIGHT_SUMMARY = 1.5
+# The name and the first alias once more, one character a word. The index is cut into words by
+# jieba (Pagefind's extended build), the query by the browser's own segmenter (ICU), and they
+# do not always cut alike: at 1,814 matters 兽药经营许可 and 水运工程监理许可 found nothing,
+# because the browser's words were not the index's. A search that finds nothing is run again
+# as single characters (assets/search.js), which these blocks always match.
+WEIGHT_CHARACTERS = 2
 WEIGHT_BODY = 0.5
 
 LANGUAGE = "zh"
@@ -100,7 +106,19 @@ def theme_regions(corpus: "Corpus", hall_id: str | None) -> list[str]:
     return sorted({p.region.name for p in filter_places(corpus) if p.code == at.code or p.code in at.ancestors or at.code in p.ancestors})
 
 
+def characters(text: str) -> str:
+    """The Chinese characters and other word characters of ``text``, one a word."""
+    return " ".join(ch for ch in text if ch.isalnum())
+
+
+def first_sentence(text: str, limit: int = 60) -> str:
+    """The summary's first sentence, for the result list (shortened to ``limit`` characters)."""
+    sentence = " ".join(text.split()).split("。")[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
 def _record(title: str, aliases: list[str], summary: str, body: list[str], meta: dict[str, str], filters: dict[str, list[str]]) -> str:
+    meta = {**meta, "summary": first_sentence(summary)}
     tags = "".join(f'<span data-pagefind-meta="{key}:{_attr(value)}"></span>' for key, value in meta.items() if value)
     tags += "".join(f'<span data-pagefind-filter="{key}:{_attr(value)}"></span>' for key, values in filters.items() for value in values)
     parts = [
@@ -108,6 +126,7 @@ def _record(title: str, aliases: list[str], summary: str, body: list[str], meta:
         f'<p data-pagefind-weight="{WEIGHT_FIRST_ALIAS}">{_block(aliases[0])}</p>' if aliases else "",
         f'<p data-pagefind-weight="{WEIGHT_ALIASES}">{_block("、".join(aliases[1:]))}</p>' if aliases[1:] else "",
         f'<p data-pagefind-weight="{WEIGHT_SUMMARY}">{_block(summary)}</p>',
+        f'<p data-pagefind-weight="{WEIGHT_CHARACTERS}">{_text(characters(title + (aliases[0] if aliases else "")))}</p>',
         *(f'<p data-pagefind-weight="{WEIGHT_BODY}">{_block(text)}</p>' for text in body if text),
     ]
     return f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><title>{_text(title)}</title></head><body><main data-pagefind-body>{tags}{"".join(parts)}</main></body></html>'
