@@ -12,11 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
-from test_browser import FOOD, PHONE, browser, demo, new_page, type_chinese  # noqa: F401 (fixtures)
+
+# the fixtures (demo, browser, new_page) are in conftest.py, shared with test_browser.py
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "site_tests" / "artifacts"
+FOOD = "000117012000"  # 食品经营许可（新办）
+PHONE = {"width": 375, "height": 812}
 HUKOU = "000109002000"  # 户口迁移（市内迁移）
 RESTAURANT = "themes/open-restaurant/"  # 我要开饭店
 HOME_BOX = ".md-content form[data-guide-search] input[type=search]"
@@ -31,13 +34,22 @@ def results(page, scope: str = "") -> list[str]:
     return [urlsplit(href).path.lstrip("/") for href in page.eval_on_selector_all(selector, "as => as.map(a => a.href)")]
 
 
+def type_chinese(page, pinyin: str, text: str) -> None:
+    """Type as a Chinese IME does: compose the pinyin, then commit the characters (no key of
+    the commit reaches the page)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": pinyin, "selectionStart": len(pinyin), "selectionEnd": len(pinyin)})
+    cdp.send("Input.insertText", {"text": text})
+    cdp.detach()
+
+
 def search_home(page, query: str, how: str = "type") -> list[str]:
     page.goto(page.base)
     page.click(HOME_BOX)
     if how == "type":
         page.keyboard.type(query, delay=30)
     elif how == "ime":
-        type_chinese(page, "pinyin", query)
+        type_chinese(page, "kai'fan'dian", query)
     else:
         page.keyboard.insert_text(query)
     page.wait_for_function("q => document.querySelector('.md-content .gs-count') && document.querySelector('.md-content .gs-count').textContent.length > 0", arg=query)
