@@ -1,7 +1,7 @@
 """Bytes a visitor transfers, computed from a built site (no browser): the issue's budgets are a
 first visit to a matter page ≤ 150 KB and a search for a matter name ≤ 300 KB, gzip-compressed.
 
-A first visit loads the page's HTML and every stylesheet and script it links (read from the
+A first visit loads the page's HTML and every stylesheet, script and icon it links (read from the
 HTML, as a browser would), nothing of the search. A search loads what assets/search.js and
 Pagefind's pagefind.js fetch (checked in Chromium: the same list appears in the network log):
 pagefind.js, pagefind-worker.js, the entry JSON, the language's meta file, the wasm, the filter
@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 RESULTS_SHOWN = 8  # the header's dropdown; the search page shows more only when asked (30)
-_ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+_ASSET = re.compile(r'<(?:link[^>]+rel="(?:stylesheet|icon)"[^>]+href|script[^>]+src)="([^"]+)"')
 
 
 def gz(data: bytes) -> int:
