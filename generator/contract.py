@@ -128,6 +128,29 @@ INDEX = f"{API}/index.json"
 OPENAPI = f"{API}/openapi.json"
 CHANGES_SINCE_DIR = f"{API}/changes/since"
 ROBOTS = "robots.txt"
+
+# the search bundle (Pagefind: entry, wasm, index chunks, fragments), written after the pages
+SEARCH_BUNDLE = "pagefind/"
+# the full search page with filters (the header box sends Enter here)
+SEARCH_URL = "search/"
+SEARCH_SRC = "search.md"
+# the human site map (网站地图, linked from the footer)
+SITEMAP_SRC = "sitemap.md"
+
+# the two entries of the home page: matters for individuals and for organisations
+AUDIENCE_SLUGS = {"个人办事": "personal", "法人办事": "business"}
+AUDIENCE_HINTS = {
+    "个人办事": "户口、婚姻、社保、养老、住房、个体户……自然人和个体工商户办的事",
+    "法人办事": "开办企业、经营许可、建设工程、交通运输……企业和其他组织办的事",
+}
+
+
+def audience_url(label: str) -> str:
+    return f"{AUDIENCE_SLUGS[label]}/"
+
+
+def audience_src(label: str) -> str:
+    return f"{AUDIENCE_SLUGS[label]}.md"
 SITEMAP = "sitemap.xml"
 # the spreadsheets for staff: name -> (CSV, XLSX)
 SHEETS = ("catalogue", "implementations", "materials")

@@ -331,6 +331,8 @@ def preview_benchmark(project: Path, work: Path, args) -> dict:
 
 
 def main() -> None:
+    from bench_transfer import transfer_figures
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--matters", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=0)
@@ -394,13 +396,16 @@ def main() -> None:
             "matter_page_median_kb": round(statistics.median(pages_kb), 1) if pages_kb else None,
             "matter_page_max_kb": round(pages_kb[-1], 1) if pages_kb else None,
             "site_mb": round(tree_mb(site), 1),
-            "search_index_mb": round((site / "search" / "search_index.json").stat().st_size / 1e6, 2),
+            # the whole Pagefind bundle on disk; a visitor fetches only parts of it (transfer below)
+            "search_index_mb": round(tree_mb(site / "pagefind"), 2),
             # PSS summed over each build's processes, sampled every 0.25 s (the largest of the three builds)
             "peak_rss_mb": round(max(PEAK_MB), 1),
             "largest_process_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "bare_mkdocs_s": round(bare_s, 2),
             "noop_vs_bare_mkdocs": round(noop_s / bare_s, 3),
             "import_2000_s": round(import_s, 2),
+            # gzip KB of a first visit to a matter page and of a search for its name (budgets 150 and 300)
+            "transfer": transfer_figures(site),
         }
         figures.update(preview_figures)
         for name in ("serve_ready_s", "one_edit_rebuild_s", "noop_rebuild_s"):

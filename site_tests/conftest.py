@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+# headless Debian Chromium, driven by Playwright (the browser tests)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +63,91 @@ def sample_corpus():
     from generator.load.corpus import load_corpus
 
     return load_corpus(ROOT / "matters")
+
+
+# ------------------------------------------------------------- browser tests
+# One Playwright for the whole session: a second sync_playwright() in the same session fails
+# ("Sync API inside the asyncio loop"), so every browser test module uses these fixtures.
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def demo(built_site):
+    server, base = serve(built_site)
+    yield built_site, base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    site = build_project(make_project(tmp_path_factory.mktemp("browser-hostile"), FIXTURES / "foundation" / "hostile"))
+    server, base = serve(site)
+    yield site, base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Guard:
+    """Every request a context makes; anything not for the local server is aborted and kept."""
+
+    def __init__(self, base: str):
+        self.local = urlsplit(base).netloc
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("data", "blob", "about") or urlsplit(url).netloc == self.local:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def request(self, request):
+        url = request.url
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != self.local:
+            if url not in self.outside:
+                self.outside.append(url)
+
+
+@pytest.fixture
+def new_page(browser, demo):
+    """A fresh browser context (empty localStorage) per call, guarded against outside requests."""
+    contexts = []
+
+    def make(viewport=DESKTOP, base=None, **options):
+        base = base or demo[1]
+        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+        guard = Guard(base)
+        context.route("**/*", guard.route)
+        context.on("request", guard.request)
+        page = context.new_page()
+        page.on("pageerror", lambda error: guard.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (guard.errors.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.guard = guard
+        page.base = base
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, build_project, make_project
+from generator.load.corpus import load_corpus
+from generator.outputs import search
 
 
 class TextAndTags(HTMLParser):
@@ -100,8 +103,12 @@ def test_yaml_text_is_escaped_everywhere(hostile_site):
     assert "<script>alert('材料')</script>申请表 & 附件" in text
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "</title>" not in title.replace("&lt;/title&gt;", "")
-    index = (hostile_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "<script>" not in index
+    # the search keeps the text as text: the records given to Pagefind escape it, and what comes
+    # back (titles, excerpts) is plain text that assets/search.js sets as text nodes
+    record = dict(search.records(load_corpus(FIXTURES / "foundation" / "hostile"), ["conditions", "materials"]))["matters/310115001000/"]
+    assert "<script>" not in record and "&lt;script&gt;alert('材料')&lt;/script&gt;申请表 &amp; 附件" in record
+    fragment = search_fragments(hostile_site)["/matters/310115001000/"]
+    assert fragment["meta"]["title"] == load_corpus(FIXTURES / "foundation" / "hostile").matters["310115001000"].name
 
 
 def test_index_pages_list_matters_without_a_sidebar_entry_per_matter(fixture_site):
@@ -113,21 +120,35 @@ def test_index_pages_list_matters_without_a_sidebar_entry_per_matter(fixture_sit
     assert (fixture_site / "types" / "licensing" / "index.html").exists()
     assert (fixture_site / "levels" / "county" / "index.html").exists()
     home = (fixture_site / "index.html").read_text(encoding="utf-8")
-    # the navigation on every page lists indexes only; matters are reached through them or search
-    assert "matters/310115001000" not in home
+    # the navigation on every page lists indexes only; matters are reached through them, the
+    # home page's 常办事项 or search
+    assert home.count("matters/310115001000") == 1 and 'class="gh-card"><a href="matters/310115001000/"' in home
     assert "matters/310115001000" not in departments
 
 
-def test_search_index_keeps_only_findable_sections(fixture_site):
-    import json
+def search_fragments(site: Path) -> dict[str, dict]:
+    """The Pagefind fragments of a built site (gzip'd JSON after a signature), by URL."""
+    import gzip
 
-    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = [doc["location"] for doc in index["docs"] if doc["location"].startswith("matters/")]
-    anchors = {loc.partition("#")[2] for loc in locations}
-    assert anchors <= {"", "matter-title", "conditions", "materials"}
-    assert "materials" in anchors
-    assert index["config"]["lang"] == ["zh"]
-    # the hidden 补正材料通知书 under the materials is not searchable, down to its last line
-    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("matters/"))
-    assert "补正" not in text.replace("\u200b", "")
-    assert "标准指纹" not in text.replace("\u200b", "")
+    found = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])
+        found[data["url"]] = data
+    return found
+
+
+def test_search_index_keeps_only_findable_sections(fixture_site):
+    fragments = search_fragments(fixture_site)
+    # matters and themes only: no help, browse or open-data (API) page can be a search result
+    assert sorted(fragments) == ["/matters/310115001000/"]
+    fragment = fragments["/matters/310115001000/"]
+    text = fragment["content"].replace("\u200b", "")
+    # the name once more one character a word: found however the browser cuts the query
+    assert text == "城市树木移植审批. 因建设需要移植城市树木的，向城市绿化行政主管部门申请审批。 城 市 树 木 移 植 审 批. 住房和城乡建设局。 因城市建设确需移植树木。 城市树木移植申请表、树木现状位置图、授权委托书。"
+    assert fragment["meta"] == {
+        "days": "5个工作日", "department": "住房和城乡建设局", "kind": "行政许可", "online": "网上受理", "title": "城市树木移植审批",
+        "summary": "因建设需要移植城市树木的，向城市绿化行政主管部门申请审批",
+    }
+    assert fragment["filters"] == {"audience": ["个人办事", "法人办事"], "department": ["住房和城乡建设局"], "region": ["城厢区", "莆田市"], "type": ["行政许可"]}
+    # the hidden 补正材料通知书 and the fingerprint are not searchable
+    assert "补正" not in text and "标准指纹" not in text

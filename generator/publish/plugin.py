@@ -31,7 +31,7 @@ from generator.outputs.pages import browse
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
 from generator.problems import InvalidInput
-from generator.publish import stable
+from generator.publish import search_index, stable
 from generator.publish.context import BuildContext
 from generator.publish.pagecache import PageCache
 from generator.publish.preview import Preview, Superseded
@@ -51,6 +51,8 @@ class GuidesConfig(Config):
     jobs = opt.Type(int, default=0)
     site_url_for_qr = opt.Optional(opt.Type(str))
     search_sections = opt.ListOfItems(opt.Type(str), default=list(matter_page.SEARCHABLE_SECTIONS))
+    # 基本编码 of the matters the home page lists as 常办事项 (default: those with the most halls)
+    popular = opt.ListOfItems(opt.Type(str), default=[])
     # the open data's terms, named in api/v1/index.json and api/v1/openapi.json
     publisher = opt.Optional(opt.Type(dict))
     contact = opt.Optional(opt.Type(dict))
@@ -174,7 +176,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             parts = matter_page.matter_parts(corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(code))
             page = matter_page.render_matter_page(matter, corpus, parts, self.config.search_sections)
             files.append(File.generated(config, contract.matter_src(code), content=page))
-        for src_uri, content in browse.index_pages(corpus).items():
+        for src_uri, content in browse.index_pages(corpus, self.config.popular).items():
             files.append(File.generated(config, src_uri, content=content))
         files.append(File.generated(config, contract.ROBOTS, content=stable.robots_txt(ctx.site_url)))
         ctx.stage("pages", started)
@@ -222,7 +224,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         started = time.perf_counter()
         ctx.wait_background()
         link_artifacts(Path(config.site_dir), self._cached_artifacts)
-        compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        search_index.write_search_index(Path(config.site_dir), ctx.corpus, self.config.search_sections)
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
         if self._command != "serve":  # the dates of published files; a preview publishes nothing
@@ -390,19 +392,6 @@ def problems_panel(content: bytes, problems: list) -> bytes:
     match = re.search(rb"<body\b[^>]*>", content)
     at = match.end() if match else 0
     return content[:at] + panel + content[at:]
-
-
-_LIST_TAGS = re.compile(r"</?(?:p|ol|ul|li)>")
-
-
-def compact_search_index(path: Path) -> None:
-    """Rewrite the search index for phones: UTF-8 instead of \\u escapes (half the bytes) and
-    without the paragraph and list tags the results view does not need."""
-    if path.exists():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        for doc in index.get("docs", []):
-            doc["text"] = " ".join(_LIST_TAGS.sub(" ", doc.get("text", "")).split())
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def page_dates(corpus: Corpus, history) -> dict[str, str]:

@@ -1,0 +1,154 @@
+"""The site search bundle: Pagefind, under ``pagefind/``, written after the pages.
+
+Why Pagefind: the index is split into chunks by term, and a browser loads only the chunks of
+the words it searches for, plus one small fragment per result shown. Material's lunr index was
+one file that every visitor downloaded (95 KB for 17 matters, 2.66 MB at 1,814); a visitor who
+never searches now downloads nothing (``site_tests/bench_transfer.py`` measures what a search
+costs). The extended binary (PyPI ``pagefind[extended]``) segments Chinese when indexing; the
+browser segments the query. What is indexed is :mod:`generator.outputs.search`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import contract
+from generator.outputs.search import LANGUAGE, records
+
+if TYPE_CHECKING:
+    from generator.load.corpus import Corpus
+
+
+async def _write(site_dir: Path, entries: list[tuple[str, str]]) -> None:
+    from pagefind.index import PagefindIndex
+
+    config = {"force_language": LANGUAGE, "output_path": str(site_dir / contract.SEARCH_BUNDLE)}
+    # The records go to Pagefind as one folder of files, in one request: the Python service
+    # waits 0.1 s before reading each answer, so a request per record cost 100 ms each (31.8 s
+    # for 300 matters); one folder takes under a second. A record at matters/<code>/index.html
+    # gets the URL /matters/<code>/; the browser script resolves it against the site's base.
+    with tempfile.TemporaryDirectory(prefix="guides-search-") as folder:
+        for url, record in entries:
+            path = Path(folder, url, "index.html")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record, encoding="utf-8")
+        async with PagefindIndex(config=config) as index:
+            await index.add_directory(folder)
+
+
+# Pagefind's own search interfaces (about 420 KB): the site has its own, in assets/search.js
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+
+
+def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str]) -> None:
+    """Write the Pagefind bundle for ``corpus`` into ``site_dir/pagefind/`` (replacing any old one)."""
+    target = site_dir / contract.SEARCH_BUNDLE
+    if target.exists():
+        shutil.rmtree(target)
+    entries = records(corpus, sections)
+    # in a thread of its own: the caller may be inside an event loop already (a test driving a
+    # browser with Playwright's sync API builds the site from one), where asyncio.run refuses
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guides-search") as pool:
+        pool.submit(asyncio.run, _write(site_dir, entries)).result()
+    for name in UNUSED:
+        (target / name).unlink(missing_ok=True)
+    stabilise_filters(target)
+
+
+# ------------------------------------------------------------------ determinism
+#
+# Pagefind 1.5.2 writes the words, pages and fragments in a stable order, but the values of
+# each filter (and the list of filters in the language's meta file) in hash-map order, which
+# changes from run to run: two builds of the same data gave different filter and meta files.
+# The files are gzip'd CBOR after a "pagefind_dcd" signature; here the values and the filters
+# are sorted, the files compressed with no timestamp and named by their content, as Pagefind
+# names them, and the entry file pointed at the new meta. Only array items are reordered.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def _head(data: bytes, i: int) -> tuple[int, int, int]:
+    """(major type, argument, offset after the head) of the CBOR item at ``i``."""
+    major, info = data[i] >> 5, data[i] & 31
+    if info < 24:
+        return major, info, i + 1
+    size = 1 << (info - 24)  # 24..27: 1, 2, 4, 8 bytes follow
+    return major, int.from_bytes(data[i + 1 : i + 1 + size], "big"), i + 1 + size
+
+
+def _skip(data: bytes, i: int) -> int:
+    major, argument, i = _head(data, i)
+    if major in (2, 3):
+        return i + argument
+    if major in (4, 5):
+        for _ in range(argument * (2 if major == 5 else 1)):
+            i = _skip(data, i)
+    return i
+
+
+def _items(data: bytes, i: int) -> tuple[int, list[tuple[int, int]]]:
+    """The (start, end) spans of the items of the array at ``i``, and the end of its head."""
+    _, count, i = _head(data, i)
+    spans = []
+    for _ in range(count):
+        end = _skip(data, i)
+        spans.append((i, end))
+        i = end
+    return spans[0][0] if spans else i, spans
+
+
+def _first_text(data: bytes, start: int) -> bytes:
+    """The first text inside the item at ``start`` (a [name, …] pair's name)."""
+    major, argument, i = _head(data, start)
+    while major == 4:
+        major, argument, i = _head(data, i)
+    return data[i : i + argument]
+
+
+def _sorted_array(data: bytes, at: int) -> bytes:
+    """``data`` with the items of the array at ``at`` sorted by their first text."""
+    body, spans = _items(data, at)
+    if not spans:
+        return data
+    ordered = sorted(spans, key=lambda span: _first_text(data, span[0]))
+    return data[:body] + b"".join(data[a:b] for a, b in ordered) + data[spans[-1][1] :]
+
+
+def _write_named(folder: Path, prefix: str, suffix: str, payload: bytes, digits: int) -> str:
+    name = prefix + hashlib.sha256(payload).hexdigest()[:digits]
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(SIGNATURE + payload, compresslevel=9, mtime=0))
+    return name
+
+
+def stabilise_filters(bundle: Path) -> None:
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in sorted(entry["languages"].items()):
+        renamed: dict[bytes, bytes] = {}
+        for path in sorted((bundle / "filter").glob(f"{language}_*.pf_filter")):
+            data = gzip.decompress(path.read_bytes())[len(SIGNATURE) :]
+            name_end = _skip(data, _head(data, 0)[2])  # [name, [[value, pages], …]]
+            data = _sorted_array(data, name_end)
+            path.unlink()
+            renamed[path.stem.encode()] = _write_named(path.parent, f"{language}_", ".pf_filter", data, 7).encode()
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = gzip.decompress(meta_path.read_bytes())[len(SIGNATURE) :]
+        for old, new in renamed.items():  # same length: "zh_" and 7 hex digits
+            meta = meta.replace(old, new)
+        _, spans = _items(meta, 0)
+        for start, _ in reversed(spans):  # the filter list: [[name, file], …] naming filter files
+            if meta[start] >> 5 == 4 and renamed and any(new in meta[start : _skip(meta, start)] for new in renamed.values()):
+                meta = _sorted_array(meta, start)
+                break
+        meta_path.unlink()
+        info["hash"] = _write_named(bundle, f"pagefind.{language}_", ".pf_meta", meta, 10).removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
