@@ -445,6 +445,14 @@
       var notice = document.getElementById("guide-notice");
       if (notice && notice.choosePlace) notice.choosePlace(h.implementation);
       // the hall list and contacts below: the chosen region only (regions.js filters)
+      // print shows this place only: its hall and its agency
+      document.querySelectorAll("[data-guide-place-rows]").forEach(function (block) {
+        block.classList.add("guide-place-chosen");
+        block.querySelectorAll("tr[data-hall]").forEach(function (row) {
+          var id = row.getAttribute("data-hall");
+          row.classList.toggle("guide-chosen", id === h.id || id === h.implementation);
+        });
+      });
       var filter = document.querySelector("[data-guide-hall-filter] select");
       if (filter && filter.querySelector("option[value='" + h.code + "']")) {
         filter.value = h.code;
@@ -474,6 +482,8 @@
     article.querySelectorAll("a[href]").forEach(function (a) {
       var href = a.getAttribute("href");
       if (/^(#|tel:|mailto:|javascript:)/i.test(href) || a.closest(".guide-notice")) return;
+      // a page of this site is found by its name, not by an address on paper
+      if (a.host === location.host) return;
       if (a.textContent.trim() === a.href) return;
       a.setAttribute("data-print-href", a.href);
     });

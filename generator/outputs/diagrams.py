@@ -117,7 +117,7 @@ def accessible_name(graph: FlowGraph) -> str:
         by_rank.setdefault(rank[node.id], []).append(node.name)
     stages = ["、".join(names) + ("（并联）" if len(names) > 1 else "") for _, names in sorted(by_rank.items())]
     _, total = critical_path(graph)
-    return f"{graph.title}：{' → '.join(stages)}，关键路径合计{total_text(total)}"
+    return f"{graph.title}：{' → '.join(stages)}，用时最长的一串合计{total_text(total)}"
 
 
 # ---------------------------------------------------------------------------- DOT
@@ -201,7 +201,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
     rank = ranks(graph)
     dot_name = {node.id: f"n{i}" for i, node in enumerate(graph.nodes)}
     direction = rankdir or layout_direction(graph)
-    legend = f"粗线为关键路径，合计{total_text(total)}"
+    legend = f"粗线为用时最长的一串，合计{total_text(total)}"
     if graph.note:
         legend += f"；{graph.note}"
     out = [

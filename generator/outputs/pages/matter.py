@@ -93,6 +93,7 @@ def first_screen_halls(corpus: "Corpus", matter: Matter) -> list[dict[str, Any]]
         return []
     return [
         {
+            "id": h.hall.id,
             "code": h.place.code,
             "prefix": h.place.prefix,
             "scope": h.scope_prefix,
