@@ -787,6 +787,7 @@ def test_browser_and_pdf_correction_notice_say_the_same(new_page, demo, sample_c
     browser_words, pdf_words = _words(read(browser_pdf)), _words(read(pdf_file))
     assert sorted(browser_words) == sorted(pdf_words)
     for sentence in re.findall(r"[^。；：]{12,}[。；]", pdf_words):
-        assert sentence in browser_words, sentence
+        if not re.search(r"[☐☑▲]|请补交|份", sentence):  # sentences, not the table's cells
+            assert sentence in browser_words, sentence
     for f in (browser_pdf, pdf_file):
         assert re.search(r"^Pages:\s+1$", subprocess.run(["pdfinfo", str(f)], capture_output=True, text=True).stdout, re.M), f
