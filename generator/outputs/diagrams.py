@@ -130,7 +130,7 @@ def _columns(text: str) -> int:
 # Chinese has no spaces, so a line may break between any two characters, but not inside a
 # word: "有限责任公/司" reads as a typo. A line ends after punctuation or a joining word where
 # one is near; otherwise never between the two characters of a common word of the guides.
-BREAK_AFTER = set("、，,；;：:）)》”」和及与或的")
+BREAK_AFTER = set(" 、，,；;：:）)》”」和及与或的")
 BREAK_BEFORE = set("（(《“「")
 WORDS = {
     "公司", "登记", "许可", "申请", "审查", "审批", "审核", "材料", "证明", "受理", "决定", "部门",
@@ -141,6 +141,7 @@ WORDS = {
     "公积", "积金", "不动", "动产", "规划", "建设", "工程", "施工", "交通", "运输", "道路", "车辆",
     "城市", "管理", "树木", "移植", "户外", "广告", "招牌", "设置", "排污", "排水", "场所", "人员",
     "签发", "领取", "提交", "补齐", "联办", "并联", "统一", "综合", "收件", "分送", "转办", "征求",
+    "一件", "件事", "服务", "中心", "政务", "行政", "网管", "管网",
 }
 
 
