@@ -185,7 +185,7 @@
         node.textContent = String(m[0]);
       });
       document.querySelectorAll("[data-guide-count-note]").forEach(function (node) {
-        node.textContent = chosenText.length ? "按您选择的情形" : "按情形可能更少";
+        node.textContent = chosenText.length ? "按您选择的情形" : "按情形增减";
       });
       if (chosenText.length) {
         status.textContent = "按您选择的情形：需要提交 " + m[0] + " 项材料（共 " + m[1] + " 项）" + extra + "，满足 " + c[0] + " 项受理条件。";
