@@ -59,11 +59,6 @@ class Agency(Strict):
         title="统一社会信用代码已核实",
         description="false 表示这是示例代码（校验位正确，但未与全国组织机构统一社会信用代码数据服务中心核对）；guides check 会列出所有示例代码，发布前须核实。",
     )
-    abbreviation: Text | None = Field(
-        default=None,
-        title="机关代字",
-        description="本机关文书文号中的机关代字，如 城厢审批；通知书编号印作“城厢审批〔2026〕第　号”。不填时编号处留空手写。",
-    )
     phone: Phone | None = Field(default=None, title="咨询电话", description="本机关的事项咨询电话；不填时用办理点的电话。")
     online_url: HttpsUrl | None = Field(default=None, title="网上办理地址", description="本机关在政务服务网上的办事入口；不填时用本地区的网上办事大厅。")
     reconsideration_body: Text | None = Field(
@@ -72,6 +67,11 @@ class Agency(Strict):
         description="只在与本级人民政府不同时填写，如 实行垂直领导的机关由上一级主管部门复议（《中华人民共和国行政复议法》第二十七条）。",
     )
     court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="只在与本地区的管辖法院不同时填写。")
+    abbreviation: Text | None = Field(
+        default=None,
+        title="机关代字",
+        description="本机关文书文号中的机关代字，如 城厢审批；通知书编号印作“城厢审批〔2026〕第　号”。不填时编号处留空手写。",
+    )
 
 
 class Hall(Strict):
