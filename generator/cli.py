@@ -278,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--missing", type=_text(10_000), help="correction: ids of the missing materials, comma-separated")
     slip.add_argument("--applicant", type=_text(100), help="the applicant's name (at most 100 characters)")
     slip.add_argument("--date", type=_date, help="date the materials were received, YYYY-MM-DD")
+    slip.add_argument("--stub", action="store_true", help="add the counterfoil (存根) the agency keeps, on its own page")
     slip.add_argument("--within", type=int, help=f"correction: working days to supply them (default {DEFAULT_CORRECTION_DAYS})")
     slip.add_argument(
         "--at",

@@ -230,9 +230,11 @@ def test_situations_filter_materials_and_conditions(new_page, demo, sample_corpu
         page = new_page(viewport=PHONE)
         page.goto(page.base + f"matters/{matter.code}/")
         all_ids = [m.id for m in matter.materials]
+        brought = {m.id for m in matter.materials if not m.shared_data}
         assert visible_materials(page) == all_ids, "before a choice every material shows"
         status = page.locator(".guide-situations-status")
-        assert f"{len(all_ids)} 项材料" in status.inner_text()
+        assert f"{len(brought)} 项材料" in status.inner_text()
+        assert page.inner_text("[data-guide-count]") == str(len(brought))
         for situation in matter.situations:
             for option in situation.options:
                 chosen = {situation.id: f"{situation.id}.{option.id}"}
@@ -245,7 +247,12 @@ def test_situations_filter_materials_and_conditions(new_page, demo, sample_corpu
                 )
                 want_conditions = expected_visible(matter.conditions, chosen)
                 assert [c.id in want_conditions for c in matter.conditions] == conditions
-                assert f"需要提交 {len(want)} 项材料（共 {len(all_ids)} 项）" in status.inner_text()
+                assert f"需要提交 {len(want & brought)} 项材料（共 {len(brought)} 项）" in status.inner_text()
+                assert page.inner_text("[data-guide-count]") == str(len(want & brought))
+                numbers = page.eval_on_selector_all(
+                    "table[data-guide-materials] tr[data-material]:not([hidden]) [data-guide-number]", "cs => cs.map(c => c.textContent)"
+                )
+                assert numbers == [str(i) for i in range(1, len(want) + 1)], f"numbering with gaps: {numbers}"
                 checked += len(all_ids) - len(want)  # materials hidden by this choice
                 if situation.multiple:  # checkboxes: untick, and nothing ticked means unanswered
                     page.uncheck(f"input[name='{situation.id}'][value='{situation.id}.{option.id}']")
@@ -319,8 +326,13 @@ def test_printed_links_show_where_they_go(new_page):
         "article a[href]", "as => as.map(a => [a.href, getComputedStyle(a, '::after').content])"
     )
     assert links
-    for href, after in links:
+    base = urlsplit(page.base).netloc
+    outside = [(href, after) for href, after in links if urlsplit(href).netloc != base]
+    for href, after in outside:
         assert href in after, f"{href} printed without its address ({after})"
+    for href, after in links:
+        if urlsplit(href).netloc == base:
+            assert href not in after, f"{href}: a page of this site printed with its address"
 
 
 def test_print_follows_the_chosen_situation(new_page, demo, sample_corpus):
@@ -345,7 +357,7 @@ def test_filled_correction_notice(new_page, demo, sample_corpus):
     page.goto(page.base + f"matters/{FOOD}/")
     # The 缺件 column is for staff only
     assert not page.locator("th.guide-staff-only").is_visible()
-    page.click("[data-guide-staff]")
+    page.click(".guide-staff-link")
     assert page.locator("th.guide-staff-only").is_visible()
     page.reload()
     assert page.locator("th.guide-staff-only").is_visible(), "staff mode is remembered"
@@ -365,13 +377,15 @@ def test_filled_correction_notice(new_page, demo, sample_corpus):
     page.emulate_media(media="print")
     notice = page.locator("#guide-notice")
     assert notice.is_visible()
-    for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", "#matter-title", "table[data-guide-materials]", ".guide-summary"):
+    for hidden in (".md-header", ".md-tabs", ".md-sidebar--primary", "#matter-title", "table[data-guide-materials]", ".guide-card"):
         assert not page.locator(hidden).first.is_visible(), f"{hidden} printed with the notice"
-    rows = page.eval_on_selector_all("#guide-notice tbody tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))")
-    assert rows == [["1", missing.name, ""], ["2", other.name, "未加盖公章"]]
+    rows = page.eval_on_selector_all(
+        "#guide-notice table.correction tbody tr", "rs => rs.filter(r => r.classList.contains('missing')).map(r => [r.dataset.material, r.querySelector('.why').textContent])"
+    )
+    assert rows == [[missing.id, "请补交"], [other.id, "未加盖公章"]]
     text = notice.inner_text()
-    assert "张三" in text and "2026年11月20日" in text and "2026年11月27日（星期五）" in text
-    assert kept.name not in text
+    assert "张三" in text and "2026年11月20日" in text and "2026年11月27日" in text
+    assert page.eval_on_selector(f"#guide-notice tr[data-material='{kept.id}'] [data-fill-box]", "b => b.textContent") == "☐"
     pdf = artifact(f"correction-notice-{FOOD}.pdf")
     page.pdf(path=str(pdf), format="A4", print_background=True)
     printed = pdf_text(pdf)
@@ -423,17 +437,18 @@ def test_notice_keeps_hostile_text_as_text(new_page, hostile):
     code = matter_pages(site)[0].split("/")[1]
     page = new_page(base=base)
     page.goto(base + f"matters/{code}/")
-    page.click("[data-guide-staff]")
+    page.click(".guide-staff-link")
     page.evaluate("() => { window.print = () => {} }")
     names = page.eval_on_selector_all(".guide-material-name", "ns => ns.map(n => n.textContent)")
     hostile_row = next(i for i, n in enumerate(names) if "<script>" in n)
     page.locator("input[name=missing]").nth(hostile_row).check()
     page.fill(".guide-staff-panel input[name=applicant]", "<img src=x onerror=alert(1)>")
     page.click("[data-guide-print-notice]")
-    cells = page.eval_on_selector_all("#guide-notice tbody td:nth-child(2)", "cs => cs.map(c => c.textContent)")
+    cells = page.eval_on_selector_all("#guide-notice tr.missing .mname", "cs => cs.map(c => c.textContent)")
     assert cells == [names[hostile_row]]
-    assert page.locator("#guide-notice script, #guide-notice img").count() == 0
-    assert page.inner_text("[data-notice=applicant]") == "<img src=x onerror=alert(1)>"
+    # the QR code is the only image of the notice, and no script came in with the text
+    assert page.locator("#guide-notice script:not([type='application/json']), #guide-notice img:not(.qr img)").count() == 0
+    assert page.inner_text("#guide-notice .lead [data-fill=applicant]") == "<img src=x onerror=alert(1)>"
     assert not page.guard.errors, page.guard.errors
 
 
@@ -516,7 +531,7 @@ def test_elderly_mode(new_page, demo):
         now = _contrast(page, sel)
         assert now >= 7 and now >= ratio, f"{sel}: contrast {now:.1f} (was {ratio:.1f})"
     # Tap targets of at least 44 × 44 px
-    page.click("[data-guide-staff]")
+    page.click(".guide-staff-link")
     small = page.evaluate(
         """sels => sels.flatMap(sel => [...document.querySelectorAll(sel)]
              .filter(e => e.offsetParent !== null)
@@ -626,3 +641,153 @@ def test_pages_reference_nothing_outside(demo):
     css = "".join(p.read_text(encoding="utf-8") for p in (site / "assets").rglob("*.css"))
     assert not re.search(r"@import|url\((['\"]?)https?:", css)
     assert shutil.which("pdftotext"), "poppler-utils is needed for the print tests"
+
+
+# ------------------------------------------------- citizen first (issue 18)
+
+FIRST_SCREEN = ("000117012000", "000110001000", "000121005000")  # screenshots for a person to look at
+
+
+def test_phone_first_screen_answers_how_what_and_where(new_page, demo, sample_corpus):
+    """On a 375 × 812 phone, without scrolling: 在线办理 or 需到现场, the number of materials to
+    bring and the hall, for every sample matter."""
+    site, _ = demo
+    page = new_page(viewport=PHONE)
+    missing = []
+    for path in matter_pages(site):
+        code = path.split("/")[1]
+        matter = sample_corpus.matters[code]
+        page.goto(page.base + path)
+        page.wait_for_timeout(50)  # the card shows the chosen hall after the page's scripts ran
+        for what, selector in (("在线办理/需到现场", ".guide-card-how"), ("材料数", "[data-guide-count]"), ("办理点", "[data-guide-card-hall]")):
+            box = page.locator(selector).bounding_box()
+            if box is None or box["y"] + box["height"] > PHONE["height"]:
+                missing.append(f"{code} {what}: {box}")
+        how = page.inner_text(".guide-card-how")
+        assert ("在线办理" in how) != ("需到现场" in how), f"{code}: {how!r}"
+        brought = [m for m in matter.materials if not m.shared_data]
+        assert page.inner_text("[data-guide-count]") == str(len(brought)), code
+        if "在线办理" in how:
+            online = {e["online_url"] for e in implementations_of(sample_corpus, code)}
+            assert page.get_attribute(".guide-card-online", "href") in online
+        if code in FIRST_SCREEN:
+            page.screenshot(path=str(ARTIFACTS.parent / f"phone-first-screen-{code}.png"))
+    assert not missing, "not on the first screen of a phone:\n" + "\n".join(missing)
+    assert not page.guard.errors, page.guard.errors
+
+
+STAFF_CONTROLS = ".guide-staff-only, .guide-staff-bar, .guide-staff-panel, input[name=missing], [data-guide-print-notice], .guide-notice"
+
+
+@pytest.mark.parametrize("width", [375, 768, 1366])
+def test_no_staff_control_in_the_public_view(new_page, demo, width):
+    site, _ = demo
+    page = new_page(viewport={"width": width, "height": 900})
+    shown = []
+    for path in matter_pages(site):
+        page.goto(page.base + path)
+        shown += [f"{path} {s}" for s in page.eval_on_selector_all(
+            STAFF_CONTROLS, "es => es.filter(e => e.getClientRects().length > 0).map(e => e.className || e.tagName)"
+        )]
+    assert not shown, shown
+    # the 窗口版 is one link at the end of the page away, and shows them all
+    page.goto(page.base + f"matters/{FOOD}/")
+    page.click(".guide-staff-link")
+    assert page.locator("tr[data-material] input[name=missing]").first.is_visible()
+    assert page.locator("[data-guide-print-notice]").is_visible()
+
+
+def test_no_clipped_diagram_on_a_phone(new_page, demo):
+    site, _ = demo
+    page = new_page(viewport=PHONE)
+    clipped = []
+    for path in pages_of(site):
+        if not (path.startswith("matters/") or path.startswith("themes/")):
+            continue
+        page.goto(page.base + path)
+        clipped += [f"{path}: {w} > {c}" for w, c in page.eval_on_selector_all(
+            ".guide-flow", "fs => fs.map(f => [f.scrollWidth, f.clientWidth]).filter(([w, c]) => w > c + 1)"
+        )]
+    assert not clipped, clipped
+
+
+INTERACTIVE = "a[href], button, input:not([type=hidden]), select, textarea, summary, label:has(input), [role=button], [tabindex]:not([tabindex='-1'])"
+
+
+@pytest.mark.parametrize("path", [f"matters/{FOOD}/", "matters/000110001000/"])
+def test_elderly_every_interactive_element_is_44px(new_page, path):
+    """长辈模式 promises 44 px targets: every one on the page is measured, not a sample."""
+    page = new_page(viewport=PHONE)
+    page.add_init_script("localStorage.setItem('guides.elderly', '1')")
+    page.goto(page.base + path)
+    small = page.evaluate(
+        """sel => [...document.querySelectorAll(sel)]
+             .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+             .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 })
+             .filter(e => !e.closest('label:has(input)') || e.matches('label'))
+             .map(e => [e, e.getBoundingClientRect()])
+             .filter(([, r]) => r.height < 43.5 || r.width < 43.5)
+             .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim().slice(0, 12)}" ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        INTERACTIVE,
+    )
+    assert not small, "\n".join(small)
+
+
+def test_print_with_a_situation_fits_two_pages(new_page, demo, sample_corpus):
+    matter = sample_corpus.matters[FOOD]
+    situation = matter.situations[0]
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/")
+    page.check(f"input[value='{situation.id}.{situation.options[0].id}']")
+    page.emulate_media(media="print")
+    pdf = artifact(f"print-situation-{FOOD}.pdf")
+    page.pdf(path=str(pdf), format="A4")
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1))
+    assert pages <= 2, f"{pages} A4 pages"
+    text = pdf_text(pdf)
+    assert "变更记录" not in text and sample_corpus.fingerprint(FOOD)[:16] not in text
+    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text), "pages are numbered"
+
+
+def _words(text: str) -> str:
+    """A slip's words in reading order, without layout or the page footer."""
+    text = re.sub(r"第 ?\d+ ?页 ?共 ?\d+ ?页", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def test_browser_and_pdf_correction_notice_say_the_same(new_page, demo, sample_corpus, tmp_path):
+    from generator.outputs.slips import command, pdf as slip_pdf
+
+    matter = sample_corpus.matters[FOOD]
+    missing = [matter.materials[0].id, matter.materials[2].id]
+    page = new_page()
+    page.goto(page.base + f"matters/{FOOD}/?staff")
+    page.evaluate("() => { window.print = () => {} }")
+    for mid in missing:
+        page.check(f"table[data-guide-materials] tr[data-material='{mid}'] input[name=missing]")
+    page.fill(".guide-staff-panel input[name=applicant]", "张三")
+    page.fill(".guide-staff-panel input[name=received]", "2026-11-20")
+    place = page.eval_on_selector(".guide-staff-panel select[name=place] option[value='0']", "o => o.dataset.implementation")
+    page.select_option(".guide-staff-panel select[name=place]", "0")
+    page.click("[data-guide-print-notice]")
+    page.emulate_media(media="print")
+    browser_pdf = artifact(f"correction-browser-{FOOD}.pdf")
+    page.pdf(path=str(browser_pdf), format="A4", prefer_css_page_size=True)
+    html, _ = command.filled_slip(
+        sample_corpus, FOOD, "correction", missing, "张三", __import__("datetime").date(2026, 11, 20),
+        command.DEFAULT_CORRECTION_DAYS, page.base.rstrip("/"), place,
+    )
+    # the page's QR code points at the site it is served from; the words are what is compared
+    pdf_file = artifact(f"correction-pdf-{FOOD}.pdf")
+    pdf_file.write_bytes(slip_pdf.render_pdf(html, tmp_path))
+    read = lambda f: subprocess.run(["pdftotext", str(f), "-"], check=True, capture_output=True, text=True).stdout
+    # Table cells come out of pdftotext in a layout-dependent order: the same words are the
+    # same characters, and every sentence of the PDF is in the browser's print
+    browser_words, pdf_words = _words(read(browser_pdf)), _words(read(pdf_file))
+    assert sorted(browser_words) == sorted(pdf_words)
+    for sentence in re.findall(r"[^。；：]{12,}[。；]", pdf_words):
+        if not re.search(r"[☐☑▲]|请补交|份", sentence):  # sentences, not the table's cells
+            assert sentence in browser_words, sentence
+    for f in (browser_pdf, pdf_file):
+        assert re.search(r"^Pages:\s+1$", subprocess.run(["pdfinfo", str(f)], capture_output=True, text=True).stdout, re.M), f

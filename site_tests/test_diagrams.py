@@ -75,7 +75,7 @@ def test_linear_procedure(tmp_path):
     assert list(boxes) == ["intake", "review", "decision"]
     assert boxes["intake"]["y"] < boxes["review"]["y"] < boxes["decision"]["y"], "top to bottom, in order"
     assert boxes["review"]["lines"] == ["审查", "审查人员", "3个工作日"]
-    assert "粗线为关键路径，合计5个工作日" in all_text(root)
+    assert "粗线为用时最长的一串，合计5个工作日" in all_text(root)
 
 
 def test_parallel_steps_fork_side_by_side_and_join(tmp_path):
@@ -130,7 +130,7 @@ def test_joint_diagram_api_one_intake_many_departments_one_exit(tmp_path):
     graph = joint_graph()
     assert diagrams.critical_path(graph) == (["intake", "fire", "exit"], 7)
     assert diagrams.accessible_name(graph) == (
-        "开办餐饮店一件事联办流程图：综合受理 → 食品经营许可、公共场所卫生许可、消防安全检查、排污登记、户外招牌设置（并联） → 统一出件，关键路径合计7个工作日"
+        "开办餐饮店一件事联办流程图：综合受理 → 食品经营许可、公共场所卫生许可、消防安全检查、排污登记、户外招牌设置（并联） → 统一出件，用时最长的一串合计7个工作日"
     )
     # five boxes side by side are too wide for a phone; left to right is narrower
     assert diagrams.layout_direction(graph) == "LR"
@@ -269,7 +269,7 @@ def test_the_page_inlines_the_svg_with_its_accessible_name(parallel_site):
     svg = page.svgs[0]
     assert svg["parent"][0] == "figure" and svg["parent"][1]["class"] == "guide-flow"
     assert svg["attrs"]["role"] == "img"
-    name = "城市树木移植审批流程图：受理 → 现场踏勘、征求交通安全意见（并联） → 审批决定 → 制证送达，关键路径合计4个工作日"
+    name = "城市树木移植审批流程图：受理 → 现场踏勘、征求交通安全意见（并联） → 审批决定 → 制证送达，用时最长的一串合计4个工作日"
     assert svg["attrs"]["aria-label"] == name
     assert svg["first"] == "title"
     assert svg["attrs"]["width"] == "100%" and "max-width:" in svg["attrs"]["style"]

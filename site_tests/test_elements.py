@@ -277,7 +277,7 @@ def test_page_shows_the_elements_where_the_public_needs_them(site):
     html = page(site, PLANNING)
     text = text_of(html)
     assert "办件类型承诺件" in text and "办理形式窗口办理、网上办理" in text
-    assert text.index("中介服务") < text.index("申请材料")
+    assert text.index("申请材料") < text.index("中介服务")  # what to bring first, then who may help
     assert "建设工程设计方案编制出具材料：建设工程设计方案" in text
     assert "《建设工程勘察设计管理条例》第八条具有相应资质的建设工程设计单位必须市场调节价" in text
     assert "实行告知承诺：签署告知承诺书后可不提交" in text

@@ -40,7 +40,7 @@ def test_the_export_lists_every_implementation_with_its_code(tmp_path):
     sheet = load_workbook(tmp_path / "all.xlsx")["实施清单"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     expected = {(m.code, i.place.code, i.agency.credit_code, i.code) for m in corpus.matters.values() for i in corpus.directory.implementations(m)}
-    assert {(r[0], r[2], r[5], r[11]) for r in rows} == expected
+    assert {(r[0], r[2], r[5], r[12]) for r in rows} == expected
     assert len(rows) == len(expected) > len(corpus.matters)
 
 

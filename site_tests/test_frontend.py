@@ -33,5 +33,6 @@ def test_matter_page_carries_the_calendar_for_the_notice(sample_corpus):
     assert block, "no calendar block in the page"
     assert "2026-10-10" in json.loads(block.group(1))["workdays"]
     # inside the hidden notice's one HTML block, so Markdown passes it through untouched
-    tail = page[page.index('class="guide-notice-footer"'):]
-    assert tail.index('id="guide-calendar"') < tail.index("</div>")
+    notice = page[page.index('<aside class="guide-notice"'):]
+    assert notice.index('id="guide-calendar"') < notice.index("</aside>")
+    assert "\n\n" not in notice[: notice.index("</aside>")]

@@ -111,7 +111,7 @@ def diagram_critical_path(flow: graph.FlowGraph) -> tuple[list[str], str]:
     while path[-1] in thick_edges:
         path.append(thick_edges[path[-1]])
     assert set(path) == thick_nodes, "the thick edges join the thick boxes into one chain"
-    legend = re.search(r"粗线为关键路径，合计([^；<]+)", dot).group(1)
+    legend = re.search(r"粗线为用时最长的一串，合计([^；<]+)", dot).group(1)
     return path, legend
 
 
@@ -127,7 +127,7 @@ def assert_page_and_diagram_agree(plan, corpus):
     assert context["critical_names"] == names
     assert [m["m"].code for m in context["members"] if m["critical"]] == [m.code for m in plan.theme.members if m.code in members]
     page = render_theme_page(plan, corpus, "")
-    assert f"关键路径：{' → '.join(names)}，共" in page
+    assert f"用时最长的一串：{' → '.join(names)}，共" in page
 
 
 def test_every_sample_theme_page_shows_the_critical_path_its_diagram_highlights(sample_corpus):

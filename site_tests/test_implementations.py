@@ -37,6 +37,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
+# the 机关代字 of the 文号 that matters/regions.yml gives (the others print blank)
+ABBREVIATIONS = {"莆田市市场监督管理局": "莆市监", "莆田市城厢区行政审批局": "城厢审批", "莆田市城厢区市场监督管理局": "城厢市监"}
+
 def squeeze(text: str) -> str:
     """Text without whitespace: a PDF wraps long lines anywhere."""
     return re.sub(r"\s+", "", text)
@@ -234,6 +237,7 @@ def test_the_notice_staff_fill_in_the_browser_has_the_same_facts(built_site, ent
                 "reconsideration_body": entry["remedy"]["reconsideration_body"],
                 "court": entry["remedy"]["litigation_court"],
                 "progress": "、".join(x for x in (entry.get("services", {}).get("progress_url"), f"电话 {entry['services']['progress_phone']}" if "progress_phone" in entry.get("services", {}) else None) if x),
+                "abbreviation": ABBREVIATIONS.get(entry["agency"], ""),
             }, (code, entry["agency"])
             assert place["exit_window"].startswith(hall["name"])
 
@@ -336,10 +340,12 @@ def test_slips_for_two_places_differ_in_issuer_and_remedy_bodies_not_in_the_stan
     assert (zm, zv, zf) == (cm, cv, cf) == (FOOD, sample_corpus.matters[FOOD].version, sample_corpus.fingerprint(FOOD))
     # everything but the local facts is the same slip
     local = ["柘荣县市场监督管理局", "莆田市城厢区市场监督管理局", "柘荣县人民政府", "莆田市城厢区人民政府", "柘荣县人民法院", "莆田市城厢区人民法院",
-             zi, ci, "0593-8352345、0593-8352101", "0594-2678001"]
+             zi, ci, "0593-8352345、0593-8352101", "0594-2678001", "城厢市监"]
     for text in local:
         z, c = z.replace(text, "<local>"), c.replace(text, "<local>")
-    assert z == c
+    # the 文号: 城厢 has an agency abbreviation, 柘荣 none (printed blank)
+    assert "<local>〔〕第号" in c and "书〔〕第号" in z
+    assert z == c.replace("<local>〔〕第号", "〔〕第号")
 
 
 def test_a_division_code_names_the_implementation_that_serves_it(sample_corpus):

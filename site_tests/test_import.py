@@ -77,7 +77,7 @@ def test_the_template_has_a_sheet_per_part_with_the_models_titles(tmp_path):
     # a legal basis cites the register (法规库标识 + 条款) or is written out (法律法规名称 …)
     assert [c.value for c in book["设定依据"][1]] == ["基本编码", "事项名称", "标识", "法规库标识", "引用版本", "法律法规名称", "文号", "条款", "条文摘录"]
     assert [c.value for c in book["办理流程"][1]][:5] == ["基本编码", "事项名称", "环节标识", "环节名称", "办理人员"]
-    assert [c.value for c in book["实施清单"][1]] == ["基本编码", "事项名称", "区划代码", "地区名称", "实施机关", "统一社会信用代码", "统一社会信用代码已核实", "咨询电话", "网上办理地址", "行政复议机关", "行政诉讼管辖法院", "实施编码"]
+    assert [c.value for c in book["实施清单"][1]] == ["基本编码", "事项名称", "区划代码", "地区名称", "实施机关", "统一社会信用代码", "统一社会信用代码已核实", "咨询电话", "网上办理地址", "行政复议机关", "行政诉讼管辖法院", "机关代字", "实施编码"]
     # every field of the model is a column of some sheet: one source, nothing hand-listed
     headers = {(sheet.title, c.value) for sheet in book.worksheets[1:] for c in sheet[1]}
     for title in ("告知承诺制·承诺内容", "权力属性·权力来源", "办理方式·办件类型", "办理结果·证照有效期", "数量限制", "业务办理项编码", "事项状态"):

@@ -158,7 +158,7 @@ def test_region_slices_list_exactly_what_the_region_pages_list(built_site):
         document = json.loads(path.read_text(encoding="utf-8"))
         html = (built_site / document["links"]["page"] / "index.html").read_text(encoding="utf-8")
         local = html.split('id="matters"', 1)[1].split('id="elsewhere"', 1)[0]
-        assert sorted(re.findall(r"<code>([0-9A-Z]{31})</code>", local)) == document["implementation_codes"]
+        assert sorted(re.findall(r'data-implementation="([0-9A-Z]{31})"', local)) == document["implementation_codes"]
         assert sorted(re.findall(r'href="\.\./\.\./matters/([0-9A-Z]{12})/"', local)) == sorted(m["code"] for m in document["matters"])
         assert sorted(re.findall(r'<section class="guide-hall" id="hall-([^"]+)"', html)) == sorted(h["id"] for h in document["halls"])
 

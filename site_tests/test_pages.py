@@ -81,7 +81,7 @@ def test_situation_selector_and_material_conditions_are_marked(fixture_site):
     page = parse(fixture_site / "matters" / "310115001000" / "index.html")
     radios = [attrs for tag, attrs in page.tags if tag == "input" and attrs.get("type") == "radio"]
     assert [r["value"] for r in radios] == ["", "agent.self", "agent.proxy"]
-    rows = {attrs["data-material"]: attrs["data-when"] for tag, attrs in page.tags if tag == "tr" and "data-material" in attrs}
+    rows = {attrs["data-material"]: attrs["data-when"] for tag, attrs in page.tags if tag == "tr" and "data-material" in attrs and "data-when" in attrs}
     assert rows == {"application-form": "", "site-plan": "", "power-of-attorney": "agent.proxy"}
 
 

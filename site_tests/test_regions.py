@@ -28,11 +28,13 @@ HALLS_BLOCK = re.compile(r'<div class="guide-halls" data-guide-halls data-guide-
 CONTACTS_BLOCK = re.compile(r'<div class="guide-contacts" data-guide-place-rows>.*?(?=<h2|<div class="guide-provenance")', re.S)
 # the other local parts of a matter page: the slip facts per place and the JSON-LD (providers,
 # areas, channels); everything else on the page is the standard
-LOCAL_SCRIPTS = re.compile(r'<script type="application/(?:json" id="guide-places|ld\+json)">.*?</script>', re.S)
+LOCAL_SCRIPTS = re.compile(r'<script type="application/(?:json" id="guide-(?:places|halls)|ld\+json)">.*?</script>', re.S)
+# the first card's 去哪办 and the online entry of its place
+CARD_LOCAL = re.compile(r'<div class="guide-card-where">.*?</dd></div>|href="[^"]*" data-guide-card-online', re.S)
 
 
 def _standard_part(html: str) -> str:
-    return LOCAL_SCRIPTS.sub("", CONTACTS_BLOCK.sub("", HALLS_BLOCK.sub("", html)))
+    return CARD_LOCAL.sub("", LOCAL_SCRIPTS.sub("", CONTACTS_BLOCK.sub("", HALLS_BLOCK.sub("", html))))
 
 
 def _alter_regions(project: Path) -> None:
@@ -90,7 +92,7 @@ def test_standard_part_of_each_matter_is_byte_identical_whatever_the_regions(two
         a, b = _page(first, code), _page(second, code)
         for block in (HALLS_BLOCK, CONTACTS_BLOCK):
             assert len(block.findall(a)) == 1 and len(block.findall(b)) == 1
-        assert len(LOCAL_SCRIPTS.findall(a)) == 2 and len(LOCAL_SCRIPTS.findall(b)) == 2
+        assert len(LOCAL_SCRIPTS.findall(a)) == 3 and len(LOCAL_SCRIPTS.findall(b)) == 3
         assert a != b, "the where-section should differ: the directories differ"
         assert _standard_part(a) == _standard_part(b), code
     # the other published forms of the standard (present once their outputs are merged)

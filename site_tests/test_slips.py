@@ -381,3 +381,37 @@ def test_rebuild_without_changes_renders_no_pdf(tmp_path, monkeypatch):
     assert again["rendered"].get("pdf", 0) == 0
     # rendered in a worker process before, taken from the cache now: the same bytes
     assert (site / "matters" / LONG / "slips" / "notice.pdf").read_bytes() == before
+
+
+def test_serial_number_carries_the_agency_abbreviation_and_the_year(sample_corpus):
+    """文号: the agency's 机关代字 from the region directory, the year of receipt, a blank number."""
+    from generator.outputs.slips import command
+
+    html, _ = command.filled_slip(sample_corpus, SAMPLE, "correction", [], "张三", dt.date(2026, 11, 20), 5, SITE_URL, "350302000000")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "城厢市监〔2026〕第号" in text
+    assert "（存根）" not in text
+    blank, _ = command.filled_slip(sample_corpus, SAMPLE, "correction", [], "", None, 5, SITE_URL)
+    assert "〔〕第号" in re.sub(r"<[^>]+>", "", blank), "a blank slip: every part of the 文号 blank"
+
+
+def test_stub_repeats_what_the_agency_keeps(sample_corpus):
+    from generator.outputs.slips import command
+
+    matter = sample_corpus.matters[SAMPLE]
+    missing = [matter.materials[1].id]
+    html, _ = command.filled_slip(sample_corpus, SAMPLE, "correction", missing, "张三", dt.date(2026, 11, 20), 5, SITE_URL, "350302000000", stub=True)
+    stub = html[html.index('<section class="stub"'):]
+    text = re.sub(r"<[^>]+>", "", stub)
+    assert "补正材料通知书（存根）" in text and "城厢市监〔2026〕第号" in text
+    assert "张三" in text and "2026年11月20日" in text and "2026年11月27日" in text
+    assert matter.materials[1].name in text and matter.materials[0].name not in text
+    assert " hidden" not in stub.split(">")[0], "the PDF's counterfoil is shown"
+
+
+def test_stub_is_for_the_correction_notice_only(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "generator.cli", "slip", SAMPLE, "--kind", "notice", "--stub", "-o", str(tmp_path / "x.pdf")],
+        cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2 and "--stub applies to --kind correction only" in result.stderr

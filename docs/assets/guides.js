@@ -152,22 +152,46 @@
         }
       });
       var counts = { material: [0, 0], condition: [0, 0] };
+      var replaced = 0;
       scope.querySelectorAll("[data-when]").forEach(function (item) {
         var show = applies(item, chosen, questionOf);
         item.hidden = !show;
-        var kind = item.hasAttribute("data-material") ? "material" : item.tagName === "LI" ? "condition" : null;
-        if (kind) {
-          counts[kind][1] += 1;
-          if (show) counts[kind][0] += 1;
+      });
+      // Counted and numbered after filtering: 1, 2, 3 … without gaps; a material that shared
+      // data or an electronic licence replaces is listed but not counted as one to bring
+      var number = 0;
+      scope.querySelectorAll("tr[data-material]").forEach(function (row) {
+        if (row.closest(".guide-notice")) return;
+        var cell = row.querySelector("[data-guide-number]");
+        if (!row.hidden) {
+          number += 1;
+          if (cell) cell.textContent = String(number);
         }
+        if (row.hasAttribute("data-replaced")) {
+          if (!row.hidden) replaced += 1;
+          return;
+        }
+        counts.material[1] += 1;
+        if (!row.hidden) counts.material[0] += 1;
+      });
+      scope.querySelectorAll("ol.guide-conditions > li").forEach(function (item) {
+        counts.condition[1] += 1;
+        if (!item.hidden) counts.condition[0] += 1;
       });
       var m = counts.material;
       var c = counts.condition;
+      var extra = replaced ? "；另有 " + replaced + " 项可用电子证照或共享数据替代，不用提交" : "";
+      document.querySelectorAll("[data-guide-count]").forEach(function (node) {
+        node.textContent = String(m[0]);
+      });
+      document.querySelectorAll("[data-guide-count-note]").forEach(function (node) {
+        node.textContent = chosenText.length ? "按您选择的情形" : "按情形增减";
+      });
       if (chosenText.length) {
-        status.textContent = "按您选择的情形：需要提交 " + m[0] + " 项材料（共 " + m[1] + " 项），满足 " + c[0] + " 项受理条件。";
+        status.textContent = "按您选择的情形：需要提交 " + m[0] + " 项材料（共 " + m[1] + " 项）" + extra + "，满足 " + c[0] + " 项受理条件。";
         printNote.textContent = "本打印件按以下情形列出材料和条件：" + chosenText.join("；") + "。全部情形见网页。";
       } else {
-        status.textContent = "未选择情形，显示全部 " + m[1] + " 项材料、" + c[1] + " 项受理条件。";
+        status.textContent = "未选择情形，显示全部 " + m[1] + " 项材料" + extra + "，" + c[1] + " 项受理条件。";
         printNote.textContent = "本打印件列出全部情形的材料和条件。";
       }
       root.dispatchEvent(new CustomEvent("guide:situations"));
@@ -181,19 +205,28 @@
 
   /* ------------------------------------------------- staff: 补正材料通知书 */
 
+  function readJson(id) {
+    var node = document.getElementById(id);
+    if (!node) return null;
+    try {
+      return JSON.parse(node.textContent);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The 窗口版: tick boxes, applicant, date and place, and the filled notice. Only in staff
+  // mode (entered from the link at the end of the page or with ?staff); never in the public view.
   function setUpStaff(table, notice) {
     if (table.hasAttribute("data-guide-ready")) return;
     table.setAttribute("data-guide-ready", "");
     var wrap = table.closest(".guide-table-wrap") || table;
-    var bar = el("div", { class: "guide-staff-bar" });
-    var toggle = el(
-      "button",
-      { type: "button", class: "guide-button guide-staff-toggle", "aria-pressed": "false", "data-guide-staff": "" },
-      "窗口工作人员：勾选缺件材料"
-    );
-    var panel = el("div", { class: "guide-staff-panel", id: "guide-staff-panel", role: "group", "aria-label": "补正材料通知书" });
-    toggle.setAttribute("aria-controls", panel.id);
-    panel.appendChild(el("p", { class: "guide-help" }, "在上表“缺件”一栏勾选缺少或者不符合要求的材料，可写明需要补正的内容；填写申请人和收件日期后打印。"));
+    var bar = el("div", { class: "guide-staff-bar", id: "guide-staff", role: "group", "aria-label": "窗口版：补正材料通知书" });
+    var head = el("p", { class: "guide-staff-head" });
+    head.appendChild(el("strong", {}, "窗口版"));
+    head.appendChild(document.createTextNode(" 在上表“缺件”一栏勾选缺少或者不符合要求的材料，可写明需要补正的内容；填写申请人和收件日期后打印。"));
+    var toggle = el("button", { type: "button", class: "guide-button guide-staff-toggle", "aria-pressed": "true", "data-guide-staff": "" }, "退出窗口版");
+    var panel = el("div", { class: "guide-staff-panel", id: "guide-staff-panel" });
     var applicantLabel = el("label", { class: "guide-field" }, "申请人");
     var applicant = el("input", { type: "text", name: "applicant", autocomplete: "off" });
     applicantLabel.appendChild(applicant);
@@ -202,34 +235,44 @@
     receivedLabel.appendChild(received);
     // Where the application was received: the implementing agency and its hall, from the
     // same facts the PDF slips print (guide-places); none chosen leaves the lines blank
-    var places = [];
-    var placesBlock = notice.querySelector("#guide-places");
-    if (placesBlock) {
-      try {
-        places = JSON.parse(placesBlock.textContent);
-      } catch (error) {
-        places = [];
-      }
-    }
+    var places = readJson("guide-places") || [];
     var placeLabel = el("label", { class: "guide-field" }, "受理地点");
     var place = el("select", { name: "place" });
     place.appendChild(el("option", { value: "" }, "（打印后手写）"));
     places.forEach(function (p, i) {
-      place.appendChild(el("option", { value: String(i) }, p.agency + "：" + p.window));
+      place.appendChild(el("option", { value: String(i), "data-implementation": p.implementation_code }, p.agency + "：" + p.window));
     });
     if (places.length === 1) place.value = "0";
     placeLabel.appendChild(place);
+    var stubLabel = el("label", { class: "guide-field guide-field--check" });
+    var stub = el("input", { type: "checkbox", name: "stub" });
+    stubLabel.appendChild(stub);
+    stubLabel.appendChild(document.createTextNode("同时打印存根"));
     var summary = el("p", { class: "guide-staff-summary", role: "status" });
     var printButton = el("button", { type: "button", class: "guide-button guide-button--primary", "data-guide-print-notice": "" }, "打印补正材料通知书");
-    [placeLabel, applicantLabel, receivedLabel, summary, printButton].forEach(function (node) {
+    [placeLabel, applicantLabel, receivedLabel, stubLabel, summary, printButton].forEach(function (node) {
       panel.appendChild(node);
     });
-    bar.appendChild(toggle);
-    bar.appendChild(panel);
+    [head, panel, toggle].forEach(function (node) {
+      bar.appendChild(node);
+    });
     wrap.parentNode.insertBefore(bar, wrap.nextSibling);
     syncToggles();
 
+    // The card's place, when staff chose one there
+    notice.choosePlace = function (implementation) {
+      if (places.length < 2) return;
+      places.forEach(function (p, i) {
+        if (p.implementation_code === implementation) place.value = String(i);
+      });
+    };
+
     var days = parseInt(notice.getAttribute("data-notice-days"), 10) || CORRECTION_DAYS;
+    var notifyDays = parseInt(notice.getAttribute("data-notify-days"), 10) || 5;
+    // the blanks as the template drew them, to draw again when a field is emptied
+    notice.querySelectorAll("[data-fill]").forEach(function (node) {
+      node.blankHTML = node.innerHTML;
+    });
 
     function tickedRows() {
       return Array.prototype.filter.call(table.querySelectorAll("tr[data-material]"), function (row) {
@@ -270,6 +313,25 @@
     });
     root.addEventListener("guide:situations", update);
 
+    // Fields printed plain in the PDF (local facts); the others bold, as filled in
+    var PLAIN = { agency: 1, window: 1, phones: 1, complaint_phone: 1, implementation_code: 1, abbreviation: 1, year: 1, missing_list: 1 };
+
+    function put(field, value) {
+      notice.querySelectorAll("[data-fill=" + field + "]").forEach(function (node) {
+        if (!value) {
+          node.innerHTML = node.blankHTML;
+        } else if (PLAIN[field]) {
+          node.textContent = value;
+        } else {
+          node.textContent = "";
+          node.appendChild(el("span", { class: "filled" }, value));
+        }
+      });
+      notice.querySelectorAll("[data-fill-optional=" + field + "]").forEach(function (node) {
+        node.hidden = !value;
+      });
+    }
+
     // Fills the notice from the form; returns false (and says why) when there is nothing to print
     notice.fill = function () {
       var rows = tickedRows();
@@ -280,37 +342,135 @@
         return false;
       }
       summary.setAttribute("role", "status");
-      var name = applicant.value.trim();
-      var applicantField = notice.querySelector("[data-notice=applicant]");
-      applicantField.textContent = name;
-      applicantField.classList.toggle("guide-notice-blank", !name);
-      notice.querySelector("[data-notice=received]").textContent = chineseDate(start);
-      notice.querySelector("[data-notice=deadline]").textContent = chineseDate(addWorkingDays(start, days, pageCalendar()), true);
-      notice.querySelector("[data-notice=days]").textContent = String(days);
-      notice.querySelector("[data-notice=issued]").textContent = chineseDate(start);
       var chosen = place.value === "" ? null : places[parseInt(place.value, 10)];
-      [["agency", "agency"], ["window", "window"], ["hours", "hours"], ["phones", "phones"], ["complaint", "complaint_phone"]].forEach(function (pair) {
-        notice.querySelectorAll("[data-notice=" + pair[0] + "]").forEach(function (field) {
-          var value = chosen ? chosen[pair[1]] || "" : "";
-          field.textContent = value;
-          field.classList.toggle("guide-notice-blank", !value);
-        });
+      var local = function (key) { return chosen ? chosen[key] || "" : ""; };
+      var calendar = pageCalendar();
+      put("applicant", applicant.value.trim());
+      put("received", chineseDate(start));
+      put("deadline", chineseDate(addWorkingDays(start, days, calendar)));
+      put("within", String(days));
+      put("notify_by", chineseDate(addWorkingDays(start, notifyDays, calendar)));
+      put("year", String(start.getFullYear()));
+      ["agency", "window", "phones", "complaint_phone", "implementation_code", "abbreviation"].forEach(function (key) {
+        put(key, local(key));
       });
-      var body = notice.querySelector("[data-notice=materials]");
-      body.textContent = "";
-      rows.forEach(function (row, i) {
-        var tr = el("tr", { "data-material": row.getAttribute("data-material") });
-        var material = row.querySelector(".guide-material-name");
+      var ticked = {};
+      rows.forEach(function (row) {
         var note = row.querySelector(".guide-missing-note");
-        var what = note ? note.value.trim() : "";
-        tr.appendChild(el("td", {}, String(i + 1)));
-        tr.appendChild(el("td", {}, material ? material.textContent : row.getAttribute("data-material")));
-        tr.appendChild(el("td", what ? {} : { class: "guide-notice-blank" }, what));
-        body.appendChild(tr);
+        ticked[row.getAttribute("data-material")] = (note && note.value.trim()) || "请补交";
+      });
+      var names = [];
+      notice.querySelectorAll("tr[data-material]").forEach(function (tr) {
+        var id = tr.getAttribute("data-material");
+        var missing = Object.prototype.hasOwnProperty.call(ticked, id);
+        tr.classList.toggle("missing", missing);
+        tr.querySelector("[data-fill-box]").textContent = missing ? "☑" : "☐";
+        tr.querySelector("[data-fill-why]").textContent = missing ? ticked[id] : "";
+        if (missing) names.push(tr.querySelector(".mname").textContent);
+      });
+      put("missing_list", names.join("、"));
+      notice.querySelectorAll("[data-stub]").forEach(function (node) {
+        node.hidden = !stub.checked;
       });
       return true;
     };
     update();
+  }
+
+  /* ------------------------------------------------------- the first card */
+
+  var REGION_KEY = "guides.region";
+
+  function storedRegion() {
+    try {
+      return window.localStorage.getItem(REGION_KEY) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  /*
+   * 去哪办 on the first screen: the hall of the region the visitor chose (remembered on the
+   * device), else the first hall the directory lists. The hall list and the contacts further
+   * down follow the same choice (assets/regions.js), and so does a printout.
+   */
+  function setUpCard(card) {
+    if (card.hasAttribute("data-guide-ready")) return;
+    card.setAttribute("data-guide-ready", "");
+    var halls = readJson("guide-halls") || [];
+    var select = card.querySelector("[data-guide-card-place]");
+    if (!halls.length) return;
+
+    function best(code) {
+      if (!code) return 0;
+      var tests = [
+        function (h) { return h.code === code; },
+        function (h) { return code.indexOf(h.prefix) === 0; },
+        function (h) { return code.indexOf(h.scope) === 0; }
+      ];
+      for (var t = 0; t < tests.length; t += 1) {
+        for (var i = 0; i < halls.length; i += 1) if (tests[t](halls[i])) return i;
+      }
+      return 0;
+    }
+
+    function show(i, remember) {
+      var h = halls[i];
+      var set = function (sel, text) {
+        var node = card.querySelector(sel);
+        if (node) node.textContent = text;
+      };
+      set("[data-guide-card-hall]", h.hall);
+      set("[data-guide-card-window]", h.window);
+      set("[data-guide-card-address]", h.address);
+      set("[data-guide-card-hours]", h.hours);
+      var phones = card.querySelector("[data-guide-card-phones]");
+      if (phones) {
+        phones.textContent = "";
+        h.phones.forEach(function (p) {
+          phones.appendChild(el("a", { class: "guide-tel", href: "tel:" + p }, p));
+        });
+      }
+      card.querySelectorAll("[data-guide-card-online]").forEach(function (a) {
+        if (h.online) a.setAttribute("href", h.online);
+      });
+      if (select) select.value = String(i);
+      if (remember) {
+        try {
+          window.localStorage.setItem(REGION_KEY, h.code);
+        } catch (e) {
+          /* not remembered */
+        }
+      }
+      var notice = document.getElementById("guide-notice");
+      if (notice && notice.choosePlace) notice.choosePlace(h.implementation);
+      // the hall list and contacts below: the chosen region only (regions.js filters)
+      // print shows this place only: its hall and its agency
+      document.querySelectorAll("[data-guide-place-rows]").forEach(function (block) {
+        block.classList.add("guide-place-chosen");
+        block.querySelectorAll("tr[data-hall]").forEach(function (row) {
+          var id = row.getAttribute("data-hall");
+          row.classList.toggle("guide-chosen", id === h.id || id === h.implementation);
+        });
+      });
+      var filter = document.querySelector("[data-guide-hall-filter] select");
+      if (filter && filter.querySelector("option[value='" + h.code + "']")) {
+        filter.value = h.code;
+        filter.dispatchEvent(new Event("change"));
+      }
+    }
+
+    if (select) {
+      select.closest("label").hidden = false;
+      select.addEventListener("change", function () {
+        show(parseInt(select.value, 10) || 0, true);
+      });
+    }
+    var start = best(storedRegion());
+    // after regions.js has set up its filter on this page
+    window.setTimeout(function () {
+      show(start, false);
+    }, 0);
   }
 
   /* ----------------------------------------------------------------- print */
@@ -322,10 +482,12 @@
     article.querySelectorAll("a[href]").forEach(function (a) {
       var href = a.getAttribute("href");
       if (/^(#|tel:|mailto:|javascript:)/i.test(href) || a.closest(".guide-notice")) return;
+      // a page of this site is found by its name, not by an address on paper
+      if (a.host === location.host) return;
       if (a.textContent.trim() === a.href) return;
       a.setAttribute("data-print-href", a.href);
     });
-    var summary = article.querySelector(".guide-summary");
+    var summary = article.querySelector("[data-guide-card]") || article.querySelector(".guide-summary");
     if (!summary) return;
     var actions = el("p", { class: "guide-page-actions" });
     actions.appendChild(el("button", { type: "button", class: "guide-button", "data-guide-print-page": "" }, "打印本页"));
@@ -362,7 +524,7 @@
     document.querySelectorAll("[data-guide-elderly]").forEach(function (button) {
       button.setAttribute("aria-pressed", String(root.classList.contains("guide-elderly")));
     });
-    document.querySelectorAll("[data-guide-staff]").forEach(function (button) {
+    document.querySelectorAll("button[data-guide-staff]").forEach(function (button) {
       button.setAttribute("aria-pressed", String(root.classList.contains("guide-staff")));
     });
   }
@@ -377,7 +539,13 @@
     var target = event.target.closest("[data-guide-elderly],[data-guide-staff],[data-guide-print-notice],[data-guide-print-page]");
     if (!target) return;
     if (target.hasAttribute("data-guide-elderly")) setMode("guide-elderly", KEYS.elderly, !root.classList.contains("guide-elderly"));
-    else if (target.hasAttribute("data-guide-staff")) setMode("guide-staff", KEYS.staff, !root.classList.contains("guide-staff"));
+    else if (target.hasAttribute("data-guide-staff")) {
+      event.preventDefault();
+      var on = !root.classList.contains("guide-staff");
+      setMode("guide-staff", KEYS.staff, on);
+      var bar = document.getElementById("guide-staff");
+      if (on && bar) bar.scrollIntoView({ block: "start" });
+    }
     else if (target.hasAttribute("data-guide-print-notice")) printNotice();
     else printPage();
   });
@@ -412,11 +580,15 @@
     });
     // The head script set the classes before the first paint; keep them if it could not run
     root.classList.toggle("guide-elderly", remembered(KEYS.elderly));
+    // ?staff opens the 窗口版 (a link staff can bookmark); it is then remembered like the button
+    if (/[?&]staff(=|&|$)/.test(location.search)) remember(KEYS.staff, true);
     root.classList.toggle("guide-staff", remembered(KEYS.staff));
     root.classList.add("guide-js");
     var article = document.querySelector("article.md-content__inner") || document.querySelector("article");
     if (article) setUpPrint(article);
     document.querySelectorAll("form[data-guide-situations]").forEach(setUpSituations);
+    var card = document.querySelector("[data-guide-card]");
+    if (card) setUpCard(card);
     var table = document.querySelector("table[data-guide-materials]");
     var notice = document.getElementById("guide-notice");
     if (table && notice) setUpStaff(table, notice);

@@ -67,6 +67,11 @@ class Agency(Strict):
         description="只在与本级人民政府不同时填写，如 实行垂直领导的机关由上一级主管部门复议（《中华人民共和国行政复议法》第二十七条）。",
     )
     court: Text | None = Field(default=None, title="行政诉讼管辖法院", description="只在与本地区的管辖法院不同时填写。")
+    abbreviation: Text | None = Field(
+        default=None,
+        title="机关代字",
+        description="本机关文书文号中的机关代字，如 城厢审批；通知书编号印作“城厢审批〔2026〕第　号”。不填时编号处留空手写。",
+    )
 
 
 class AppointmentQuota(Strict):

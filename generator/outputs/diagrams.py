@@ -117,7 +117,7 @@ def accessible_name(graph: FlowGraph) -> str:
         by_rank.setdefault(rank[node.id], []).append(node.name)
     stages = ["、".join(names) + ("（并联）" if len(names) > 1 else "") for _, names in sorted(by_rank.items())]
     _, total = critical_path(graph)
-    return f"{graph.title}：{' → '.join(stages)}，关键路径合计{total_text(total)}"
+    return f"{graph.title}：{' → '.join(stages)}，用时最长的一串合计{total_text(total)}"
 
 
 # ---------------------------------------------------------------------------- DOT
@@ -127,16 +127,50 @@ def _columns(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+# Chinese has no spaces, so a line may break between any two characters, but not inside a
+# word: "有限责任公/司" reads as a typo. A line ends after punctuation or a joining word where
+# one is near; otherwise never between the two characters of a common word of the guides.
+BREAK_AFTER = set(" 、，,；;：:）)》”」和及与或的")
+BREAK_BEFORE = set("（(《“「")
+WORDS = {
+    "公司", "登记", "许可", "申请", "审查", "审批", "审核", "材料", "证明", "受理", "决定", "部门",
+    "窗口", "办理", "核查", "送达", "现场", "意见", "备案", "检查", "验收", "制证", "踏勘", "发证",
+    "证照", "执照", "营业", "经营", "食品", "卫生", "消防", "安全", "环境", "评价", "公示", "听证",
+    "专家", "评审", "检验", "检测", "技术", "复核", "出件", "结果", "文书", "通知", "告知", "补正",
+    "责任", "有限", "企业", "单位", "个人", "身份", "户口", "婚姻", "结婚", "社会", "保险", "住房",
+    "公积", "积金", "不动", "动产", "规划", "建设", "工程", "施工", "交通", "运输", "道路", "车辆",
+    "城市", "管理", "树木", "移植", "户外", "广告", "招牌", "设置", "排污", "排水", "场所", "人员",
+    "签发", "领取", "提交", "补齐", "联办", "并联", "统一", "综合", "收件", "分送", "转办", "征求",
+    "一件", "件事", "服务", "中心", "政务", "行政", "网管", "管网",
+}
+
+
+def _break_at(whole: str, full: int) -> int:
+    """Where a Chinese line that overflows at ``whole[full]`` ends: an index ``i`` (the line is
+    ``whole[:i]``), looking back at most 5 characters for a better place than ``full``."""
+    candidates = range(full, max(full - 5, 0), -1)
+    for i in candidates:
+        if whole[i - 1] in BREAK_AFTER or whole[i] in BREAK_BEFORE:
+            return i
+    for i in candidates:
+        if whole[i - 1 : i + 1] not in WORDS:
+            return i
+    return full
+
+
 def wrap(text: str, columns: int = WRAP_COLUMNS) -> list[str]:
     """Break a label into lines of at most ``columns`` half-width columns, between words
-    for Latin text and anywhere in Chinese text."""
+    for Latin text and, in Chinese, after punctuation where possible and never inside one
+    of the common two-character words above."""
     text = " ".join(str(text).split())
     lines: list[str] = []
     line = ""
     for token in re.findall(r"[\x21-\x7e]+ ?|.", text):
         if line and _columns(line + token.rstrip()) > columns:
-            lines.append(line.rstrip())
-            line = token.lstrip()
+            whole = line + token
+            cut = _break_at(whole, len(line)) if len(token) == 1 and ord(token) > 0x2E7F else len(line)
+            lines.append(whole[:cut].rstrip())
+            line = whole[cut:].lstrip()
         else:
             line += token
     if line.strip() or not lines:
@@ -201,7 +235,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
     rank = ranks(graph)
     dot_name = {node.id: f"n{i}" for i, node in enumerate(graph.nodes)}
     direction = rankdir or layout_direction(graph)
-    legend = f"粗线为关键路径，合计{total_text(total)}"
+    legend = f"粗线为用时最长的一串，合计{total_text(total)}"
     if graph.note:
         legend += f"；{graph.note}"
     out = [

@@ -83,7 +83,7 @@ if TYPE_CHECKING:
 
 DEFINITIONS = {
     "materials": "逐个办理：各成员事项在本主题情形下适用的申请材料份数之和；一件事：合并后申请人需提交的材料数（同一材料只交一次，一表式申请表替代各事项的申请表，前一事项的办理结果在窗口内部流转、不再提交）。",
-    "time": "逐个办理：各成员事项承诺时限之和；一件事：按前置关系并联办理的关键路径时长，即最长一串前后相继事项的承诺时限之和。",
+    "time": "逐个办理：各成员事项承诺时限之和；一件事：按前置关系并联办理，用时为最长一串前后相继事项的承诺时限之和。",
     "steps": "逐个办理：各成员事项办理环节数之和；一件事：一个综合受理环节，加上各事项除自身受理和送达以外的环节，再加一个统一出件环节。",
     "visits": "逐个办理：各成员事项到现场次数之和；一件事：本主题承诺的到现场次数。",
 }
@@ -257,7 +257,7 @@ def _flow_description(plan: ThemePlan) -> str:
         if member.depends_on:
             parts.append(f"取得{'、'.join(plan.matters[d].result.name for d in member.depends_on)}后办理{names[member.code]}")
     parts.append(f"各部门办结后在{theme.intake.exit_window}统一出件")
-    parts.append(f"关键路径{'→'.join(names[c] for c in plan.critical_path)}，共{plan.critical_days}个工作日")
+    parts.append(f"用时最长的一串{'→'.join(names[c] for c in plan.critical_path)}，共{plan.critical_days}个工作日")
     return "；".join(parts) + "。"
 
 

@@ -35,6 +35,8 @@ class PageParts:
     calendar_json: str = ""
     theme_links: list[tuple[str, str]] | None = None
     downloads: dict[str, dict[str, Any]] | None = None
+    halls: list[dict[str, Any]] | None = None
+    notice_html: str = ""
 
 
 # Sections of a matter page that go into the search index: what people search for (name,
@@ -77,7 +79,35 @@ def matter_parts(corpus: "Corpus", matter: Matter, *, site_url: str | None = Non
         calendar_json=frontend.calendar_json(corpus.calendar),
         theme_links=themes.theme_links(corpus, matter),
         downloads=downloads.download_links(corpus, matter),
+        halls=first_screen_halls(corpus, matter),
+        notice_html=slip_html.page_notice_html(corpus, matter, site_url or slip_html.DEFAULT_SITE_URL),
     )
+
+
+def first_screen_halls(corpus: "Corpus", matter: Matter) -> list[dict[str, Any]]:
+    """Every hall that handles the matter, with what the first screen of the page says about
+    it (去哪办 and the place's own online entry). The first is shown without a script; the
+    script shows the one of the region the visitor chose (remembered on the device)."""
+    directory = corpus.directory
+    if not directory.places:
+        return []
+    return [
+        {
+            "id": h.hall.id,
+            "code": h.place.code,
+            "prefix": h.place.prefix,
+            "scope": h.scope_prefix,
+            "region": h.place.region.name,
+            "hall": h.hall.name,
+            "window": h.window.name,
+            "address": h.hall.address,
+            "hours": h.hall.hours,
+            "phones": h.phones,
+            "online": h.implementation.online_url or "",
+            "implementation": h.implementation.code,
+        }
+        for h in directory.handlings(matter)
+    ]
 
 
 def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> dict[str, Any]:
@@ -88,11 +118,18 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
     for point in matter.review_points:
         points_by_subject[point.about].append(point)
     review_groups = [
-        {"kind": subjects[key][0], "title": subjects[key][1], "points": points}
+        {"kind": subjects[key][0], "title": subjects[key][1], "points": points, "about": key}
         for key, points in points_by_subject.items()
         if key in subjects
     ]
     committed = set(matter.commitment.materials) if matter.commitment else set()
+    # What the first screen counts: the materials an applicant brings. Those that shared data
+    # or an electronic licence replaces are not brought (the page still lists them, marked).
+    brought = [mat for mat in matter.materials if not mat.shared_data]
+    when_by_subject = {mat.id: (mat.when, mat.when_all) for mat in matter.materials}
+    when_by_subject.update({c.id: (c.when, c.when_all) for c in matter.conditions})
+    for group in review_groups:
+        group["when"], group["when_all"] = when_by_subject.get(group.pop("about"), ((), ()))
     committed_conditions = set(matter.commitment.conditions) if matter.commitment else set()
     return {
         "m": matter,
@@ -108,6 +145,11 @@ def matter_context(matter: Matter, corpus: "Corpus", parts: PageParts, searchabl
         "review_groups": review_groups,
         "online_depth": ONLINE_DEPTH_LABELS[matter.online_depth],
         "fingerprint": corpus.fingerprint(matter.code),
+        "brought": brought,
+        "correction_days": slip_html.DEFAULT_CORRECTION_DAYS,
+        "notify_days": slip_html.NOTIFY_DAYS,
+        "halls": parts.halls or [],
+        "online_possible": matter.online_depth in ("三级", "四级"),
         "type_slug": contract.TYPE_SLUGS[matter.matter_type],
         "parts": parts,
         "step_order": ordered_steps(matter),

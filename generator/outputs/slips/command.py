@@ -72,6 +72,7 @@ def filled_slip(
     within: int,
     site_url: str,
     at: str | None = None,
+    stub: bool = False,
 ) -> tuple[str, list[str]]:
     """HTML of one filled slip and any warnings; raises SlipInputError for unknown ids.
     With ``at``, the slip carries that place's agency, hall, phones and remedy bodies."""
@@ -93,6 +94,7 @@ def filled_slip(
     fill: dict[str, Any] = {"applicant": applicant}
     if received is not None:
         fill["received"] = chinese.cn_date(received)
+        fill["year"] = str(received.year)
         ends: list[dt.date] = []
         if kind == "correction":
             deadline = calendar.add_working_days(received, within)
@@ -122,6 +124,7 @@ def filled_slip(
         frozenset(missing_ids),
         created=(received or matter.effective_date).isoformat(),
         place=place,
+        stub=stub,
     )
     return html, warnings
 
@@ -132,6 +135,8 @@ def cmd_slip(args: argparse.Namespace) -> int:
     missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
     if missing and args.kind != "correction":
         raise UsageError("--missing applies to --kind correction only")
+    if getattr(args, "stub", False) and args.kind != "correction":
+        raise UsageError("--stub applies to --kind correction only")
     if args.within is not None and args.kind != "correction":
         raise UsageError("--within applies to --kind correction only")
     if args.within is not None and args.within <= 0:
@@ -147,7 +152,7 @@ def cmd_slip(args: argparse.Namespace) -> int:
     corpus = load_corpus(root, cache_dir=cache_dir)
     site_url = _site_url_from_config(config_file) if config_file.exists() else DEFAULT_SITE_URL
     try:
-        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url, args.at)
+        html, warnings = filled_slip(corpus, args.code, args.kind, missing, args.applicant or "", args.date, args.within or DEFAULT_CORRECTION_DAYS, site_url, args.at, stub=getattr(args, "stub", False))
     except SlipInputError as exc:
         print(f"guides slip: {exc}", file=sys.stderr)
         return 1

@@ -106,6 +106,7 @@ class Fill:
     notify_by: str = ""
     promised_date: str = ""
     statutory_date: str = ""
+    year: str = ""  # of the 文号: the year of receipt
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class SlipPlace:
     reconsideration_body: str
     court: str
     progress: str = ""  # 办理进度查询: the region's address and phone (regions.yml progress_url, progress_phone)
+    abbreviation: str = ""  # the agency's 机关代字 of its 文号, e.g. 城厢审批
 
 
 def slip_place(directory: "Directory", matter: Matter, implementation: "Implementation") -> SlipPlace:
@@ -146,6 +148,7 @@ def slip_place(directory: "Directory", matter: Matter, implementation: "Implemen
         reconsideration_body=implementation.reconsideration_body,
         court=implementation.court,
         progress="、".join(x for x in (implementation.services.progress_url, f"电话 {implementation.services.progress_phone}" if implementation.services.progress_phone else None) if x),
+        abbreviation=implementation.agency.abbreviation or "",
     )
 
 
@@ -173,10 +176,14 @@ def slip_context(
     fill: Fill | None = None,
     missing: frozenset[str] = frozenset(),
     place: SlipPlace | None = None,
+    stub: bool = False,
+    browser: bool = False,
 ) -> dict[str, Any]:
     remedy = matter.remedy
     return {
         "place": place,
+        "stub": stub,
+        "browser": browser,
         "visits": chinese.visits_text(matter.visits, matter.online_depth, matter.levels),
         "m": matter,
         "kind": kind,
@@ -210,11 +217,21 @@ def render_html(
     missing: frozenset[str] = frozenset(),
     created: str | None = None,
     place: SlipPlace | None = None,
+    stub: bool = False,
 ) -> str:
-    context = slip_context(matter, fingerprint, kind, site_url, fill, missing, place)
+    context = slip_context(matter, fingerprint, kind, site_url, fill, missing, place, stub=stub)
     if created:
         context["created"] = created
     return environment().get_template(f"{kind}.html.j2").render(context)
+
+
+def page_notice_html(corpus: Any, matter: Matter, site_url: str) -> str:
+    """The blank 补正材料通知书 of a matter page (templates/correction_notice.html.j2): the
+    PDF slip's own templates, marked for the page's script to fill (assets/guides.js), so the
+    browser's print and ``guides slip`` say the same words. No blank lines: the page is Markdown."""
+    context = slip_context(matter, corpus.fingerprint(matter.code), "correction", site_url, browser=True)
+    html = environment().get_template("page_notice.html.j2").render(context)
+    return "\n".join(line for line in html.splitlines() if line.strip())
 
 
 def combined_notice_html(
