@@ -8,32 +8,19 @@ to site_tests/artifacts/browser/ for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_project, make_project
+from conftest import ROOT
 from generator.outputs import regions
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = ROOT / "site_tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "site_tests" / "artifacts" / "browser"
 PHONE = {"width": 375, "height": 812}
@@ -42,89 +29,7 @@ FOOD = "000117012000"  # 食品经营许可（新办）: the matter the README a
 
 
 # ----------------------------------------------------------------- fixtures
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
-
-
-@pytest.fixture(scope="session")
-def demo(built_site):
-    server, base = serve(built_site)
-    yield built_site, base
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def hostile(tmp_path_factory):
-    site = build_project(make_project(tmp_path_factory.mktemp("browser-hostile"), FIXTURES / "foundation" / "hostile"))
-    server, base = serve(site)
-    yield site, base
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Guard:
-    """Every request a context makes; anything not for the local server is aborted and kept."""
-
-    def __init__(self, base: str):
-        self.local = urlsplit(base).netloc
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-
-    def route(self, route):
-        url = route.request.url
-        if urlsplit(url).scheme in ("data", "blob", "about") or urlsplit(url).netloc == self.local:
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def request(self, request):
-        url = request.url
-        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != self.local:
-            if url not in self.outside:
-                self.outside.append(url)
-
-
-@pytest.fixture
-def new_page(browser, demo):
-    """A fresh browser context (empty localStorage) per call, guarded against outside requests."""
-    contexts = []
-
-    def make(viewport=DESKTOP, base=None, **options):
-        base = base or demo[1]
-        context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
-        guard = Guard(base)
-        context.route("**/*", guard.route)
-        context.on("request", guard.request)
-        page = context.new_page()
-        page.on("pageerror", lambda error: guard.errors.append(str(error)))
-        page.on("dialog", lambda dialog: (guard.errors.append("dialog: " + dialog.message), dialog.dismiss()))
-        page.guard = guard
-        page.base = base
-        contexts.append(context)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+# demo, hostile, browser and new_page are in conftest.py: one Playwright for the session.
 
 
 def pages_of(site: Path) -> list[str]:
@@ -157,51 +62,6 @@ def pdf_text(pdf: Path) -> str:
 
 
 # ------------------------------------------------------------------- search
-
-
-def type_chinese(page, pinyin: str, text: str) -> None:
-    """Type as a Chinese IME does: compose the pinyin, then commit the characters. No key of
-    the commit reaches the page as a keyup, which is what Material's search listens for."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Input.imeSetComposition", {"text": pinyin, "selectionStart": len(pinyin), "selectionEnd": len(pinyin)})
-    cdp.send("Input.insertText", {"text": text})
-    cdp.detach()
-
-
-def search_results(page) -> tuple[set[str], str]:
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "as => as.map(a => a.href)")
-    # Titles carry the zero-width spaces the index was segmented with; they are not painted
-    titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
-    return {urlsplit(href).path for href in links}, titles
-
-
-@pytest.mark.parametrize(
-    "query, pinyin, name",
-    [("饭店", "fan'dian", "食品经营许可（新办）"), ("食品经营", "shi'pin'jing'ying", "食品经营许可（新办）"), ("结婚", "jie'hun", "结婚登记")],
-)
-def test_search_box_finds_the_matter(new_page, sample_corpus, query, pinyin, name):
-    codes = [m.code for m in sample_corpus.sorted_matters() if name in m.name]
-    assert codes, f"no sample matter named like {name}"
-    page = new_page()
-    page.goto(page.base)
-    page.locator("input[data-md-component=search-query]").click()
-    type_chinese(page, pinyin, query)
-    found, titles = search_results(page)
-    for code in codes:
-        assert f"/matters/{code}/" in found, f"{query!r}: {code} not among results {sorted(found)}"
-    assert name in titles
-    assert not page.guard.outside and not page.guard.errors
-
-
-def test_search_runs_on_text_entered_without_keys(new_page):
-    """Voice input and a paste from the phone's menu put text in without any key."""
-    page = new_page(viewport=PHONE)
-    page.goto(page.base)
-    page.click("label[for=__search]")
-    page.keyboard.insert_text("开饭店")
-    found, _ = search_results(page)
-    assert f"/matters/{FOOD}/" in found
 
 
 # --------------------------------------------------------------- situations

@@ -550,20 +550,6 @@
     else printPage();
   });
 
-  /*
-   * Material searches on keyup. Text that arrives without a key (voice input, a paste from the
-   * long-press menu, some phone keyboards committing Chinese) would show no results: pass each
-   * finished input on as a keyup. Input still being composed by an IME waits for its commit.
-   */
-  function searchNow(event) {
-    var input = event.target;
-    if (!input.matches || !input.matches("[data-md-component=search-query]") || event.isComposing) return;
-    input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-  }
-  document.addEventListener("input", searchNow);
-  // Chrome sends the last input of a composition before compositionend, still marked composing
-  document.addEventListener("compositionend", searchNow);
-
   // A mode switched in another tab applies here too
   window.addEventListener("storage", function (event) {
     if (event.key === KEYS.elderly) root.classList.toggle("guide-elderly", event.newValue === "1");
@@ -574,10 +560,6 @@
   /* ------------------------------------------------------------------ pages */
 
   function setUpPage() {
-    // Material's search is a dialog without a name; screen readers announce it as 搜索
-    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
-      dialog.setAttribute("aria-label", "搜索");
-    });
     // The head script set the classes before the first paint; keep them if it could not run
     root.classList.toggle("guide-elderly", remembered(KEYS.elderly));
     // ?staff opens the 窗口版 (a link staff can bookmark); it is then remembered like the button
