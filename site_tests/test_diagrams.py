@@ -172,7 +172,7 @@ def test_a_critical_path_longer_than_promised_is_rejected(tmp_path, capsys):
     text = (HERE / "over-limit" / "310115001000.yml").read_text(encoding="utf-8").splitlines()
     line_no = next(i for i, line in enumerate(text, 1) if line.strip().startswith("promised_days:"))
     assert lines[0].startswith(f"site_tests/fixtures/diagrams/over-limit/310115001000.yml:{line_no}:3: time_limit.promised_days: ")
-    assert "the critical path 受理 → 审查 → 决定 takes 25 working days, longer than the promised 20" in lines[0]
+    assert lines[0].endswith(": time_limit.promised_days: 关键路径 受理 → 审查 → 决定 需 25 个工作日，超过承诺时限 20 个工作日；请缩短各环节的时限（days），或延长承诺时限")
 
 
 def test_the_sample_matters_fit_their_promised_time(sample_corpus):
