@@ -83,9 +83,9 @@ def test_bad_holiday_file_is_reported_with_positions():
     with pytest.raises(InvalidInput) as caught:
         load_corpus(SLIPS / "bad-holidays")
     lines = [str(p) for p in caught.value.problems]
-    assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: date 2027-02-15 is not in 2026", line) for line in lines)
-    assert any("holidays[2].to: ends (2026-09-25) before it starts (2026-09-27)" in line for line in lines)
-    assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 is a weekday", line) for line in lines)
+    assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: 日期 2027-02-15 不在 2026 年；请写在 2027 年之下，或改正日期$", line) for line in lines)
+    assert any(line.endswith("holidays[2].to: 结束日期 2026-09-25 早于开始日期 2026-09-27；请改正其中一处") for line in lines)
+    assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 是工作日（周一至周五）；workdays 只写调休上班的周六、周日$", line) for line in lines)
     assert any("workdays[2]: 调休上班日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「tomorrow」" in line for line in lines)
 
 
