@@ -349,11 +349,11 @@ def test_slip_command_errors(in_project, capsys):
 
     assert main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,no-such-thing"]) == 1
     err = capsys.readouterr().err
-    assert "unknown material id no-such-thing" in err
+    assert f"guides slip: 事项 {SAMPLE} 没有标识为 no-such-thing 的材料；可用的材料标识：\n" in err
     assert "application-form" in err and "proxy-id" in err  # the valid ids are listed
     assert main(["slip", "ZZZZZZZZZZZZ", "--kind", "notice"]) == 1
     err = capsys.readouterr().err
-    assert "no matter with code 'ZZZZZZZZZZZZ'" in err and "matters/*.yml" in err
+    assert "中没有基本编码为 ZZZZZZZZZZZZ 的事项；基本编码就是那里的文件名（ls " in err and "matters/*.yml），也是每个事项页面网址的末尾" in err
     assert main(["slip", SAMPLE, "--kind", "notice", "--missing", "proxy-id"]) == 2
     with pytest.raises(SystemExit) as usage:
         main(["slip", SAMPLE, "--kind", "receipt"])

@@ -305,14 +305,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             if path.is_dir():  # a matters directory: every matter file in it
                 paths += matter_paths(path)[0]
             elif not path.is_file():
-                raise UsageError(f"no such file: {path}")
+                raise UsageError(f"没有这个文件：{path}")
             elif MATTER_FILE.match(path.name):
                 paths.append(path)
             else:  # regions.yml, mkdocs.yml, …: the canonical form of a matter is not theirs
-                raise UsageError(f"not a matter file: {path} (fmt rewrites CODE.yml files only)")
+                raise UsageError(f"{path} 不是事项文件；fmt 只改写 基本编码.yml（如 000117012000.yml）")
     else:
         if not root.is_dir():
-            raise UsageError(f"matters directory not found: {root}")
+            raise UsageError(f"找不到事项目录 {root}；请用 --matters 指定存放事项文件的目录")
         paths, _ = matter_paths(root)
     changed, problems = [], []
     for path in paths:
