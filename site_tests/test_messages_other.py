@@ -171,3 +171,14 @@ def test_a_file_named_on_the_command_line_that_is_not_a_matter_file(tmp_path, ca
     notes.write_text("x\n", encoding="utf-8")
     assert main(["check", str(notes)]) == 2
     assert capsys.readouterr().err == f"guides check: {notes} 不是事项文件；应为 基本编码.yml（如 000117012000.yml）或一个事项目录\n"
+
+
+def test_import_into_a_regions_file_with_a_yaml_error(tmp_path, capsys):
+    matters = tmp_path / "matters"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "matters", matters)
+    regions = matters / "regions.yml"
+    lines = regions.read_text(encoding="utf-8").count("\n")
+    regions.write_text(regions.read_text(encoding="utf-8") + "extra: [1\nmore: 2\n", encoding="utf-8")
+    assert main(["--matters", str(matters), "import", str(FIXTURES / "adopt" / "350302000000.xlsx"), "--sheet", "实施清单"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].split("regions.yml", 1)[1] == f":{lines + 2}:5: YAML 格式错误，无法读取；请检查缩进、冒号和引号，改正后重新导入"
