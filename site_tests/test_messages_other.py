@@ -182,3 +182,12 @@ def test_import_into_a_regions_file_with_a_yaml_error(tmp_path, capsys):
     assert main(["--matters", str(matters), "import", str(FIXTURES / "adopt" / "350302000000.xlsx"), "--sheet", "实施清单"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].split("regions.yml", 1)[1] == f":{lines + 2}:5: YAML 格式错误，无法读取；请检查缩进、冒号和引号，改正后重新导入"
+
+
+def test_a_slip_past_the_recorded_holidays_warns_in_chinese(sample_corpus):
+    import datetime as dt
+
+    from generator.outputs.slips.command import filled_slip
+
+    _, warnings = filled_slip(sample_corpus, "000117012000", "acceptance", [], "张三", dt.date(2027, 12, 28), 5, "https://example.org/")
+    assert warnings == ["holidays.yml 中没有 2027、2028 年的放假通知，只跳过了周末，算出的日期可能落在节假日；请核对，或在 holidays.yml 中补上相应年份的放假安排"]

@@ -111,7 +111,7 @@ def filled_slip(
             years = calendar.uncovered(received, max(ends))
             if years:
                 warnings.append(
-                    f"holidays.yml 中没有 {'、'.join(map(str, years))} 年的放假通知，只跳过了周末；请核对日期，或在 holidays.yml 中补上该年的放假安排"
+                    f"holidays.yml 中没有 {'、'.join(map(str, years))} 年的放假通知，只跳过了周末，算出的日期可能落在节假日；请核对，或在 holidays.yml 中补上相应年份的放假安排"
                 )
     html = render_html(
         matter,
