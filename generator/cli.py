@@ -32,7 +32,7 @@ def print_problems(problems) -> None:
 def require_matters_dir(matters: Path) -> Path:
     """The matters directory a command reads; wrong usage (exit 2) if it is not there."""
     if not matters.is_dir():
-        raise UsageError(f"matters directory not found: {matters}")
+        raise UsageError(f"找不到事项目录 {matters}；请用 --matters 指定存放事项文件的目录")
     return matters
 
 
@@ -50,12 +50,12 @@ def check_targets(matters: Path, paths: list[str]) -> dict[Path, list[Path] | No
     for name in paths:
         path = Path(name)
         if not path.exists():
-            raise UsageError(f"no such file: {path}")
+            raise UsageError(f"没有这个文件：{path}")
         if path.is_dir():
             targets[path] = None
             continue
         if path.suffix not in (".yml", ".yaml"):
-            raise UsageError(f"not a matter file: {path} (expected CODE.yml or a matters directory)")
+            raise UsageError(f"{path} 不是事项文件；应为 基本编码.yml（如 000117012000.yml）或一个事项目录")
         root = matters if path.resolve().is_relative_to(matters.resolve()) else path.parent
         if not MATTER_FILE.match(path.name):  # regions, themes, holidays: with their catalogue
             targets[root] = None
@@ -91,7 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def require_config(config: str) -> None:
     if not Path(config).is_file():
-        raise UsageError(f"no such file: {config} (the site configuration, mkdocs.yml)")
+        raise UsageError(f"没有站点配置文件 {config}；请用 --config 指定 mkdocs.yml")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -137,22 +137,22 @@ def _count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'") from None
+        raise argparse.ArgumentTypeError(f"应为整数，实际为「{_printable(value)}」") from None
     if number < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
+        raise argparse.ArgumentTypeError(f"应为 0 或更大的整数，实际为 {number}")
     return number
 
 
 def _address(value: str) -> str:
     host, _, port = value.rpartition(":")
     if not host or not port.isascii() or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:8000, got '{_printable(value)}'")
+        raise argparse.ArgumentTypeError(f"应写作 主机:端口，例如 127.0.0.1:8000，实际为「{_printable(value)}」")
     return value
 
 
 def _cache_dir(value: str) -> str:
     if value and Path(value).exists() and not Path(value).is_dir():
-        raise argparse.ArgumentTypeError(f"not a directory: {value}")
+        raise argparse.ArgumentTypeError(f"{value} 不是目录；请给一个目录，或留空（不用缓存）")
     return value
 
 
@@ -169,7 +169,7 @@ def _date(value: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{_printable(value)}'") from None
+        raise argparse.ArgumentTypeError(f"应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「{_printable(value)}」") from None
     if not FIRST_DATE <= day <= LAST_DATE:
         raise argparse.ArgumentTypeError(f"日期应在 {FIRST_DATE} 至 {LAST_DATE} 之间，实际为 {day}")
     return day

@@ -40,15 +40,15 @@ def migrate(path: Path, yaml: YAML) -> list[str]:
     if isinstance(department, dict):
         name = str(department.get("name", ""))
         data["department"] = function_of(name)
-        notes.append(f"agency: {name} ({department.get('credit_code', '')}) → department: {data['department']}")
+        notes.append(f"实施机关 {name}（{department.get('credit_code', '')}）→ department: {data['department']}；机关全称和统一社会信用代码请写入 regions.yml 的 agencies")
     contact = data.pop("contact", None)
     if contact:
-        notes.append("contact: " + "; ".join(f"{k}={v}" for k, v in contact.items()))
+        notes.append("已删去 contact：" + "；".join(f"{k}={v}" for k, v in contact.items()) + "；请写入 regions.yml")
     remedy = data.get("remedy")
     if isinstance(remedy, dict):
         for key in ("reconsideration_body", "litigation_court"):
             if key in remedy:
-                notes.append(f"remedy.{key}: {remedy.pop(key)}")
+                notes.append(f"已删去 remedy.{key}：{remedy.pop(key)}；请写入 regions.yml")
         if not remedy or all(remedy.get(k) == v for k, v in (("reconsideration_days", 60), ("litigation_months", 6)) if k in remedy) and set(remedy) <= {"reconsideration_days", "litigation_months"}:
             if all(remedy.get(k, v) == v for k, v in (("reconsideration_days", 60), ("litigation_months", 6))):
                 del data["remedy"]
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
         except YAMLError as error:  # one broken file must not stop the others
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            print(f"{path}{where}: YAML syntax error, not migrated: {getattr(error, 'problem', None) or error}", file=sys.stderr)
+            print(f"{path}{where}: YAML 语法错误，未迁移；请检查缩进、冒号和引号，改正后重新运行", file=sys.stderr)
             status = 1
             continue
         for note in notes:

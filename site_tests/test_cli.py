@@ -73,19 +73,19 @@ def test_a_valid_check_exits_0(guides, work):
 # ------------------------------------------------------------------ check
 
 def test_check_usage_errors(guides, work):
-    usage_error(guides("check", "no/such/file.yml", cwd=work), "guides check: no such file: no/such/file.yml")
-    usage_error(guides("check", "notes.txt", cwd=work), "guides check: not a matter file: notes.txt (expected CODE.yml or a matters directory)")
-    usage_error(guides("--matters", "nowhere", "check", cwd=work), "guides check: matters directory not found: nowhere")
-    usage_error(guides("--matters", "notes.txt", "check", cwd=work), "guides check: matters directory not found: notes.txt")
+    usage_error(guides("check", "no/such/file.yml", cwd=work), "guides check: 没有这个文件：no/such/file.yml")
+    usage_error(guides("check", "notes.txt", cwd=work), "guides check: notes.txt 不是事项文件；应为 基本编码.yml（如 000117012000.yml）或一个事项目录")
+    usage_error(guides("--matters", "nowhere", "check", cwd=work), "guides check: 找不到事项目录 nowhere；请用 --matters 指定存放事项文件的目录")
+    usage_error(guides("--matters", "notes.txt", "check", cwd=work), "guides check: 找不到事项目录 notes.txt；请用 --matters 指定存放事项文件的目录")
 
 
 # ------------------------------------------------------------------ fmt
 
 def test_fmt_usage_errors(guides, work):
-    usage_error(guides("fmt", "/nonexistent", cwd=work), "guides fmt: no such file: /nonexistent")
-    usage_error(guides("fmt", "--check", "matters/missing.yml", cwd=work), "guides fmt: no such file: matters/missing.yml")
-    usage_error(guides("fmt", "notes.txt", cwd=work), "guides fmt: not a matter file: notes.txt (fmt rewrites CODE.yml files only)")
-    usage_error(guides("--matters", "nowhere", "fmt", cwd=work), "guides fmt: matters directory not found: nowhere")
+    usage_error(guides("fmt", "/nonexistent", cwd=work), "guides fmt: 没有这个文件：/nonexistent")
+    usage_error(guides("fmt", "--check", "matters/missing.yml", cwd=work), "guides fmt: 没有这个文件：matters/missing.yml")
+    usage_error(guides("fmt", "notes.txt", cwd=work), "guides fmt: notes.txt 不是事项文件；fmt 只改写 基本编码.yml（如 000117012000.yml）")
+    usage_error(guides("--matters", "nowhere", "fmt", cwd=work), "guides fmt: 找不到事项目录 nowhere；请用 --matters 指定存放事项文件的目录")
     assert (work / "notes.txt").read_text(encoding="utf-8") == "code: 1\n"  # never rewritten
 
 
@@ -94,26 +94,26 @@ def test_fmt_usage_errors(guides, work):
 def test_diff_usage_errors(guides, work, tmp_path_factory):
     usage_error(
         guides("diff", "no-such-rev", cwd=work),
-        "guides diff: 'no-such-rev' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)",
+        "guides diff: 'no-such-rev' 既不是目录，也不是 git 版本",
     )
     usage_error(
         guides("diff", "HEAD", "no-such-rev", cwd=work),
-        "guides diff: 'no-such-rev' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)",
+        "guides diff: 'no-such-rev' 既不是目录，也不是 git 版本",
     )
     usage_error(
         guides("--matters", "nowhere", "diff", "HEAD", "HEAD", cwd=work),
-        "guides diff: matters directory not found: nowhere (neither in the work tree nor in HEAD)",
+        "guides diff: 找不到事项目录 nowhere：工作区和 HEAD 中都没有",
     )
-    usage_error(guides("--matters", "/nonexistent", "diff", "HEAD", cwd=work), "guides diff: matters directory not found: /nonexistent")
+    usage_error(guides("--matters", "/nonexistent", "diff", "HEAD", cwd=work), "guides diff: 找不到事项目录 /nonexistent；请用 --matters 指定存放事项文件的目录")
     # the base is a revision, the head the work tree, whose matters directory is gone
     shutil.rmtree(work / "matters")
-    usage_error(guides("diff", "HEAD", cwd=work), "guides diff: matters directory not found: matters")
+    usage_error(guides("diff", "HEAD", cwd=work), "guides diff: 找不到事项目录 matters；请用 --matters 指定存放事项文件的目录")
     outside = tmp_path_factory.mktemp("outside")
     if subprocess.run(["git", "rev-parse"], cwd=outside, capture_output=True).returncode == 0:
         pytest.skip("the temporary directory lies inside a git repository")
     usage_error(
         guides("diff", "HEAD", cwd=outside),
-        "guides diff: 'HEAD' 不是目录，而当前不在 git 仓库中 (not a directory, and not inside a git repository)",
+        "guides diff: 'HEAD' 不是目录，而当前不在 git 仓库中",
     )
 
 
@@ -128,11 +128,11 @@ def test_diff_of_a_matters_directory_removed_since_the_revision_is_no_usage_erro
 
 def test_slip_usage_errors(guides, work):
     slip = ("slip", CODE, "-o", "out.pdf")
-    usage_error(guides(*slip, "--kind", "correction", "--within", "0", cwd=work), "guides slip: --within must be a positive number of working days")
-    usage_error(guides(*slip, "--kind", "correction", "--within", "-3", cwd=work), "guides slip: --within must be a positive number of working days")
-    usage_error(guides(*slip, "--kind", "notice", "--within", "3", cwd=work), "guides slip: --within applies to --kind correction only")
-    usage_error(guides(*slip, "--kind", "notice", "--missing", "proxy-id", cwd=work), "guides slip: --missing applies to --kind correction only")
-    usage_error(guides("--matters", "nowhere", *slip, "--kind", "notice", cwd=work), "guides slip: matters directory not found: nowhere")
+    usage_error(guides(*slip, "--kind", "correction", "--within", "0", cwd=work), "guides slip: --within 应为补正期限的工作日数，至少为 1")
+    usage_error(guides(*slip, "--kind", "correction", "--within", "-3", cwd=work), "guides slip: --within 应为补正期限的工作日数，至少为 1")
+    usage_error(guides(*slip, "--kind", "notice", "--within", "3", cwd=work), "guides slip: --within 只用于补正材料通知书（--kind correction）")
+    usage_error(guides(*slip, "--kind", "notice", "--missing", "proxy-id", cwd=work), "guides slip: --missing 只用于补正材料通知书（--kind correction）")
+    usage_error(guides("--matters", "nowhere", *slip, "--kind", "notice", cwd=work), "guides slip: 找不到事项目录 nowhere；请用 --matters 指定存放事项文件的目录")
     assert not (work / "out.pdf").exists()
 
 
@@ -142,10 +142,10 @@ def test_slip_usage_errors(guides, work):
     "argv, last_line",  # how argparse lists the choices after the last line differs by Python version
     [
         (("slip", CODE, "--kind", "receipt"), "guides slip: error: argument --kind: invalid choice: 'receipt'"),
-        (("slip", CODE, "--kind", "correction", "--date", "2026-02-30"), "guides slip: error: argument --date: expected a date YYYY-MM-DD, got '2026-02-30'"),
+        (("slip", CODE, "--kind", "correction", "--date", "2026-02-30"), "guides slip: error: argument --date: 应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「2026-02-30」"),
         (("slip", CODE, "--kind", "correction", "--within", "two"), "guides slip: error: argument --within: invalid int value: 'two'"),
-        (("build", "--jobs", "-1"), "guides build: error: argument --jobs: expected 0 or more, got -1"),
-        (("check", "--cache-dir", "notes.txt"), "guides check: error: argument --cache-dir: not a directory: notes.txt"),
+        (("build", "--jobs", "-1"), "guides build: error: argument --jobs: 应为 0 或更大的整数，实际为 -1"),
+        (("check", "--cache-dir", "notes.txt"), "guides check: error: argument --cache-dir: notes.txt 不是目录；请给一个目录，或留空（不用缓存）"),
         (("diff", "HEAD", "--format", "html"), "guides diff: error: argument --format: invalid choice: 'html'"),
         (("frobnicate",), "guides: error: argument COMMAND: invalid choice: 'frobnicate'"),
     ],

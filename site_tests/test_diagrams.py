@@ -172,7 +172,7 @@ def test_a_critical_path_longer_than_promised_is_rejected(tmp_path, capsys):
     text = (HERE / "over-limit" / "310115001000.yml").read_text(encoding="utf-8").splitlines()
     line_no = next(i for i, line in enumerate(text, 1) if line.strip().startswith("promised_days:"))
     assert lines[0].startswith(f"site_tests/fixtures/diagrams/over-limit/310115001000.yml:{line_no}:3: time_limit.promised_days: ")
-    assert "the critical path 受理 → 审查 → 决定 takes 25 working days, longer than the promised 20" in lines[0]
+    assert lines[0].endswith(": time_limit.promised_days: 关键路径 受理 → 审查 → 决定 需 25 个工作日，超过承诺时限 20 个工作日；请缩短各环节的时限（days），或延长承诺时限")
 
 
 def test_the_sample_matters_fit_their_promised_time(sample_corpus):
@@ -345,7 +345,7 @@ def test_build_stops_in_one_line_when_dot_is_missing(tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as stopped:
         cli.main(["build", "--config", str(project / "mkdocs.yml")])
     message = str(stopped.value.code)
-    assert "\n" not in message and "'dot'" in message and "apt-get install graphviz" in message
+    assert message == "guides build: 没有安装 Graphviz 的 dot 程序，无法画流程图；请安装：apt-get install graphviz（或运行 make setup）"
     assert not (project / "site").exists()
     # the plugin on its own (plain mkdocs build) also says it in one line
     with pytest.raises(diagrams.DiagramError, match="apt-get install graphviz"):
@@ -360,7 +360,7 @@ def test_build_without_dot_on_path_prints_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "generator.cli", "build"], cwd=project, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
-    assert "Graphviz 'dot' program is not installed" in done.stderr
+    assert done.stderr == "guides build: 没有安装 Graphviz 的 dot 程序，无法画流程图；请安装：apt-get install graphviz（或运行 make setup）\n"
 
 
 def test_a_short_branch_starts_beside_the_first_step_of_a_long_one(tmp_path):

@@ -111,7 +111,8 @@ def diagram_critical_path(flow: graph.FlowGraph) -> tuple[list[str], str]:
     while path[-1] in thick_edges:
         path.append(thick_edges[path[-1]])
     assert set(path) == thick_nodes, "the thick edges join the thick boxes into one chain"
-    legend = re.search(r"粗线为用时最长的一串，合计([^；<]+)", dot).group(1)
+    # the legend wraps (<BR/>) where the label's line breaking chooses; read it as one line
+    legend = re.search(r"粗线为用时最长的一串，合计([^；<]+)", dot.replace("<BR/>", "")).group(1)
     return path, legend
 
 

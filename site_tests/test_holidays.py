@@ -216,12 +216,12 @@ def test_a_workday_on_a_weekday_and_the_other_rules(tmp_path):
               - {name: 重阳节, from: 2026-10-07, to: 2026-10-08}
             workdays: [2026-10-12, 2026-10-10, 2026-10-10, 2026-10-04, 2027-01-02]
         """) == [
-        "holidays.yml:6:39: years.2026.holidays[1].to: ends (2026-09-25) before it starts (2026-09-27)",
-        "holidays.yml:7:20: years.2026.holidays[2].from: date 2027-02-15 is not in 2026",
-        "holidays.yml:7:38: years.2026.holidays[2].to: date 2027-02-16 is not in 2026",
-        "holidays.yml:8:9: years.2026.holidays[3]: 2026-10-07 is already a day off in years.2026.holidays[0]; holiday ranges must not overlap",
-        "holidays.yml:9:16: years.2026.workdays[0]: 2026-10-12 is a weekday; list only the Saturdays and Sundays worked (调休上班)",
-        "holidays.yml:9:40: years.2026.workdays[2]: 2026-10-10 is listed twice (also years.2026.workdays[1])",
-        "holidays.yml:9:52: years.2026.workdays[3]: 2026-10-04 is listed both as a holiday and as a working day",
-        "holidays.yml:9:64: years.2026.workdays[4]: date 2027-01-02 is not in 2026",
+        "holidays.yml:6:39: years.2026.holidays[1].to: 结束日期 2026-09-25 早于开始日期 2026-09-27；请改正其中一处",
+        "holidays.yml:7:20: years.2026.holidays[2].from: 日期 2027-02-15 不在 2026 年；请写在 2027 年之下，或改正日期",
+        "holidays.yml:7:38: years.2026.holidays[2].to: 日期 2027-02-16 不在 2026 年；请写在 2027 年之下，或改正日期",
+        "holidays.yml:8:9: years.2026.holidays[3]: 2026-10-07 已是 years.2026.holidays[0] 的放假日；各段假期不能重叠，请改正日期",
+        "holidays.yml:9:16: years.2026.workdays[0]: 2026-10-12 是工作日（周一至周五）；workdays 只写调休上班的周六、周日",
+        "holidays.yml:9:40: years.2026.workdays[2]: 2026-10-10 写了两次（years.2026.workdays[1] 已有）；请删去一处",
+        "holidays.yml:9:52: years.2026.workdays[3]: 2026-10-04 既写为放假日又写为调休上班日；请删去一处",
+        "holidays.yml:9:64: years.2026.workdays[4]: 日期 2027-01-02 不在 2026 年；请写在 2027 年之下，或改正日期",
     ]

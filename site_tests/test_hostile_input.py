@@ -460,9 +460,9 @@ def test_when_dot_fails_the_message_names_the_matter_file(tmp_path, monkeypatch,
     "argv, line",
     [
         (("build", "--jobs", "100000"), "guides build: error: argument --jobs: 最多 64 个工作进程，实际为 100000"),
-        (("build", "--config", "missing.yml"), "guides build: no such file: missing.yml (the site configuration, mkdocs.yml)"),
-        (("serve", "--dev-addr", "garbage"), "guides serve: error: argument --dev-addr: expected HOST:PORT, e.g. 127.0.0.1:8000, got 'garbage'"),
-        (("diff", "--", "-x"), "guides diff: '-x' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)"),
+        (("build", "--config", "missing.yml"), "guides build: 没有站点配置文件 missing.yml；请用 --config 指定 mkdocs.yml"),
+        (("serve", "--dev-addr", "garbage"), "guides serve: error: argument --dev-addr: 应写作 主机:端口，例如 127.0.0.1:8000，实际为「garbage」"),
+        (("diff", "--", "-x"), "guides diff: '-x' 既不是目录，也不是 git 版本"),
     ],
 )
 def test_options_outside_their_domain_are_one_line_and_exit_2(tmp_path, argv, line):

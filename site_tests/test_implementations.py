@@ -520,11 +520,11 @@ def test_the_migration_script_moves_the_local_facts_out_and_says_what_it_removed
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate_local_facts.py"), str(matters)], capture_output=True, text=True, cwd=tmp_path)
     # a broken file is named and skipped; the others are still migrated
     assert result.returncode == 1
-    assert result.stderr.startswith(f"{broken}:3:5: YAML syntax error, not migrated: ")
+    assert result.stderr == f"{broken}:3:5: YAML 语法错误，未迁移；请检查缩进、冒号和引号，改正后重新运行\n"
     assert result.stdout.splitlines() == [
-        f"{old}: agency: 福建省住房和城乡建设厅 (113500000035910882) → department: 住房和城乡建设厅",
-        f"{old}: contact: consult_phone=0594-2697000; complaint_phone=12345",
-        f"{old}: remedy.reconsideration_body: 福建省人民政府",
+        f"{old}: 实施机关 福建省住房和城乡建设厅（113500000035910882）→ department: 住房和城乡建设厅；机关全称和统一社会信用代码请写入 regions.yml 的 agencies",
+        f"{old}: 已删去 contact：consult_phone=0594-2697000；complaint_phone=12345；请写入 regions.yml",
+        f"{old}: 已删去 remedy.reconsideration_body：福建省人民政府；请写入 regions.yml",
     ]
     data = yaml.safe_load(old.read_text(encoding="utf-8"))
     assert data["department"] == "住房和城乡建设厅"

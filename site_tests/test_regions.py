@@ -283,9 +283,9 @@ def test_a_region_file_cannot_change_the_standard(capsys):
     }
     for key, (needle, field) in expected.items():
         line = _line_of(path, needle)
-        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*'{key}'.*local differences are limited to who implements it \(agencies\), halls, contacts, hours and remedy bodies"
+        pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*「{key}」.*各地只能写由谁实施（agencies）、办理点（halls）、联系方式、办公时间和复议诉讼机关，请删去这一项"
         assert re.search(pattern, err), (key, err)
-    assert "unknown field" not in err  # not mistaken for a typo
+    assert "这个字段" not in err  # not mistaken for a typo
     assert "4 problems found" in err
 
 
@@ -295,16 +295,16 @@ def test_bad_division_codes_are_reported_with_their_positions(capsys):
     assert status == 1
     path = folder / "regions.yml"
     wanted = [
-        (_line_of(path, '"350926000000"'), "is not under its parent 莆田市 (350300000000)"),
-        (_line_of(path, "城厢区") + 1, "region level '乡级' does not match its division code 350302000000, which is a 县级 code"),
-        (_line_of(path, '"350300000100"'), "ill-formed division code '350300000100'"),
+        (_line_of(path, '"350926000000"'), "行政区划代码「350926000000」不在上级地区莆田市（350300000000）之下：应以 3503 开头，且层级低于上级"),
+        (_line_of(path, "城厢区") + 1, "地区层级「乡级」与行政区划代码 350302000000 不符：该代码是县级代码；请改正其中一处"),
+        (_line_of(path, '"350300000100"'), "行政区划代码「350300000100」不合规则：依次为省2位、市2位、县2位、乡3位、村3位，某一段全为 0 后，后面各段也都应为 0"),
         (_line_of(path, '"3503020"'), "区划代码应为12位数字（省2位、市2位、县2位、乡镇3位、村3位，不足的位补0），例如 350926100000；实际为「3503020」"),
-        (_line_of(path, "荔城区行政服务中心") + 1, "hall level '市级' does not match its region 荔城区"),
-        (_line_of(path, "windows:"), "at least one 综合窗口"),
+        (_line_of(path, "荔城区行政服务中心") + 1, "办理点层级「市级」与所在地区荔城区（县级）不符：办理点服务所在地区的层级，请改为 县级"),
+        (_line_of(path, "windows:"), "每个办理点至少要有一个综合窗口（type: 综合窗口），受理任何事项"),
     ]
     for line, message in wanted:
         assert re.search(rf"bad-codes/regions\.yml:{line}:\d+: [^\n]*{re.escape(message)}", err), (line, message, err)
-    assert re.search(r"duplicate division code '350300000000', already used at line 6", err)
+    assert re.search(r"行政区划代码「350300000000」重复，已在第6行使用；每个地区只写一次", err)
     assert "7 problems found" in err
 
 
@@ -313,8 +313,8 @@ def test_coverage_gaps_are_warnings_not_errors(capsys):
     assert status == 0
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 2, err
-    assert re.search(r"coverage/000110020000\.yml:\d+:\d+: levels\[1\]: \[coverage\] no service hall at 村级", warnings[0])
-    assert re.search(r"coverage/regions\.yml:8:9: regions\[0\]\.halls\[0\]\.level: \[coverage\] hall 莆田市行政服务中心 serves 市级, but no matter", warnings[1])
+    assert re.search(r"coverage/000110020000\.yml:\d+:\d+: levels\[1\]: \[coverage\] [^ ]*regions\.yml 中没有村级办理点：本事项在村级无处可办；请在地区目录中增加村级办理点，或从 levels 中删去村级$", warnings[0])
+    assert re.search(r"coverage/regions\.yml:8:9: regions\[0\]\.halls\[0\]\.level: \[coverage\] 办理点莆田市行政服务中心服务市级，但没有事项在市级行使；请给相应事项的 levels 加上市级，或改正办理点的层级$", warnings[1])
     status, err = _check(SAMPLE, capsys)
     assert status == 0 and "warning" not in err
     # checking one file says nothing about halls: the other matters were not read

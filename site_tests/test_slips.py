@@ -83,9 +83,9 @@ def test_bad_holiday_file_is_reported_with_positions():
     with pytest.raises(InvalidInput) as caught:
         load_corpus(SLIPS / "bad-holidays")
     lines = [str(p) for p in caught.value.problems]
-    assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: date 2027-02-15 is not in 2026", line) for line in lines)
-    assert any("holidays[2].to: ends (2026-09-25) before it starts (2026-09-27)" in line for line in lines)
-    assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 is a weekday", line) for line in lines)
+    assert any(re.search(r"holidays\.yml:6:\d+: years\.2026\.holidays\[1\]\.from: 日期 2027-02-15 不在 2026 年；请写在 2027 年之下，或改正日期$", line) for line in lines)
+    assert any(line.endswith("holidays[2].to: 结束日期 2026-09-25 早于开始日期 2026-09-27；请改正其中一处") for line in lines)
+    assert any(re.search(r"holidays\.yml:8:\d+: years\.2026\.workdays\[0\]: 2026-10-12 是工作日（周一至周五）；workdays 只写调休上班的周六、周日$", line) for line in lines)
     assert any("workdays[2]: 调休上班日应为日期，写作 YYYY-MM-DD（如 2026-01-01），实际为「tomorrow」" in line for line in lines)
 
 
@@ -349,11 +349,11 @@ def test_slip_command_errors(in_project, capsys):
 
     assert main(["slip", SAMPLE, "--kind", "correction", "--missing", "business-license,no-such-thing"]) == 1
     err = capsys.readouterr().err
-    assert "unknown material id no-such-thing" in err
+    assert f"guides slip: 事项 {SAMPLE} 没有标识为 no-such-thing 的材料；可用的材料标识：\n" in err
     assert "application-form" in err and "proxy-id" in err  # the valid ids are listed
     assert main(["slip", "ZZZZZZZZZZZZ", "--kind", "notice"]) == 1
     err = capsys.readouterr().err
-    assert "no matter with code 'ZZZZZZZZZZZZ'" in err and "matters/*.yml" in err
+    assert "中没有基本编码为 ZZZZZZZZZZZZ 的事项；基本编码就是那里的文件名（ls " in err and "matters/*.yml），也是每个事项页面网址的末尾" in err
     assert main(["slip", SAMPLE, "--kind", "notice", "--missing", "proxy-id"]) == 2
     with pytest.raises(SystemExit) as usage:
         main(["slip", SAMPLE, "--kind", "receipt"])
@@ -414,4 +414,4 @@ def test_stub_is_for_the_correction_notice_only(tmp_path):
         [str(ROOT / ".venv" / "bin" / "python"), "-m", "generator.cli", "slip", SAMPLE, "--kind", "notice", "--stub", "-o", str(tmp_path / "x.pdf")],
         cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
-    assert result.returncode == 2 and "--stub applies to --kind correction only" in result.stderr
+    assert result.returncode == 2 and "--stub 只用于补正材料通知书（--kind correction）" in result.stderr

@@ -230,10 +230,10 @@ def test_missing_member_wrong_option_unknown_dependency_and_duplicate(tmp_path, 
     code, lines, where = check_theme(tmp_path, capsys, "missing-member")
     assert code == 1
     assert lines == [
-        f"{where}:11:5: members[1].code: no matter with code '350300009000' (no file 350300009000.yml in the matters directory); did you mean 350300004000（户外广告设施设置审批）?",
-        f"{where}:16:15: members[2].options[0]: 350300002000（食品经营许可（新办）） has no situation option 'applicant.companies'; valid: applicant.company, applicant.individual",
-        f"{where}:17:34: members[2].depends_on[1]: depends on 350300005000, which is not a member of this theme; members: 350300001000, 350300009000, 350300002000",
-        f"{where}:18:5: members[3].code: duplicate member 350300001000（企业设立登记（有限责任公司））, already members[0]",
+        f"{where}:11:5: members[1].code: 没有基本编码为 350300009000 的事项（matters 目录中没有 350300009000.yml）；是不是 350300004000（户外广告设施设置审批）？",
+        f"{where}:16:15: members[2].options[0]: 350300002000（食品经营许可（新办）） 没有情形选项「applicant.companies」；可用的有：applicant.company、applicant.individual",
+        f"{where}:17:34: members[2].depends_on[1]: 依赖的 350300005000 不是本主题的成员；成员有：350300001000、350300009000、350300002000。请把它加入 members，或删去这一项",
+        f"{where}:18:5: members[3].code: 成员 350300001000（企业设立登记（有限责任公司）） 重复，members[0] 已经写过；每个事项只写一次，请删去这一项",
         "4 problems found",
     ]
 
@@ -242,8 +242,8 @@ def test_dependency_cycle_is_shown(tmp_path, capsys):
     code, lines, where = check_theme(tmp_path, capsys, "cycle")
     assert code == 1
     assert lines == [
-        f"{where}:14:5: members[1].depends_on: dependencies form a cycle: 350300001000（企业设立登记（有限责任公司）） → 350300002000（食品经营许可（新办）） → "
-        "350300003000（公众聚集场所投入使用、营业前消防安全检查） → 350300001000（企业设立登记（有限责任公司））; each member must be able to start once its prerequisites are done",
+        f"{where}:14:5: members[1].depends_on: 依赖成环：350300001000（企业设立登记（有限责任公司）） → 350300002000（食品经营许可（新办）） → "
+        "350300003000（公众聚集场所投入使用、营业前消防安全检查） → 350300001000（企业设立登记（有限责任公司））；每个成员都要能在前置事项办完后开始，请删去环中的一条依赖",
         "1 problem found",
     ]
 
@@ -252,9 +252,9 @@ def test_promise_longer_than_the_critical_path_and_too_many_visits(tmp_path, cap
     code, lines, where = check_theme(tmp_path, capsys, "too-slow")
     assert code == 1
     assert lines == [
-        f"{where}:14:1: promised_days: theme promises 14 working days, longer than its critical path allows: 13 working days "
-        "(350300001000（企业设立登记（有限责任公司）） 3 → 350300003000（公众聚集场所投入使用、营业前消防安全检查） 10)",
-        f"{where}:15:1: visits: theme needs 3 visits, more than the 2 its members need one by one",
+        f"{where}:14:1: promised_days: 主题承诺 14 个工作日，比关键路径还长：关键路径只需 13 个工作日"
+        "（350300001000（企业设立登记（有限责任公司））3个工作日 → 350300003000（公众聚集场所投入使用、营业前消防安全检查）10个工作日）；请把 promised_days 改为不超过 13",
+        f"{where}:15:1: visits: 主题的到现场次数 3 次，比各成员事项分别办理合计的 2 次还多；请把 visits 改为不超过 2",
         "2 problems found",
     ]
 
@@ -275,7 +275,7 @@ def test_schema_errors_and_bad_file_names_are_positioned(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "open-shop.yml:24:1: visits: 到办事现场次数应为整数，实际为「一次」；请只写阿拉伯数字，如 5" in err
     assert "open-shop.yml:25:1: budget: 没有「budget」这个字段；这里可用的字段：id、name" in err
-    assert "Open Shop.yaml:1:1: theme file name must be the theme id and .yml" in err
+    assert "Open Shop.yaml:1:1: 一件事主题的文件名应为主题标识加 .yml，只用小写字母、数字和连字符，例如 open-restaurant.yml；请改文件名\n" in err
 
 
 def test_a_member_whose_file_was_not_loaded_is_not_reported_missing(tmp_path, capsys):

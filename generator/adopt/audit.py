@@ -190,11 +190,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     dirs = [Path(d) for d in args.dirs]
     for directory in dirs:
         if not directory.is_dir():
-            raise UsageError(f"not a directory: {directory}")
+            raise UsageError(f"{directory} 不是目录；应为一个地区的事项目录")
     matters_dir = Path(args.matters)
     audits = audit(dirs, matters_dir, args.choose, args.date or dt.date.today())
     if not audits:
-        raise UsageError("这些目录中没有事项文件 (no matter files in these directories)")
+        raise UsageError("这些目录中没有事项文件（基本编码.yml）")
     out = Path(args.out)
     check_proposals(audits, matters_dir)
     write_outputs(audits, out, args.choose, matters_dir)

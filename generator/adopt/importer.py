@@ -317,7 +317,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError("需要导入的文件（或 --template FILE 写出空白模板）")
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"no such file: {path}")
+        raise UsageError(f"没有这个文件：{path}")
     only = _selected(args)
     if only and path.suffix.lower() == ".csv" and len(only) > 1:
         raise UsageError("一个 CSV 文件只是一张表：--sheet 只能给一个表名")

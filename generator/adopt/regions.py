@@ -104,7 +104,9 @@ def merge_implementations(rows: list[Row], matters: dict[str, Matter], imported_
         try:
             data = y.load(text)
         except YAMLError as exc:
-            problems.append(Problem(display_path(path, root), 1, 1, "", f"YAML error: {exc}"))
+            mark = getattr(exc, "problem_mark", None)
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problems.append(Problem(display_path(path, root), line, col, "", "YAML 格式错误，无法读取；请检查缩进、冒号和引号，改正后重新导入"))
             return result
     else:
         text, data = None, CommentedMap(regions=CommentedSeq())

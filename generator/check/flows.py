@@ -26,8 +26,8 @@ def flow_problems(corpus: "Corpus") -> list[Problem]:
             problems.append(
                 corpus.sources[code].problem(
                     ("time_limit", "promised_days"),
-                    f"the critical path {' → '.join(names[n] for n in path)} takes {total} working days, longer than the promised {promised}; "
-                    "shorten the steps' days or promise a longer time limit",
+                    f"关键路径 {' → '.join(names[n] for n in path)} 需 {total} 个工作日，超过承诺时限 {promised} 个工作日；"
+                    "请缩短各环节的时限（days），或延长承诺时限",
                 )
             )
     return problems

@@ -30,7 +30,7 @@ def coverage_warnings(corpus: "Corpus", directory: Directory) -> list[Problem]:
         for i, level in enumerate(matter.levels):
             if level not in levels_with_halls:
                 warnings.append(
-                    corpus.sources[code].problem(("levels", i), f"[coverage] no service hall at {level} in {directory.display}: nowhere handles this matter at {level}")
+                    corpus.sources[code].problem(("levels", i), f"[coverage] {directory.display} 中没有{level}办理点：本事项在{level}无处可办；请在地区目录中增加{level}办理点，或从 levels 中删去{level}")
                 )
     paths, _ = matter_paths(corpus.root)
     if len(paths) == len(corpus.matters):  # a check of some files only cannot judge the halls
@@ -40,7 +40,7 @@ def coverage_warnings(corpus: "Corpus", directory: Directory) -> list[Problem]:
             for j, hall in enumerate(place.region.halls):
                 if hall.level not in exercised:
                     warnings.append(
-                        source.problem(place.loc + ("halls", j, "level"), f"[coverage] hall {hall.name} serves {hall.level}, but no matter is exercised at {hall.level}")
+                        source.problem(place.loc + ("halls", j, "level"), f"[coverage] 办理点{hall.name}服务{hall.level}，但没有事项在{hall.level}行使；请给相应事项的 levels 加上{hall.level}，或改正办理点的层级")
                     )
     return warnings
 

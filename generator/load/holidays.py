@@ -101,15 +101,15 @@ def rule_problems(source: SourceFile) -> list[Problem]:
             last = as_date(item["to"]) if item.get("to") is not None else first
             outside = [(name, day) for name, day in (("from", first), ("to", last if "to" in item else None)) if day is not None and day.year != year]
             for name, day in outside:
-                problems.append(source.problem(iloc + (name,), f"date {day} is not in {year}"))
+                problems.append(source.problem(iloc + (name,), f"日期 {day} 不在 {year} 年；请写在 {day.year} 年之下，或改正日期"))
             if first is None or last is None or outside:
                 continue
             if last < first:
-                problems.append(source.problem(iloc + ("to",), f"ends ({last}) before it starts ({first})"))
+                problems.append(source.problem(iloc + ("to",), f"结束日期 {last} 早于开始日期 {first}；请改正其中一处"))
                 continue
             overlap = next((day for day in _days(first, last) if day in off), None)
             if overlap is not None:
-                problems.append(source.problem(iloc, f"{overlap} is already a day off in {field_path(off[overlap])}; holiday ranges must not overlap"))
+                problems.append(source.problem(iloc, f"{overlap} 已是 {field_path(off[overlap])} 的放假日；各段假期不能重叠，请改正日期"))
             for day in _days(first, last):
                 off.setdefault(day, iloc)
         for i, value in _listed(entry.get("workdays")):
@@ -118,15 +118,15 @@ def rule_problems(source: SourceFile) -> list[Problem]:
             if day is None:
                 continue
             if day.year != year:
-                problems.append(source.problem(wloc, f"date {day} is not in {year}"))
+                problems.append(source.problem(wloc, f"日期 {day} 不在 {year} 年；请写在 {day.year} 年之下，或改正日期"))
             elif day.weekday() < 5:
-                problems.append(source.problem(wloc, f"{day} is a weekday; list only the Saturdays and Sundays worked (调休上班)"))
+                problems.append(source.problem(wloc, f"{day} 是工作日（周一至周五）；workdays 只写调休上班的周六、周日"))
             elif day in worked:
-                problems.append(source.problem(wloc, f"{day} is listed twice (also {field_path(worked[day])})"))
+                problems.append(source.problem(wloc, f"{day} 写了两次（{field_path(worked[day])} 已有）；请删去一处"))
             else:
                 worked[day] = wloc
     for day in sorted(worked.keys() & off.keys()):
-        problems.append(source.problem(worked[day], f"{day} is listed both as a holiday and as a working day"))
+        problems.append(source.problem(worked[day], f"{day} 既写为放假日又写为调休上班日；请删去一处"))
     return problems
 
 

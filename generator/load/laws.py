@@ -61,7 +61,7 @@ def load_laws(root: Path, text: str | None = None, display: str | None = None) -
     if source.problems:
         return Laws(display=display), list(source.problems)
     if not isinstance(source.data, dict):
-        return Laws(display=display), [source.problem((), "expected a mapping with one key, laws: (the register of laws)")]
+        return Laws(display=display), [source.problem((), "文件顶层应只有一个字段 laws:，其下逐部列出法规")]
     problems = _structure_problems(source)
     try:
         register = LawRegister.model_validate(source.data)

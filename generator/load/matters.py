@@ -147,7 +147,7 @@ def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | N
     unchanged since a previous successful load are not parsed again (save the returned cache
     once the whole corpus has passed)."""
     if not root.is_dir():
-        raise InvalidInput([Problem(str(root), 1, 1, "", "matters directory not found")])
+        raise InvalidInput([Problem(str(root), 1, 1, "", "找不到事项目录；请用 --matters 指定存放事项文件的目录")])
     paths, problems = matter_paths(root)
     if only:
         wanted = {safe_resolve(p) for p in only}

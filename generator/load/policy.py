@@ -61,11 +61,11 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
         return Policy(rules={}), list(source.problems)
     data = source.data
     if not isinstance(data, dict):
-        return Policy(rules={}), [source.problem((), "expected a mapping with one key, rules: (the rules and their settings)")]
+        return Policy(rules={}), [source.problem((), "文件顶层应只有一个字段 rules:，其下写各条规则及其设置")]
     problems: list[Problem] = [source.problem((key,), "没有这个字段；policy.yml 顶层只有 rules") for key in data if key != "rules"]
     rules_data = data.get("rules") or {}
     if not isinstance(rules_data, dict):
-        return Policy(rules={}), problems + [source.problem(("rules",), "expected a mapping of rule id to its settings")]
+        return Policy(rules={}), problems + [source.problem(("rules",), "rules 下应为若干“规则标识: 设置”，每条一行，例如 max-steps: {max_steps: 8}")]
     rules: dict[str, RuleConfig] = {}
     for rule_id, settings in rules_data.items():
         rule = RULE_CONFIGS.get(rule_id)

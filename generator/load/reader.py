@@ -144,7 +144,7 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        return None, [Problem(display, line, column, "", f"file is not UTF-8 text ({exc.reason})")]
+        return None, [Problem(display, line, column, "", f"文件不是 UTF-8 编码的文字：此处的字节 0x{data[exc.start]:02X} 无法按 UTF-8 读取；请在编辑器中把文件另存为 UTF-8 编码")]
 
 
 def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, list[Problem]]:

@@ -18,7 +18,7 @@ from generator.model.region import Agency, Appointment, AppointmentQuota, Hall, 
 from generator.problems import Problem
 
 REGIONS_FILE = "regions.yml"
-LIMITED = "local differences are limited to who implements it (agencies), halls, contacts, hours and remedy bodies"
+LIMITED = "各地只能写由谁实施（agencies）、办理点（halls）、联系方式、办公时间和复议诉讼机关，请删去这一项"
 
 # Keys that name an element of the standard. The region models forbid unknown keys anyway;
 # these get their own message, because they are not typos but attempts to make one region's
@@ -49,7 +49,7 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                 problems.append(
                     source.problem(
                         here,
-                        f"a region cannot set the standard element '{key}': it is written once in the matter file and is the same in every region and at every level; {LIMITED}",
+                        f"地区目录不能设定事项标准的要素「{key}」：它只在事项文件中写一次，各地区、各层级都相同；{LIMITED}",
                     )
                 )
             elif (key == "matters" and ("windows" in loc or "self_service_terminals" in loc)) or (key == "matter" and "quotas" in loc):
@@ -59,7 +59,7 @@ def _standard_attempts(data: Any, loc: tuple, source: SourceFile) -> tuple[list[
                 problems.append(
                     source.problem(
                         here,
-                        f"per-matter override '{key}' is not allowed: a matter's standard is the same wherever it is handled; {LIMITED}",
+                        f"不能按事项改写标准（「{key}」）：同一事项无论在哪里办理，标准都相同；{LIMITED}",
                     )
                 )
             else:
@@ -88,21 +88,21 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
             denoted = code_level(code) if valid_code else None
             if valid_code and denoted is None:
                 problems.append(
-                    source.problem(here + ("code",), f"ill-formed division code '{code}': sections are 省2+市2+县2+乡3+村3 digits and every section after a zero section must be zero")
+                    source.problem(here + ("code",), f"行政区划代码「{code}」不合规则：依次为省2位、市2位、县2位、乡3位、村3位，某一段全为 0 后，后面各段也都应为 0")
                 )
             if valid_code and code in codes:
                 line, _ = source.where(codes[code])
-                problems.append(source.problem(here + ("code",), f"duplicate division code '{code}', already used at line {line}"))
+                problems.append(source.problem(here + ("code",), f"行政区划代码「{code}」重复，已在第{line}行使用；每个地区只写一次"))
             elif valid_code:
                 codes[code] = here + ("code",)
             if denoted and isinstance(level, str) and level in LEVELS and level != denoted:
-                problems.append(source.problem(here + ("level",), f"region level '{level}' does not match its division code {code}, which is a {denoted} code"))
+                problems.append(source.problem(here + ("level",), f"地区层级「{level}」与行政区划代码 {code} 不符：该代码是{denoted}代码；请改正其中一处"))
             if parent and denoted:
                 parent_code, parent_level, parent_name = parent
                 stem = prefix(parent_code, parent_level)
                 if not code.startswith(stem) or code == parent_code:
                     problems.append(
-                        source.problem(here + ("code",), f"division code '{code}' is not under its parent {parent_name} ({parent_code}): it must start with {stem} and be a lower level")
+                        source.problem(here + ("code",), f"行政区划代码「{code}」不在上级地区{parent_name}（{parent_code}）之下：应以 {stem} 开头，且层级低于上级")
                     )
             region_level = level if isinstance(level, str) and level in LEVELS else None
             for j, hall in _dicts(item.get("halls")):
@@ -111,19 +111,19 @@ def _tree_problems(source: SourceFile) -> list[Problem]:
                 if isinstance(hall_id, str):
                     if hall_id in hall_ids:
                         line, _ = source.where(hall_ids[hall_id])
-                        problems.append(source.problem(hall_loc + ("id",), f"duplicate hall id '{hall_id}', already used at line {line}"))
+                        problems.append(source.problem(hall_loc + ("id",), f"办理点标识「{hall_id}」重复，已在第{line}行使用；每个办理点的标识不同"))
                     else:
                         hall_ids[hall_id] = hall_loc + ("id",)
                 if region_level and isinstance(hall_level, str) and hall_level in LEVELS and hall_level != region_level:
                     problems.append(
                         source.problem(
                             hall_loc + ("level",),
-                            f"hall level '{hall_level}' does not match its region {name or code}, which is {region_level}; a hall serves the level of the region it is in",
+                            f"办理点层级「{hall_level}」与所在地区{name or code}（{region_level}）不符：办理点服务所在地区的层级，请改为 {region_level}",
                         )
                     )
                 windows = _dicts(hall.get("windows"))
                 if windows and not any(w.get("type") == "综合窗口" for _, w in windows):
-                    problems.append(source.problem(hall_loc + ("windows",), "every hall needs at least one 综合窗口 (comprehensive window) that receives any matter"))
+                    problems.append(source.problem(hall_loc + ("windows",), "每个办理点至少要有一个综合窗口（type: 综合窗口），受理任何事项"))
             if valid_code and denoted and region_level:
                 walk(item.get("children"), here + ("children",), (code, region_level, name if isinstance(name, str) else code))
 
@@ -141,7 +141,7 @@ def load_directory(root: Path) -> tuple[Directory, list[Problem]]:
     if source.problems:
         return directory, list(source.problems)
     if not isinstance(source.data, dict):
-        return directory, [source.problem((), "expected a mapping with one key, regions: (the administrative tree)")]
+        return directory, [source.problem((), "文件顶层应只有一个字段 regions:，其下写行政区划树")]
     problems, attempt_locs = _standard_attempts(source.data, (), source)
     problems += _tree_problems(source)
     model = None

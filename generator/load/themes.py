@@ -35,7 +35,7 @@ def theme_paths(root: Path) -> tuple[list[Path], list[Problem]]:
         if THEME_FILE.match(path.name):
             paths.append(path)
         else:
-            problems.append(Problem(display_path(path, root), 1, 1, "", "theme file name must be the theme id and .yml, e.g. open-restaurant.yml"))
+            problems.append(Problem(display_path(path, root), 1, 1, "", "一件事主题的文件名应为主题标识加 .yml，只用小写字母、数字和连字符，例如 open-restaurant.yml；请改文件名"))
     return paths, problems
 
 
@@ -49,13 +49,13 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
     problems: list[Problem] = []
     complete = True
     if theme.id != stem:
-        problems.append(source.problem(("id",), f"theme id '{theme.id}' does not match the file name '{stem}.yml'"))
+        problems.append(source.problem(("id",), f"主题标识「{theme.id}」与文件名 {stem}.yml 不一致；文件名应为主题标识，请改正其中一处"))
     matters = corpus.matters
     codes = [m.code for m in theme.members]
     first: dict[str, int] = {}
     for i, member in enumerate(theme.members):
         if member.code in first:
-            problems.append(source.problem(("members", i, "code"), f"duplicate member {_matter_label(member.code, matters)}, already members[{first[member.code]}]"))
+            problems.append(source.problem(("members", i, "code"), f"成员 {_matter_label(member.code, matters)} 重复，members[{first[member.code]}] 已经写过；每个事项只写一次，请删去这一项"))
             complete = False
             continue
         first[member.code] = i
@@ -67,18 +67,18 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
                 # `guides check FILE` was asked about other files): nothing to say here
                 continue
             close = difflib.get_close_matches(member.code, list(matters), n=1, cutoff=0.75)
-            hint = f"; did you mean {_matter_label(close[0], matters)}?" if close else ""
-            problems.append(source.problem(("members", i, "code"), f"no matter with code '{member.code}' (no file {member.code}.yml in the matters directory){hint}"))
+            hint = f"；是不是 {_matter_label(close[0], matters)}？" if close else ""
+            problems.append(source.problem(("members", i, "code"), f"没有基本编码为 {member.code} 的事项（matters 目录中没有 {member.code}.yml）{hint or '；请核对编码'}"))
             continue
         valid = matter.option_labels()
         seen: set[str] = set()
         for j, ref in enumerate(member.options):
             if ref in seen:
-                problems.append(source.problem(("members", i, "options", j), f"option '{ref}' is listed twice"))
+                problems.append(source.problem(("members", i, "options", j), f"情形选项「{ref}」写了两次；请删去一处"))
             seen.add(ref)
             if ref not in valid:
-                listing = ", ".join(valid) if valid else "none (the matter has no situations)"
-                problems.append(source.problem(("members", i, "options", j), f"{_matter_label(member.code, matters)} has no situation option '{ref}'; valid: {listing}"))
+                listing = "、".join(valid) if valid else "无（该事项没有办理情形）"
+                problems.append(source.problem(("members", i, "options", j), f"{_matter_label(member.code, matters)} 没有情形选项「{ref}」；可用的有：{listing}"))
                 complete = False
     graph: dict[str, list[str]] = {}
     for i, member in enumerate(theme.members):
@@ -86,13 +86,13 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
         for j, dep in enumerate(member.depends_on):
             loc = ("members", i, "depends_on", j)
             if dep == member.code:
-                problems.append(source.problem(loc, f"member {_matter_label(dep, matters)} cannot depend on itself"))
+                problems.append(source.problem(loc, f"成员 {_matter_label(dep, matters)} 不能依赖自己；请删去这一项"))
                 complete = False
             elif dep not in codes:
-                problems.append(source.problem(loc, f"depends on {_matter_label(dep, matters)}, which is not a member of this theme; members: {', '.join(dict.fromkeys(codes))}"))
+                problems.append(source.problem(loc, f"依赖的 {_matter_label(dep, matters)} 不是本主题的成员；成员有：{'、'.join(dict.fromkeys(codes))}。请把它加入 members，或删去这一项"))
                 complete = False
             elif dep in seen_deps:
-                problems.append(source.problem(loc, f"dependency '{dep}' is listed twice"))
+                problems.append(source.problem(loc, f"依赖 {_matter_label(dep, matters)} 写了两次；请删去一处"))
             seen_deps.add(dep)
         graph.setdefault(member.code, [])
         for dep in member.depends_on:
@@ -108,28 +108,28 @@ def theme_problems(theme: Theme, source: SourceFile, corpus: "Corpus", stem: str
         problems.append(
             source.problem(
                 ("members", index, "depends_on"),
-                f"dependencies form a cycle: {' → '.join(_matter_label(c, matters) for c in cycle)}; each member must be able to start once its prerequisites are done",
+                f"依赖成环：{' → '.join(_matter_label(c, matters) for c in cycle)}；每个成员都要能在前置事项办完后开始，请删去环中的一条依赖",
             )
         )
     if theme.form:
         known = {mat.id for code in codes if code in matters for mat in matters[code].materials}
         for j, material_id in enumerate(theme.form.replaces):
             if complete and material_id not in known:
-                problems.append(source.problem(("form", "replaces", j), f"no member has a material '{material_id}'; the combined form can only replace members' materials"))
+                problems.append(source.problem(("form", "replaces", j), f"没有哪个成员事项有标识为「{material_id}」的材料；合并表单只能替代成员事项的材料，请核对标识或删去这一项"))
     if not complete:
         return problems, False
     plan = compute_plan(theme, matters)
     if theme.promised_days > plan.critical_days:
-        chain = " → ".join(f"{_matter_label(c, matters)} {matters[c].time_limit.promised_days}" for c in plan.critical_path)
+        chain = " → ".join(f"{_matter_label(c, matters)}{matters[c].time_limit.promised_days}个工作日" for c in plan.critical_path)
         problems.append(
             source.problem(
                 ("promised_days",),
-                f"theme promises {theme.promised_days} working days, longer than its critical path allows: {plan.critical_days} working days ({chain})",
+                f"主题承诺 {theme.promised_days} 个工作日，比关键路径还长：关键路径只需 {plan.critical_days} 个工作日（{chain}）；请把 promised_days 改为不超过 {plan.critical_days}",
             )
         )
     visits = plan.savings["visits"].before
     if theme.visits > visits:
-        problems.append(source.problem(("visits",), f"theme needs {theme.visits} visits, more than the {visits} its members need one by one"))
+        problems.append(source.problem(("visits",), f"主题的到现场次数 {theme.visits} 次，比各成员事项分别办理合计的 {visits} 次还多；请把 visits 改为不超过 {visits}"))
     return problems, True
 
 
@@ -145,7 +145,7 @@ def load_themes(corpus: "Corpus", directory: Directory | None = None) -> tuple[d
         if source.problems:
             continue
         if not isinstance(source.data, dict):
-            problems.append(source.problem((), "expected a mapping of fields at the top of the file"))
+            problems.append(source.problem((), "文件顶层应为若干“字段: 值”（id: …、name: … 每个一行，不缩进）"))
             continue
         theme, found = schema_problems(source, Theme)
         problems += found

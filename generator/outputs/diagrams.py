@@ -290,7 +290,7 @@ def flow_dot(graph: FlowGraph, *, rankdir: str | None = None) -> str:
 def dot_program() -> str:
     found = shutil.which("dot")
     if found is None:
-        raise DiagramError("the Graphviz 'dot' program is not installed; install it with: apt-get install graphviz (or run: make setup)")
+        raise DiagramError("没有安装 Graphviz 的 dot 程序，无法画流程图；请安装：apt-get install graphviz（或运行 make setup）")
     return found
 
 
@@ -336,7 +336,7 @@ def postprocess(svg: str, *, id_prefix: str, title: str) -> str:
     svg = svg.replace(f'font-family="{FONT}"', f'font-family="{FONT_FALLBACK}"')
     opening = _SVG_OPEN.search(svg)
     if opening is None:
-        raise DiagramError("dot produced no SVG")
+        raise DiagramError("dot 没有输出 SVG；请检查 Graphviz 是否完整安装")
     view_box = re.search(r'viewBox="([^"]+)"', opening.group(0))
     width_pt = float(view_box.group(1).split()[2]) if view_box else 400.0
     width_px = round(width_pt * 4 / 3)

@@ -22,7 +22,7 @@ from generator.problems import InvalidInput
 def check_tools() -> None:
     """Fail at once, in one line, when a program the build shells out to is missing."""
     if shutil.which("dot") is None:
-        raise SystemExit("guides build: the Graphviz 'dot' program is not installed; install it with: apt-get install graphviz (or run: make setup)")
+        raise SystemExit("guides build: 没有安装 Graphviz 的 dot 程序，无法画流程图；请安装：apt-get install graphviz（或运行 make setup）")
 
 
 def build_site(config_file: Path, jobs: int, clean: bool = False, site_dir: Path | None = None, quiet: bool = False) -> Path:

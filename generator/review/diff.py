@@ -39,7 +39,7 @@ def diff_revisions(base: str, head: str | None, matters_dir: Path) -> Report:
     invalid = [s for s in sides if s.problems]
     if invalid:
         for side in invalid:
-            print(f"guides diff: {side.label} 中的事项文件无效，无法比对 (invalid matter files in {side.label})", file=sys.stderr)
+            print(f"guides diff: {side.label} 中的事项文件无效，无法比对", file=sys.stderr)
         raise InvalidInput([p for s in invalid for p in s.problems])
     report = compare_sides(*sides)
     report.laws = compare_laws(*sides)

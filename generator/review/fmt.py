@@ -166,9 +166,9 @@ def format_text(text: str, display: str = "<text>") -> str:
     try:
         data = y.load(_split_header(text))
     except YAMLError as exc:  # pragma: no cover - PyYAML above reports syntax errors first
-        raise FormatError(Problem(display, 1, 1, "", f"YAML error: {exc}")) from exc
+        raise FormatError(Problem(display, 1, 1, "", "YAML 格式错误，无法读取；请检查缩进、冒号和引号")) from exc
     if not isinstance(data, CommentedMap):
-        raise FormatError(Problem(display, 1, 1, "", "expected a mapping of fields at the top of the file"))
+        raise FormatError(Problem(display, 1, 1, "", "文件顶层应为若干“字段: 值”（code: …、name: … 每个一行，不缩进）"))
     _canonicalise(data, Matter)
     out = io.StringIO()
     y.dump(data, out)
@@ -178,7 +178,7 @@ def format_text(text: str, display: str = "<text>") -> str:
         path = _first_difference(before.data, after.data, ())
         line, col = before.where(path)
         raise FormatError(
-            Problem(display, line, col, ".".join(str(p) for p in path), "格式化会改变此处的数据，未改写；请给该值加上双引号 (formatting would change the data here; quote the value)")
+            Problem(display, line, col, ".".join(str(p) for p in path), "格式化会改变此处的数据，未改写；请给该值加上双引号")
         )
     return result
 
@@ -305,14 +305,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             if path.is_dir():  # a matters directory: every matter file in it
                 paths += matter_paths(path)[0]
             elif not path.is_file():
-                raise UsageError(f"no such file: {path}")
+                raise UsageError(f"没有这个文件：{path}")
             elif MATTER_FILE.match(path.name):
                 paths.append(path)
             else:  # regions.yml, mkdocs.yml, …: the canonical form of a matter is not theirs
-                raise UsageError(f"not a matter file: {path} (fmt rewrites CODE.yml files only)")
+                raise UsageError(f"{path} 不是事项文件；fmt 只改写 基本编码.yml（如 000117012000.yml）")
     else:
         if not root.is_dir():
-            raise UsageError(f"matters directory not found: {root}")
+            raise UsageError(f"找不到事项目录 {root}；请用 --matters 指定存放事项文件的目录")
         paths, _ = matter_paths(root)
     changed, problems = [], []
     for path in paths:

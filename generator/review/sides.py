@@ -75,20 +75,20 @@ def read_directory(root: Path, label: str) -> RawSide:
 def read_revision(rev: str, matters_dir: Path) -> RawSide:
     """The matter files at one git revision, read without checking it out."""
     if rev.startswith("-"):
-        raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)")
+        raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本")
     cwd = matters_dir.resolve() if matters_dir.is_dir() else Path.cwd()
     top = _git(["rev-parse", "--show-toplevel"], cwd)
     if top.returncode != 0:
-        raise UsageError(f"'{rev}' 不是目录，而当前不在 git 仓库中 (not a directory, and not inside a git repository)")
+        raise UsageError(f"'{rev}' 不是目录，而当前不在 git 仓库中")
     toplevel = Path(top.stdout.decode().strip())
     commit = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], toplevel)
     if commit.returncode != 0:
-        raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本 (neither a directory nor a git revision)")
+        raise UsageError(f"'{rev}' 既不是目录，也不是 git 版本")
     prefix = Path(os.path.relpath(matters_dir.resolve(), toplevel.resolve())).as_posix()
     if prefix.startswith(".."):
         if not matters_dir.is_dir():
-            raise UsageError(f"matters directory not found: {matters_dir}")
-        raise UsageError(f"the matters directory {matters_dir} is outside the git repository {toplevel}")
+            raise UsageError(f"找不到事项目录 {matters_dir}；请用 --matters 指定存放事项文件的目录")
+        raise UsageError(f"事项目录 {matters_dir} 不在 git 仓库 {toplevel} 之中；比较 git 版本时，事项目录须在仓库里")
     within = "" if prefix == "." else prefix + "/"
     listing = _git(["ls-tree", "-z", "-l", commit.stdout.decode().strip(), "--", *([within] if within else [])], toplevel)
     if listing.returncode != 0:  # pragma: no cover - rev-parse checked the revision
@@ -128,7 +128,7 @@ def read_side(spec: str | None, matters_dir: Path) -> RawSide:
     """One side named on the command line: a directory, a git revision, or (None) the work tree."""
     if spec is None:
         if not matters_dir.is_dir():
-            raise UsageError(f"matters directory not found: {matters_dir}")
+            raise UsageError(f"找不到事项目录 {matters_dir}；请用 --matters 指定存放事项文件的目录")
         return read_directory(matters_dir, "工作区")
     path = Path(spec)
     if path.is_dir():
@@ -144,7 +144,7 @@ def read_sides(base: str, head: str | None, matters_dir: Path) -> tuple[RawSide,
     raws = read_side(base, matters_dir), read_side(head, matters_dir)
     if not any(raw.found for raw in raws) and not matters_dir.is_dir():
         named = base if head in (None, base) else f"{base} or {head}"
-        raise UsageError(f"matters directory not found: {matters_dir} (neither in the work tree nor in {named})")
+        raise UsageError(f"找不到事项目录 {matters_dir}：工作区和 {named} 中都没有")
     return raws
 
 

@@ -79,14 +79,14 @@ def filled_slip(
     matter = corpus.matters.get(code)
     if matter is None:
         raise SlipInputError(
-            f"no matter with code '{code}' in {corpus.root}; the codes are the file names there "
-            f"(ls {corpus.root}/*.yml), and each page's URL ends with its code"
+            f"{corpus.root} 中没有基本编码为 {code} 的事项；基本编码就是那里的文件名"
+            f"（ls {corpus.root}/*.yml），也是每个事项页面网址的末尾"
         )
     valid = [m.id for m in matter.materials]
     unknown = [i for i in missing_ids if i not in valid]
     if unknown:
         listing = "\n".join(f"  {m.id}  {m.name}" for m in matter.materials)
-        raise SlipInputError(f"unknown material id{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {code}; valid ids:\n{listing}")
+        raise SlipInputError(f"事项 {code} 没有标识为 {'、'.join(unknown)} 的材料；可用的材料标识：\n{listing}")
     place = slip_place_at(corpus, code, at) if at else None
 
     calendar = corpus.calendar
@@ -113,7 +113,7 @@ def filled_slip(
             years = calendar.uncovered(received, max(ends))
             if years:
                 warnings.append(
-                    f"no holiday notice recorded for {', '.join(map(str, years))} in holidays.yml; only weekends were skipped"
+                    f"holidays.yml 中没有 {'、'.join(map(str, years))} 年的放假通知，只跳过了周末，算出的日期可能落在节假日；请核对，或在 holidays.yml 中补上相应年份的放假安排"
                 )
     html = render_html(
         matter,
@@ -134,13 +134,13 @@ def cmd_slip(args: argparse.Namespace) -> int:
 
     missing = [part.strip() for part in (args.missing or "").split(",") if part.strip()]
     if missing and args.kind != "correction":
-        raise UsageError("--missing applies to --kind correction only")
+        raise UsageError("--missing 只用于补正材料通知书（--kind correction）")
     if getattr(args, "stub", False) and args.kind != "correction":
-        raise UsageError("--stub applies to --kind correction only")
+        raise UsageError("--stub 只用于补正材料通知书（--kind correction）")
     if args.within is not None and args.kind != "correction":
-        raise UsageError("--within applies to --kind correction only")
+        raise UsageError("--within 只用于补正材料通知书（--kind correction）")
     if args.within is not None and args.within <= 0:
-        raise UsageError("--within must be a positive number of working days")
+        raise UsageError("--within 应为补正期限的工作日数，至少为 1")
     if args.within is not None and args.within > MAX_DAYS:
         raise UsageError(f"--within：最多 {MAX_DAYS} 个工作日，实际为 {args.within}")
     output = Path(args.output or f"{args.code}-{args.kind}.pdf")
