@@ -195,6 +195,14 @@ def write_regions(source: Path, target: Path) -> Path:
                 body = f"MC{serial:06d}"
                 first17 = "11" + region["code"][:6] + body + org_check_char(body)
                 agencies.append({"name": f"{region['name']}{function}", "functions": [function], "credit_code": first17 + credit_check_char(first17), "phone": phone})
+        for hall in region.get("halls", []):
+            # the sample's per-matter quotas and terminals name sample codes the synthetic
+            # catalogue does not have (an unknown code is a check error): keep the others
+            appointment = hall.get("appointment") or {}
+            if "quotas" in appointment:
+                appointment["quotas"] = [q for q in appointment["quotas"] if "matter" not in q]
+            for terminal in hall.get("self_service_terminals", []):
+                terminal.pop("matters", None)
         for child in region.get("children", []):
             add(child)
 

@@ -482,11 +482,11 @@ def test_no_request_leaves_localhost(new_page, demo):
     page = new_page()
     for path in pages_of(site):
         page.goto(page.base + path, wait_until="networkidle")
-    # The search worker loads its index and language support on first use
+    # Pagefind loads its script, WebAssembly and index chunks on first use
     page.goto(page.base)
-    page.locator("input[data-md-component=search-query]").click()
+    page.click(".md-header form[data-guide-search] input[type=search]")
     page.keyboard.type("结婚")
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    page.wait_for_selector(".md-header [data-guide-search-results] .gs-result__link", timeout=15000)
     page.wait_for_load_state("networkidle")
     assert not page.guard.outside, "requests left the intranet:\n" + "\n".join(page.guard.outside)
     assert not page.guard.errors, page.guard.errors

@@ -121,7 +121,8 @@ def test_header_box_on_every_page_and_enter_opens_the_search_page(new_page):
 def test_search_page_filters_by_department_region_and_type(new_page):
     page = new_page(viewport=PHONE)
     page.goto(page.base + "search/?q=" + "开饭店")
-    assert len(results(page, ".md-content")) == 5
+    # the theme, 食品经营许可, and the matters a restaurant also needs (消防, 户外广告)
+    assert len(results(page, ".md-content")) == 4
     labels = page.eval_on_selector_all(".gs-filter__name", "ns => ns.map(n => n.textContent)")
     assert labels == ["办事对象", "事项类型", "部门", "地区"]
     page.select_option("select[data-guide-filter=department]", "消防救援机构")
@@ -161,7 +162,7 @@ def test_home_page_for_citizens(new_page):
         entries = page.locator(".gh-entry .gh-entry__title").all_inner_texts()
         assert entries == ["个人办事", "法人办事"]
         themes = page.locator("#themes + p + ul .gh-card strong").all_inner_texts()
-        assert themes == ["汽车维修店开办", "食品小作坊开办", "我要开饭店"]
+        assert themes == ["汽车维修店开办", "开便利店（只卖预包装食品）", "我要开饭店"]
         assert page.locator("#popular + ul .gh-card").count() == 8
         tabs = page.locator(".md-tabs__link").all_inner_texts() if name == "1366" else []
         assert "开放数据接口" not in tabs
