@@ -26,7 +26,7 @@ def print_problems(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
     count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    print(f"共 {count} 个问题", file=sys.stderr)
 
 
 def require_matters_dir(matters: Path) -> Path:
@@ -78,14 +78,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         checked += len(corpus.matters)
         # gaps worth knowing (e.g. coverage of levels by halls) that do not make the input wrong
         for warning in sorted(corpus.warnings):
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"提醒：{warning}", file=sys.stderr)
         if corpus.themes:
-            others.append(f"{len(corpus.themes)} themes")
+            others.append(f"{len(corpus.themes)} 个一件事主题")
         if corpus.directory.places:
-            others.append(f"{len(corpus.directory.places)} regions")
+            others.append(f"{len(corpus.directory.places)} 个地区")
     if problems:
         raise InvalidInput(problems)
-    print(f"ok: {checked} matters checked" + (f" (with {', '.join(others)})" if others else ""), file=sys.stderr)
+    print(f"检查通过：{checked} 个事项" + (f"（另有 {'、'.join(others)}）" if others else ""), file=sys.stderr)
     return 0
 
 

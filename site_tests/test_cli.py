@@ -67,7 +67,7 @@ def usage_error(result: tuple[int, str, str], line: str) -> None:
 
 def test_a_valid_check_exits_0(guides, work):
     code, out, err = guides("check", "--cache-dir", "", cwd=work)
-    assert (code, err) == (0, "ok: 1 matters checked\n")
+    assert (code, err) == (0, "检查通过：1 个事项\n")
 
 
 # ------------------------------------------------------------------ check

@@ -168,7 +168,7 @@ def test_a_critical_path_longer_than_promised_is_rejected(tmp_path, capsys):
     code, err = run_check(tmp_path, "over-limit", capsys)
     assert code == 1
     lines = err.strip().splitlines()
-    assert lines[-1] == "1 problem found"
+    assert lines[-1] == "共 1 个问题"
     text = (HERE / "over-limit" / "310115001000.yml").read_text(encoding="utf-8").splitlines()
     line_no = next(i for i, line in enumerate(text, 1) if line.strip().startswith("promised_days:"))
     assert lines[0].startswith(f"site_tests/fixtures/diagrams/over-limit/310115001000.yml:{line_no}:3: time_limit.promised_days: ")

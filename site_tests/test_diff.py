@@ -156,7 +156,7 @@ def test_added_fee_without_basis_is_a_problem(repo, capsys):
     assert code == 1
     assert "- **收紧** 新增收费「绿化补偿费」120 元/每株（依据：福建省物价局闽价费〔2020〕15号）" in out
     assert f"HEAD:{FILE}:73:5: fees[0]: [diff-basis] 收紧变更（新增收费「绿化补偿费」" in err
-    assert err.rstrip().endswith("1 problem found")
+    assert err.rstrip().endswith("共 1 个问题")
     # without --check the same report, exit 0
     assert diff(capsys, "HEAD~1", "HEAD")[0] == 0
 

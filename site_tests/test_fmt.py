@@ -102,7 +102,7 @@ def test_fmt_of_named_paths_only_and_bad_files(tmp_path, capsys):
     code, err = run(capsys, "fmt", str(tmp_path))
     assert code == 0
     code, err = run(capsys, "fmt", "--check", str(tmp_path))
-    assert code == 0 and "ok: 1 files in canonical form" in err
+    assert code == 0 and "格式检查通过：1 个文件均为规范格式" in err
 
 
 def test_blank_line_between_list_items_stays_between_them_after_reordering():

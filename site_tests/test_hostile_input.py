@@ -150,7 +150,7 @@ def test_an_impossible_date_in_a_matter_is_a_problem(capsys, tmp_path, date, rea
     code, lines = check(capsys, matters)
     assert code == 1
     assert lines[0].endswith(f"{CODE}.yml:{line}:17: effective_date: 日期不存在：{date}（{reason}）；应为真实的日期 YYYY-MM-DD"), lines
-    assert lines[-1] == "1 problem found"
+    assert lines[-1] == "共 1 个问题"
 
 
 def test_an_impossible_date_in_holidays_is_a_problem(capsys, tmp_path):
@@ -309,7 +309,7 @@ def test_a_pattern_the_safe_engine_cannot_take_is_a_positioned_problem(capsys, t
     assert code == 1
     assert re.search(r"policy\.yml:3:16: rules\.no-catch-all\.patterns\[0\]: ", lines[0]), lines
     assert reason in lines[0]
-    assert lines[-1] == "1 problem found"
+    assert lines[-1] == "共 1 个问题"
 
 
 def test_billion_laughs_in_the_region_directory_is_refused_quickly(capsys, tmp_path):
@@ -386,7 +386,7 @@ def test_control_characters_in_a_name_fail_the_check(capsys, tmp_path, char):
     code, lines = check(capsys, matters)
     assert code == 1
     assert lines[0].endswith(f"{CODE}.yml:3:7: name: 文字含有控制字符 U+{ord(char.encode().decode('unicode_escape')):04X}（第 3 个字符）；只允许换行和制表符"), lines
-    assert lines[-1] == "1 problem found"
+    assert lines[-1] == "共 1 个问题"
 
 
 def test_control_characters_in_a_step_name_fail_the_check(capsys, tmp_path):
@@ -416,7 +416,7 @@ def test_a_non_plain_yaml_tag_is_a_problem_on_any_node(capsys, tmp_path, value):
     code, lines = check(capsys, matters)
     assert code == 1
     assert re.search(rf"{CODE}\.yml:{line}:11: keywords: 不支持的 YAML 标签 ", lines[0]), lines
-    assert lines[-1] == "1 problem found"
+    assert lines[-1] == "共 1 个问题"
 
 
 def test_keys_must_be_plain_text(capsys, tmp_path):

@@ -319,7 +319,7 @@ def test_without_its_agency_zherong_fails_the_check_naming_both_files(tmp_path, 
     towns = [line for line in lines if "（乡镇、村可由上级县（区）的机关实施，但上级也没有）" in line]
     assert len(county) == 5 and len(towns) == 2
     assert [re.search(r"matters/(\w+)\.yml:\d+:1 的", line).group(1) for line in county] == ["000117001000", FOOD, "000117014000", "000117015000", "000118004000"]
-    assert lines[-1] == "7 problems found"
+    assert lines[-1] == "共 7 个问题"
     # never a silent fallback: the city's office is named nowhere in the problems
     assert not any("宁德市市场监督管理局" in line for line in lines)
 
@@ -463,7 +463,7 @@ def test_credit_code_problems_are_chinese_and_positioned(capsys):
         f"{where}:{line_of(path, '11350300MB4K7720R')}:9: regions[0].agencies[0].credit_code: 统一社会信用代码应为18位（登记管理部门1位、机构类别1位、行政区划6位、组织机构代码9位、校验码1位），这里是17位：11350300MB4K7720R；少了1位，请对照营业执照或登记证书重新抄写",
         f"{where}:{line_of(path, '11350300MB5H2281OG')}:9: regions[0].agencies[1].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「O」",
         f"{where}:{line_of(path, '11350300MBIVSZ8109')}:9: regions[0].agencies[2].credit_code: 统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母，这里有「IVSZ」",
-        "3 problems found",
+        "共 3 个问题",
     ]
 
 
@@ -479,7 +479,7 @@ def test_wrong_check_digit_and_a_function_claimed_twice(capsys):
         f"莆田市已有机关在第{first}行承担「市场监督管理局」职能；同一地区一个职能只能由一个机关实施，请删去一处",
         f"{where}:{line_of(path, '11350300MB6J09353E')}:9: regions[0].agencies[2].credit_code: "
         "统一社会信用代码 11350300MB6J09353E 的校验码（第18位）应为 D，这里是 E；校验码由前17位按 GB 32100 算出，请核对前17位是否抄错",
-        "2 problems found",
+        "共 2 个问题",
     ]
     assert first == 11
 
@@ -501,7 +501,7 @@ def test_an_old_matter_file_is_told_where_each_local_fact_moved(capsys):
         f"{where}:{line_of(path, 'reconsideration_body:')}:3: remedy.reconsideration_body: remedy.reconsideration_body 已不属于事项标准："
         "行政复议机关和行政诉讼管辖法院是各地的，只写在地区目录 regions.yml（地区的 government、court，实行垂直领导的机关另写 reconsideration_body）；"
         "这里只留期限 reconsideration_days、litigation_months",
-        "3 problems found",
+        "共 3 个问题",
     ]
     assert not any("没有「" in line or "不能为空" in line for line in lines)
 
@@ -534,4 +534,4 @@ def test_the_migration_script_moves_the_local_facts_out_and_says_what_it_removed
     assert main(["--matters", str(matters), "fmt", "--check"]) == 0
     capsys.readouterr()
     status, lines = check(capsys, matters)
-    assert (status, lines) == (0, ["ok: 1 matters checked"])
+    assert (status, lines) == (0, ["检查通过：1 个事项"])

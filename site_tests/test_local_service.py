@@ -50,7 +50,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def check(capsys, matters: Path) -> tuple[int, list[str]]:
     code = main(["--matters", str(matters), "check", "--cache-dir", ""])
-    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("warning:")]
+    lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("提醒：")]
     return code, lines
 
 
@@ -164,7 +164,7 @@ def test_an_old_directory_without_them_stays_valid_and_says_nothing(tmp_path, ca
     start = plain.index("                appointment:\n")
     plain = plain[:start] + plain[plain.index("            children:\n              - code: \"350926100000\"") :]
     (matters / "regions.yml").write_text(plain + "\n", encoding="utf-8")
-    assert check(capsys, matters) == (0, ["ok: 20 matters checked (with 3 themes, 14 regions)"])
+    assert check(capsys, matters) == (0, ["检查通过：20 个事项（另有 3 个一件事主题、14 个地区）"])
     corpus = load_corpus(matters)
     assert all("services" not in e and all("services" not in h for h in e["halls"]) for e in regions.implementations(corpus, dated=False))
 

@@ -30,7 +30,7 @@ def check(capsys, matters: Path) -> tuple[int, list[str]]:
 
 def test_clean_matter_passes_the_strictest_policy(capsys):
     code, lines = check(capsys, POLICY / "clean")
-    assert (code, lines) == (0, ["ok: 1 matters checked"])
+    assert (code, lines) == (0, ["检查通过：1 个事项"])
     policy = load_corpus(POLICY / "clean").policy
     assert sorted(policy.rules) == sorted(RULES)
 
@@ -43,7 +43,7 @@ def test_catch_all_clauses_in_conditions_and_materials(capsys):
         f"{where}:26:5: conditions[1].text: [no-catch-all] 受理条件含兜底条款「法律、法规规定的其他条件」；办事指南不得使用兜底性表述，请逐项列明",
         f"{where}:34:5: materials[1].name: [no-catch-all] 申请材料含兜底条款「有关部门要求的其他材料」；办事指南不得使用兜底性表述，请逐项列明",
         f"{where}:39:5: materials[2].name: [no-catch-all] 申请材料含兜底条款「其他申请材料」；办事指南不得使用兜底性表述，请逐项列明",
-        "3 problems found",
+        "共 3 个问题",
     ]
 
 
@@ -73,7 +73,7 @@ def test_a_disabled_rule_does_not_run(tmp_path, capsys):
     shutil.copytree(POLICY / "max-steps", tmp_path / "m")
     policy = tmp_path / "m" / "policy.yml"
     policy.write_text(policy.read_text(encoding="utf-8").replace("max_steps: 2", "max_steps: 2\n    enabled: false"), encoding="utf-8")
-    assert check(capsys, tmp_path / "m") == (0, ["ok: 1 matters checked"])
+    assert check(capsys, tmp_path / "m") == (0, ["检查通过：1 个事项"])
 
 
 def test_a_rule_missing_from_the_policy_does_not_run(tmp_path, capsys):
@@ -110,7 +110,7 @@ def test_broken_policy_file_reports_every_problem(capsys):
         f"{where}:6:5: rules.promised-time.max_ratio: 承诺时限占法定时限的最大比例不能大于 1，实际为「1.5」",
         f"{where}:8:5: rules.max-steps.max_steps: 最多环节数应为正整数，实际为「五」；请只写阿拉伯数字，如 2",
         f"{where}:9:3: rules.review-coverag: 没有「review-coverag」这条规则，是不是 review-coverage？已知规则：no-catch-all、promised-time、max-steps、review-coverage",
-        "4 problems found",
+        "共 4 个问题",
     ]
 
 

@@ -286,7 +286,7 @@ def test_a_region_file_cannot_change_the_standard(capsys):
         pattern = rf"regions\.yml:{line}:\d+: {re.escape(field)}: .*「{key}」.*各地只能写由谁实施（agencies）、办理点（halls）、联系方式、办公时间和复议诉讼机关，请删去这一项"
         assert re.search(pattern, err), (key, err)
     assert "这个字段" not in err  # not mistaken for a typo
-    assert "4 problems found" in err
+    assert "共 4 个问题" in err
 
 
 def test_bad_division_codes_are_reported_with_their_positions(capsys):
@@ -305,22 +305,22 @@ def test_bad_division_codes_are_reported_with_their_positions(capsys):
     for line, message in wanted:
         assert re.search(rf"bad-codes/regions\.yml:{line}:\d+: [^\n]*{re.escape(message)}", err), (line, message, err)
     assert re.search(r"行政区划代码「350300000000」重复，已在第6行使用；每个地区只写一次", err)
-    assert "7 problems found" in err
+    assert "共 7 个问题" in err
 
 
 def test_coverage_gaps_are_warnings_not_errors(capsys):
     status, err = _check(FIXTURES / "regions" / "coverage", capsys)
     assert status == 0
-    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    warnings = [line for line in err.splitlines() if line.startswith("提醒：")]
     assert len(warnings) == 2, err
     assert re.search(r"coverage/000110020000\.yml:\d+:\d+: levels\[1\]: \[coverage\] [^ ]*regions\.yml 中没有村级办理点：本事项在村级无处可办；请在地区目录中增加村级办理点，或从 levels 中删去村级$", warnings[0])
     assert re.search(r"coverage/regions\.yml:8:9: regions\[0\]\.halls\[0\]\.level: \[coverage\] 办理点莆田市行政服务中心服务市级，但没有事项在市级行使；请给相应事项的 levels 加上市级，或改正办理点的层级$", warnings[1])
     status, err = _check(SAMPLE, capsys)
-    assert status == 0 and "warning" not in err
+    assert status == 0 and "提醒" not in err
     # checking one file says nothing about halls: the other matters were not read
     status = main(["--matters", str(SAMPLE), "check", "--cache-dir", "", str(SAMPLE / f"{ELDERLY}.yml")])
     err = capsys.readouterr().err
-    assert status == 0 and "warning" not in err and "ok: 1 matters checked" in err
+    assert status == 0 and "提醒" not in err and "检查通过：1 个事项" in err
 
 
 def test_hall_text_is_escaped_everywhere(tmp_path):

@@ -234,7 +234,7 @@ def test_missing_member_wrong_option_unknown_dependency_and_duplicate(tmp_path, 
         f"{where}:16:15: members[2].options[0]: 350300002000（食品经营许可（新办）） 没有情形选项「applicant.companies」；可用的有：applicant.company、applicant.individual",
         f"{where}:17:34: members[2].depends_on[1]: 依赖的 350300005000 不是本主题的成员；成员有：350300001000、350300009000、350300002000。请把它加入 members，或删去这一项",
         f"{where}:18:5: members[3].code: 成员 350300001000（企业设立登记（有限责任公司）） 重复，members[0] 已经写过；每个事项只写一次，请删去这一项",
-        "4 problems found",
+        "共 4 个问题",
     ]
 
 
@@ -244,7 +244,7 @@ def test_dependency_cycle_is_shown(tmp_path, capsys):
     assert lines == [
         f"{where}:14:5: members[1].depends_on: 依赖成环：350300001000（企业设立登记（有限责任公司）） → 350300002000（食品经营许可（新办）） → "
         "350300003000（公众聚集场所投入使用、营业前消防安全检查） → 350300001000（企业设立登记（有限责任公司））；每个成员都要能在前置事项办完后开始，请删去环中的一条依赖",
-        "1 problem found",
+        "共 1 个问题",
     ]
 
 
@@ -255,7 +255,7 @@ def test_promise_longer_than_the_critical_path_and_too_many_visits(tmp_path, cap
         f"{where}:14:1: promised_days: 主题承诺 14 个工作日，比关键路径还长：关键路径只需 13 个工作日"
         "（350300001000（企业设立登记（有限责任公司））3个工作日 → 350300003000（公众聚集场所投入使用、营业前消防安全检查）10个工作日）；请把 promised_days 改为不超过 13",
         f"{where}:15:1: visits: 主题的到现场次数 3 次，比各成员事项分别办理合计的 2 次还多；请把 visits 改为不超过 2",
-        "2 problems found",
+        "共 2 个问题",
     ]
 
 

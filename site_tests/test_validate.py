@@ -24,7 +24,7 @@ def run_check(capsys, matters: Path, *paths: str) -> tuple[int, list[str]]:
 def test_valid_fixture_passes(capsys):
     code, lines = run_check(capsys, FOUNDATION / "valid")
     assert code == 0
-    assert lines == ["ok: 1 matters checked"]
+    assert lines == ["检查通过：1 个事项"]
 
 
 def test_broken_fixtures_report_every_problem_with_position(capsys):
@@ -49,7 +49,7 @@ def test_broken_fixtures_report_every_problem_with_position(capsys):
     assert len(typo) == 1 and typo[0].startswith(f"{where}:70:1: visit_count: 没有「visit_count」这个字段，是不是 visits（到办事现场次数）？这里可用的字段：code、name、")
     cycle = [line for line in lines if "成环" in line]
     assert len(cycle) == 1 and cycle[0].endswith("310115001002.yml:56:5: steps[1].next: 环节成环：review → decision → review；办理流程必须向前推进")
-    assert lines[-1] == "8 problems found"
+    assert lines[-1] == "共 8 个问题"
 
 
 def test_yaml_syntax_error_is_positioned_not_a_traceback(capsys):
@@ -99,7 +99,7 @@ def test_check_command_exit_code_in_a_subprocess():
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "8 problems found" in result.stderr
+    assert "共 8 个问题" in result.stderr
 
 
 def test_unknown_path_is_a_usage_error(capsys):
@@ -108,16 +108,16 @@ def test_unknown_path_is_a_usage_error(capsys):
 
 def test_named_files_and_directories_outside_matters_are_checked_not_skipped(capsys):
     # a directory is a matters directory of its own; a file outside --matters is checked
-    # with the directory it lies in: never "ok: 0 matters checked" for what was named
+    # with the directory it lies in: never "检查通过：0 个事项" for what was named
     broken = FOUNDATION / "broken"
     code, lines = run_check(capsys, FOUNDATION / "valid", str(broken))
-    assert code == 1 and lines[-1] == "8 problems found"
+    assert code == 1 and lines[-1] == "共 8 个问题"
     code, lines = run_check(capsys, FOUNDATION / "valid", str(broken / "310115001002.yml"))
-    assert code == 1 and lines[-1] == "1 problem found" and "环节成环" in lines[0]
+    assert code == 1 and lines[-1] == "共 1 个问题" and "环节成环" in lines[0]
     code, lines = run_check(capsys, FOUNDATION / "valid", str(FOUNDATION / "valid"), str(broken))
-    assert code == 1 and lines[-1] == "8 problems found"
+    assert code == 1 and lines[-1] == "共 8 个问题"
     code, lines = run_check(capsys, broken, str(FOUNDATION / "valid"))
-    assert code == 0 and lines == ["ok: 1 matters checked"]
+    assert code == 0 and lines == ["检查通过：1 个事项"]
 
 
 def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_path):

@@ -201,6 +201,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
     sys.stdout.write(render_markdown(audits, args.choose, str(matters_dir)))
     for group in audits:
         for problem in group.check_problems:
-            print(f"warning: the proposal for {group.code} does not pass guides check: {problem}", file=sys.stderr)
+            print(f"提醒：{group.code} 的统一标准草案未通过 guides check：{problem}", file=sys.stderr)
     print(f"audited {len(audits)} matters in {len(dirs)} regions; proposals and reports in {out}", file=sys.stderr)
     return 0

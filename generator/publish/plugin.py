@@ -356,7 +356,7 @@ def show_problems(server, plugin: GuidesPlugin) -> None:
                 raise
             for problem in plugin.problems:
                 log.error("%s", problem)
-            log.error("%d problem(s) in the matters; the preview shows them on every page until they are fixed", len(plugin.problems))
+            log.error("事项文件有 %d 个问题；改正之前，预览的每一页顶部都会列出这些问题", len(plugin.problems))
 
     server.builder = builder
     inject = server._inject_js_into_html

@@ -56,6 +56,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if problems and args.check:
         for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        print(f"共 {len(problems)} 个问题", file=sys.stderr)
         return 1
     return 0

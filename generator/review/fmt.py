@@ -335,9 +335,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         raise InvalidInput(problems)
     if args.check:
         if changed:
-            print(f"{len(changed)} of {len(paths)} files would be reformatted", file=sys.stderr)
+            print(f"{len(paths)} 个文件中有 {len(changed)} 个需要重新格式化（运行 guides fmt）", file=sys.stderr)
             return 1
-        print(f"ok: {len(paths)} files in canonical form", file=sys.stderr)
+        print(f"格式检查通过：{len(paths)} 个文件均为规范格式", file=sys.stderr)
         return 0
     print(f"{len(changed)} of {len(paths)} files reformatted", file=sys.stderr)
     return 0

@@ -157,7 +157,7 @@ def cmd_slip(args: argparse.Namespace) -> int:
         print(f"guides slip: {exc}", file=sys.stderr)
         return 1
     for warning in warnings:
-        print(f"guides slip: warning: {warning}", file=sys.stderr)
+        print(f"guides slip：提醒：{warning}", file=sys.stderr)
     pdf = render_pdf(html, cache_dir or Path(".cache/guides"))
     if str(output) == "-":
         sys.stdout.buffer.write(pdf)
