@@ -98,7 +98,7 @@ def test_fmt_of_named_paths_only_and_bad_files(tmp_path, capsys):
     # a directory stands for every matter file in it
     bad.unlink()
     code, err = run(capsys, "fmt", "--check", str(tmp_path))
-    assert code == 1 and "000117012000.yml: 不是规范格式" in err and "1 of 1 files" in err
+    assert code == 1 and "000117012000.yml: 不是规范格式" in err and "1 个文件中有 1 个需要重新格式化" in err
     code, err = run(capsys, "fmt", str(tmp_path))
     assert code == 0
     code, err = run(capsys, "fmt", "--check", str(tmp_path))
