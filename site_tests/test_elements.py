@@ -364,6 +364,8 @@ def test_notice_carries_the_commitment_and_acceptance_the_deferrals_and_special_
     notice = slip_text(site, FREIGHT, "notice")
     assert "告知承诺" in notice and "申请人签署告知承诺书的，可以不提交：安全生产管理制度文本" in notice
     assert "本单位（本人）承诺已建立健全安全生产责任制度" in notice
+    # copies that depend on the situation: under the base count, each situation's
+    assert "车辆行驶证、车辆技术等级评定结论" in notice and "大型物件运输：2份" in notice  # the cell wraps: read the rule alone
     acceptance = slip_text(site, PLANNING, "acceptance")
     assert "容缺受理" in acceptance
     assert "使用土地的有关证明文件（不动产权证书或国有建设用地使用权出让合同）：20个工作日内补交" in acceptance
