@@ -574,22 +574,40 @@ def test_no_clipped_diagram_on_a_phone(new_page, demo):
 INTERACTIVE = "a[href], button, input:not([type=hidden]), select, textarea, summary, label:has(input), [role=button], [tabindex]:not([tabindex='-1'])"
 
 
+SMALL_TARGETS = """sel => [...document.querySelectorAll(sel)]
+             .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+             .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 })
+             .filter(e => !e.closest('label:has(input)') || e.matches('label'))
+             .map(e => [e, e.getBoundingClientRect()])
+             .filter(([, r]) => r.height < 43.5 || r.width < 43.5)
+             .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim().slice(0, 12)}" ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+
+
+def small_targets(page) -> list[str]:
+    """Every visible interactive element of the page smaller than 44 × 44 px."""
+    return page.evaluate(SMALL_TARGETS, INTERACTIVE)
+
+
 @pytest.mark.parametrize("path", [f"matters/{FOOD}/", "matters/000110001000/"])
 def test_elderly_every_interactive_element_is_44px(new_page, path):
     """长辈模式 promises 44 px targets: every one on the page is measured, not a sample."""
     page = new_page(viewport=PHONE)
     page.add_init_script("localStorage.setItem('guides.elderly', '1')")
     page.goto(page.base + path)
-    small = page.evaluate(
-        """sel => [...document.querySelectorAll(sel)]
-             .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
-             .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 })
-             .filter(e => !e.closest('label:has(input)') || e.matches('label'))
-             .map(e => [e, e.getBoundingClientRect()])
-             .filter(([, r]) => r.height < 43.5 || r.width < 43.5)
-             .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim().slice(0, 12)}" ${Math.round(r.width)}×${Math.round(r.height)}`)""",
-        INTERACTIVE,
-    )
+    small = small_targets(page)
+    assert not small, "\n".join(small)
+
+
+def test_elderly_targets_are_44px_on_every_page(new_page, demo):
+    """…and on every page of the site, phone and desktop, not only the matter pages."""
+    site, _ = demo
+    small = []
+    for viewport in (PHONE, DESKTOP):
+        page = new_page(viewport=viewport)
+        page.add_init_script("localStorage.setItem('guides.elderly', '1')")
+        for path in pages_of(site):
+            page.goto(page.base + path)
+            small += [f"{viewport['width']} px {path or '/'}: {target}" for target in small_targets(page)]
     assert not small, "\n".join(small)
 
 

@@ -4,6 +4,8 @@ written when there is any."""
 
 from __future__ import annotations
 
+import re
+
 import csv
 import shutil
 from pathlib import Path
@@ -36,7 +38,7 @@ def matters_of(directory: Path) -> dict[str, Matter]:
 
 def problems(capsys) -> list[str]:
     err = capsys.readouterr().err.splitlines()
-    assert err[-1].endswith("found")
+    assert re.fullmatch(r"共 \d+ 个问题", err[-1]), err[-1]
     return err[:-1]
 
 
