@@ -10,13 +10,11 @@ browser segments the query. What is indexed is :mod:`generator.outputs.search`.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,21 +25,28 @@ if TYPE_CHECKING:
     from generator.load.corpus import Corpus
 
 
-async def _write(site_dir: Path, entries: list[tuple[str, str]]) -> None:
-    from pagefind.index import PagefindIndex
+def _write(target: Path, entries: list[tuple[str, str]]) -> None:
+    """Run the Pagefind program over the records, written as one folder of files.
 
-    config = {"force_language": LANGUAGE, "output_path": str(site_dir / contract.SEARCH_BUNDLE)}
-    # The records go to Pagefind as one folder of files, in one request: the Python service
-    # waits 0.1 s before reading each answer, so a request per record cost 100 ms each (31.8 s
-    # for 300 matters); one folder takes under a second. A record at matters/<code>/index.html
-    # gets the URL /matters/<code>/; the browser script resolves it against the site's base.
+    The program, not its Python service: the service answered "written" and was then stopped
+    while the files were still being written, so an incremental build at 100 matters once read
+    an empty ``pagefind-entry.json`` (a JSONDecodeError). The program exits when its files are
+    complete. A record at matters/<code>/index.html gets the URL /matters/<code>/; the browser
+    script resolves it against the site's base."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
     with tempfile.TemporaryDirectory(prefix="guides-search-") as folder:
         for url, record in entries:
             path = Path(folder, url, "index.html")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record, encoding="utf-8")
-        async with PagefindIndex(config=config) as index:
-            await index.add_directory(folder)
+        command = [sys.executable, "-m", "pagefind", "--site", folder, "--output-path", str(target), "--force-language", LANGUAGE]
+        result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0 or not (target / "pagefind-entry.json").is_file():
+        raise PluginError(f"站内搜索索引没有生成（Pagefind 退出码 {result.returncode}）：{(result.stderr or result.stdout).strip()[-2000:]}；请运行 make setup 安装 pagefind[extended]")
 
 
 # Pagefind's own search interfaces (about 420 KB): the site has its own, in assets/search.js
@@ -54,11 +59,7 @@ def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str]) ->
     target = site_dir / contract.SEARCH_BUNDLE
     if target.exists():
         shutil.rmtree(target)
-    entries = records(corpus, sections)
-    # in a thread of its own: the caller may be inside an event loop already (a test driving a
-    # browser with Playwright's sync API builds the site from one), where asyncio.run refuses
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="guides-search") as pool:
-        pool.submit(asyncio.run, _write(site_dir, entries)).result()
+    _write(target, records(corpus, sections))
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
     stabilise_filters(target)
