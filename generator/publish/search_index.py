@@ -59,7 +59,10 @@ def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str]) ->
     target = site_dir / contract.SEARCH_BUNDLE
     if target.exists():
         shutil.rmtree(target)
-    _write(target, records(corpus, sections))
+    entries = records(corpus, sections)
+    if not entries:
+        return  # no matter and no theme (a preview of invalid input): nothing to find, no bundle
+    _write(target, entries)
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
     stabilise_filters(target)
