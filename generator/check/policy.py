@@ -31,6 +31,7 @@ region chooses on top (a maximum ratio, coverage of every material).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -48,14 +49,27 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@lru_cache(maxsize=8)
+def _compact_phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases without spaces, once per policy: compacting them again for every condition
+    and material took 0.9 s of every load at 907 matters."""
+    return tuple(compact for compact in map(_compact, phrases) if compact)
+
+
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple[str, ...]) -> tuple:
+    return tuple(compile_pattern(p) for p in patterns)
+
+
 def check_catch_all(matter: Matter, config: CatchAllConfig) -> list[tuple[tuple, str]]:
-    patterns = [compile_pattern(p) for p in config.patterns]
+    patterns = _compiled(tuple(config.patterns))
+    phrases = _compact_phrases(tuple(config.phrases))
     found = []
     targets = [(("conditions", i, "text"), c.text) for i, c in enumerate(matter.conditions)]
     targets += [(("materials", i, "name"), m.name) for i, m in enumerate(matter.materials)]
     for loc, text in targets:
         compact = _compact(text)
-        hits = [_compact(p) for p in config.phrases if _compact(p) and _compact(p) in compact]
+        hits = [p for p in phrases if p in compact]
         hits += [m.group(0) for m in (p.search(compact) for p in patterns) if m and m.group(0)]
         if hits:
             hit = max(hits, key=len)  # the most specific wording found
