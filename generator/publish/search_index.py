@@ -54,18 +54,74 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 
 
-def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str]) -> None:
-    """Write the Pagefind bundle for ``corpus`` into ``site_dir/pagefind/`` (replacing any old one)."""
+def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str], cache_dir: Path | None = None) -> None:
+    """Write the Pagefind bundle for ``corpus`` into ``site_dir/pagefind/`` (replacing any old one).
+
+    With ``cache_dir``, a bundle made from the same records is taken from the artifact cache
+    (one archive, checked against its digest) instead of running Pagefind: the program took
+    2.0 s of a no-change rebuild at 907 matters, for the same bytes."""
     target = site_dir / contract.SEARCH_BUNDLE
     if target.exists():
         shutil.rmtree(target)
     entries = records(corpus, sections)
     if not entries:
         return  # no matter and no theme (a preview of invalid input): nothing to find, no bundle
+    cache = key = None
+    if cache_dir is not None:
+        from generator.cache import ArtifactCache, code_digest, digest, read_verified  # noqa: PLC0415
+
+        cache = ArtifactCache(cache_dir)
+        key = digest("pagefind", code_digest(__name__), _pagefind_version(), LANGUAGE, json.dumps(entries, ensure_ascii=False))
+        path = cache.path("pagefind", key, ".tar")
+        archive = read_verified(path) if path.exists() else None
+        if archive is not None:
+            _unpack(archive, target)
+            return
     _write(target, entries)
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
     stabilise_filters(target)
+    if cache is not None:
+        cache.put("pagefind", key, ".tar", _pack(target))
+
+
+def _pagefind_version() -> str:
+    from importlib import metadata  # noqa: PLC0415
+
+    for name in ("pagefind", "pagefind-bin-extended", "pagefind_bin_extended"):
+        try:
+            return f"{name}={metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "pagefind=-"
+
+
+def _pack(folder: Path) -> bytes:
+    """The bundle's files as one archive, in name order, with no times or owners."""
+    import io  # noqa: PLC0415
+    import tarfile  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            info = tarfile.TarInfo(path.relative_to(folder).as_posix())
+            info.size, info.mode, info.mtime = len(data), 0o644, 0
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _unpack(data: bytes, target: Path) -> None:
+    import io  # noqa: PLC0415
+    import tarfile  # noqa: PLC0415
+
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as archive:
+        for member in archive.getmembers():
+            path = (target / member.name).resolve()
+            if not member.isfile() or target.resolve() not in path.parents:
+                continue  # only plain files inside the bundle (the archive is the generator's own)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(archive.extractfile(member).read())
 
 
 # ------------------------------------------------------------------ determinism

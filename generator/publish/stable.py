@@ -34,41 +34,84 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def keep_mtimes(site_dir: Path, cache_dir: Path, now: float | None = None) -> dict[str, int]:
-    """Give every unchanged file its recorded time; record the new ones. Returns counts."""
-    ledger = cache_dir / MTIMES_FILE
+def _read_ledger(cache_dir: Path) -> dict[str, list]:
     try:
-        old = json.loads(ledger.read_text(encoding="utf-8"))
+        data = json.loads((cache_dir / MTIMES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        old = {}
-    now = time.time() if now is None else now
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _stamp(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def keep_mtimes(site_dir: Path, cache_dir: Path, now: float | None = None) -> dict[str, int]:
+    """Give every unchanged file its recorded time; record the new ones. Returns counts.
+
+    A file whose size, modification time and inode are those recorded for its path is the
+    recorded file (a hard link :class:`Published` made from the live site): its digest is
+    not computed again. Hashing all of a 907-matter site took 1.2 s of every rebuild."""
+    old = _read_ledger(cache_dir)
+    now_ns = time.time_ns() if now is None else int(now * 1e9)
     new: dict[str, list] = {}
     kept = changed = 0
-    seen_inodes: dict[tuple[int, int], float] = {}
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file() or path.is_symlink():
             continue
         rel = path.relative_to(site_dir).as_posix()
-        digest = _digest(path)
+        info = path.stat()
         entry = old.get(rel)
+        if entry and len(entry) == 5 and entry[2:] == [info.st_size, info.st_mtime_ns, info.st_ino]:
+            digest = entry[0]
+        else:
+            digest = _digest(path)
         if entry and entry[0] == digest:
-            mtime = entry[1]
+            mtime_ns = _recorded_ns(entry[1])
             kept += 1
         else:
-            mtime = now
+            mtime_ns = now_ns
             changed += 1
-        stat = path.stat()
-        inode = (stat.st_dev, stat.st_ino)
-        # a hard link to a cached artifact shared by two paths keeps the newer of their times
-        mtime = max(mtime, seen_inodes.get(inode, mtime)) if stat.st_nlink > 1 else mtime
-        seen_inodes[inode] = mtime
-        os.utime(path, (mtime, mtime))
-        new[rel] = [digest, mtime]
+        if info.st_mtime_ns != mtime_ns:
+            os.utime(path, ns=(mtime_ns, mtime_ns))
+            info = path.stat()
+        new[rel] = [digest, mtime_ns, *_stamp(info)]
     cache_dir.mkdir(parents=True, exist_ok=True)
+    ledger = cache_dir / MTIMES_FILE
     tmp = ledger.with_suffix(".tmp")
     tmp.write_text(json.dumps(new, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, ledger)
     return {"kept": kept, "changed": changed}
+
+
+def _recorded_ns(value: float | int) -> int:
+    """A recorded time in nanoseconds (ledgers before 0.x recorded seconds as a float)."""
+    return value if isinstance(value, int) else int(value * 1e9)
+
+
+class Published:
+    """The files of the live site, as the ledger recorded them at the end of the build that
+    published it. A build links a file from there instead of copying it from the cache when
+    the live file is the one recorded (same size, time and inode: nothing changed it since)
+    and its recorded digest is that of the cache entry it would copy. The live site is never
+    written in place (builds write a new folder and swap it in), so the link shares bytes
+    that are already public and stay so. Copying 3,628 slips from the cache took 1.6 s of a
+    no-change rebuild at 907 matters; linking them takes about 0.1 s."""
+
+    def __init__(self, site_dir: Path | None, cache_dir: Path):
+        self.site_dir = site_dir
+        self.entries = _read_ledger(cache_dir) if site_dir is not None else {}
+
+    def reusable(self, rel: str, digest: str) -> Path | None:
+        entry = self.entries.get(rel)
+        if not entry or len(entry) != 5 or entry[0] != digest:
+            return None
+        path = self.site_dir / rel
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        return path if entry[2:] == _stamp(info) else None
 
 
 _URL = re.compile(r"<url>\s*<loc>([^<]*)</loc>\s*<lastmod>[^<]*</lastmod>", re.S)
