@@ -54,6 +54,7 @@ class Corpus:
     themes: Mapping[str, "ThemePlan"] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _model_json: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def sorted_matters(self) -> list[Matter]:
         return [self.matters[code] for code in sorted(self.matters)]
@@ -63,6 +64,13 @@ class Corpus:
         if code not in self._fingerprints:
             self._fingerprints[code] = standard.fingerprint(standard.matter_document(self.matters[code]))
         return self._fingerprints[code]
+
+    def model_json(self, code: str) -> str:
+        """One matter as loaded (legal bases written out), in JSON, computed once: the caches
+        key what they make from a matter by it (slips, its page, its flow diagram)."""
+        if code not in self._model_json:
+            self._model_json[code] = self.matters[code].model_dump_json()
+        return self._model_json[code]
 
 
 def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Path | None = None) -> Corpus:

@@ -119,6 +119,8 @@ def dump(data: Any) -> str:
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     history = ctx.history
-    files: list[tuple[str, Any]] = [(contract.region_json(code), dump(doc)) for code, doc in region_slices(ctx.corpus, history).items()]
-    files += [(contract.department_json(code), dump(doc)) for code, doc in department_slices(ctx.corpus, history).items()]
+    # kept for the sitemap's dates (generator.publish.plugin.page_dates), not made twice
+    ctx.slices = (region_slices(ctx.corpus, history), department_slices(ctx.corpus, history))
+    files: list[tuple[str, Any]] = [(contract.region_json(code), dump(doc)) for code, doc in ctx.slices[0].items()]
+    files += [(contract.department_json(code), dump(doc)) for code, doc in ctx.slices[1].items()]
     return files

@@ -37,7 +37,7 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
     for matter in corpus.sorted_matters():
         fingerprint = corpus.fingerprint(matter.code)
         # the inputs, not the rendered HTML: an unchanged matter then costs no template work
-        data = matter.model_dump_json()
+        data = corpus.model_json(matter.code)
         for kind in KINDS:
             key = digest("slip", style, kind, site_url, fingerprint, data)
             if cache.get("pdf", key, ".pdf") is None:  # missing, or damaged and removed
