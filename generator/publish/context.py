@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from generator.contract import DEFAULT_SITE_URL
 from generator.load.corpus import Corpus
+from generator.workers import worker_started
 
 
 class BuildContext:
@@ -34,16 +35,20 @@ class BuildContext:
         self.qr_site_url: str = getattr(config, "site_url_for_qr", None) or self.site_url or DEFAULT_SITE_URL
         # matter code → the cached flow diagram, set by the diagrams output for the pages
         self.flow_svgs: dict[str, Path] = {}
-        # a live preview: artifacts nobody is looking at (the slips' PDFs) are made when first
-        # requested, not in the build; site path -> function that puts it in the cache
+        # a live preview: artifacts nobody is looking at (slips, workbooks, diagram files, the
+        # JSON from the cache) are made or copied when first requested, not in the build;
+        # site path -> function that returns the cache entry (making it if need be)
         self.lazy: bool = False
         self.on_demand: dict[str, Callable[[], Path]] = {}
         # the publication ledger reconciled with this corpus (generator.outputs.api.records.for_build)
         self.history: Any = None
+        # the region and department slices (api/v1/regions, departments), made once
+        self.slices: tuple[dict[str, Any], dict[str, Any]] | None = None
         self.stats: dict[str, Any] = {"rendered": {}, "stage_s": {}}
         self.cancelled = threading.Event()
         self._background: list[Future] = []
         self._background_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="guides-background")
+        self._worker_pool: Any = None
 
     def count_rendered(self, kind: str, n: int = 1) -> None:
         self.stats["rendered"][kind] = self.stats["rendered"].get(kind, 0) + n
@@ -71,13 +76,36 @@ class BuildContext:
         future = self._background_pool.submit(run)
         self._background.append(future)
 
+    def in_worker(self, name: str, work: Callable[..., Any], *args: Any) -> None:
+        """Run ``work(*args)`` in a worker process while MkDocs renders the pages (pure-Python
+        work such as writing a workbook would otherwise hold this process's one core); its
+        first error fails the build like any background work. ``work`` and ``args`` are
+        pickled: a module-level function and plain data."""
+        if self._worker_pool is None:
+            import multiprocessing  # noqa: PLC0415
+            from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+            self._worker_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=worker_started)
+        started = time.perf_counter()
+        future = self._worker_pool.submit(work, *args)
+        future.add_done_callback(lambda _: self.stage(f"{name}_background", started))
+        self._background.append(future)
+
     def wait_background(self) -> None:
         """Wait for the background work; its first error fails the build."""
         started = time.perf_counter()
         futures, self._background = self._background, []
-        for future in futures:
-            future.result()
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            self._close_workers()
         self.stage("background_wait", started)
+
+    def _close_workers(self) -> None:
+        if self._worker_pool is not None:
+            self._worker_pool.shutdown(wait=True, cancel_futures=True)
+            self._worker_pool = None
 
     def cancel_background(self) -> None:
         self.cancelled.set()
@@ -87,3 +115,4 @@ class BuildContext:
             except BaseException:  # the build has already failed for a reason of its own
                 pass
         self._background = []
+        self._close_workers()

@@ -87,17 +87,23 @@ _CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 
 def xlsx_bytes(title: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    # write-only: the rows are streamed out instead of kept as cell objects, which halved the
+    # time of the materials workbook (12,476 rows at 907 matters: 3.9 s to 1.9 s)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
-    sheet.freeze_panes = "A2"
     book.properties.creator = "政务服务办事指南"
     book.properties.created = book.properties.modified = stamp.replace(tzinfo=None)
     raw = io.BytesIO()
@@ -119,9 +125,14 @@ def _stamp(corpus: Corpus, history: History) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
 
 
-def cached_xlsx(ctx: "BuildContext", name: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> Path:
-    """The workbook from the artifact cache, keyed by its cells, its date and this code:
-    openpyxl took 2.0 s of every rebuild at 100 matters for three unchanged workbooks."""
+def cached_xlsx(ctx: "BuildContext", name: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> Path | None:
+    """The workbook's path in the artifact cache, keyed by its cells, its date and this code:
+    openpyxl took 2.0 s of every rebuild at 100 matters for three unchanged workbooks.
+
+    A workbook that is not there is written in a worker process while the pages are
+    rendered (the three took 3.3 s of a one-edit rebuild at 907 matters, on the core the
+    pages need); the build links it after the background work ends. A live preview writes
+    it when it is first downloaded."""
     from importlib.metadata import version  # noqa: PLC0415
 
     cells = json.dumps([SHEET_TITLES[name], headers, rows, stamp.isoformat()], ensure_ascii=False, default=str)
@@ -129,9 +140,18 @@ def cached_xlsx(ctx: "BuildContext", name: str, headers: list[str], rows: list[l
     cache = ArtifactCache(ctx.cache_dir)
     path = cache.get("sheets", key, ".xlsx")
     if path is None:
-        path = cache.put("sheets", key, ".xlsx", xlsx_bytes(SHEET_TITLES[name], headers, rows, stamp))
+        path = cache.path("sheets", key, ".xlsx")
+        args = (ctx.cache_dir, key, SHEET_TITLES[name], headers, rows, stamp)
+        if ctx.lazy:
+            ctx.on_demand[contract.sheet_xlsx(name)] = lambda: _put_xlsx(*args)
+            return None
+        ctx.in_worker("spreadsheets", _put_xlsx, *args)
         ctx.count_rendered("xlsx")
     return path
+
+
+def _put_xlsx(cache_dir: Path, key: str, title: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> Path:
+    return ArtifactCache(cache_dir).put("sheets", key, ".xlsx", xlsx_bytes(title, headers, rows, stamp))
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
@@ -140,5 +160,7 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     files: list[tuple[str, Any]] = []
     for name, (headers, rows) in tables(ctx.corpus, history).items():
         files.append((contract.sheet_csv(name), csv_bytes(headers, rows)))
-        files.append((contract.sheet_xlsx(name), cached_xlsx(ctx, name, headers, rows, stamp)))
+        workbook = cached_xlsx(ctx, name, headers, rows, stamp)
+        if workbook is not None:  # (a live preview makes it when it is downloaded)
+            files.append((contract.sheet_xlsx(name), workbook))
     return files

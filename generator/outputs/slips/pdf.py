@@ -17,7 +17,6 @@ PDF bytes, :func:`cached_pdf` into a cached file.
 from __future__ import annotations
 
 import os
-import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,6 +28,7 @@ from generator.model.matter import Matter
 from generator.outputs.slips import fonts as slipfonts
 from generator.outputs.slips import weasyprint_patches
 from generator.outputs.slips.html import TEMPLATES, render_html
+from generator.workers import worker_started
 
 CSS_FILE = TEMPLATES / "slip.css"
 
@@ -115,18 +115,8 @@ def _init_worker(fonts: list[slipfonts.FontFile], parent: int | None = None) -> 
     is gone, even after ``kill -9`` of it (no worker is left behind)."""
     global _WORKER
     if parent is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # the parent as this process sees it (the build, or a fork server that ends with it)
-        threading.Thread(target=_watch_parent, args=(os.getppid(),), name="guides-watch-parent", daemon=True).start()
+        worker_started()
     _WORKER = Renderer(fonts)
-
-
-def _watch_parent(parent: int, interval: float = 0.2) -> None:
-    """End this worker when the process that started the pool has gone (it is re-parented)."""
-    while True:
-        if os.getppid() != parent:
-            os._exit(1)
-        time.sleep(interval)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,28 @@
+"""The worker processes a build starts (slip rendering, workbooks): how each one begins.
+
+Here, not in a stage folder: the outputs start workers and the publish stage owns the pools,
+and neither may import the other (``site_tests/test_structure.py``)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+
+def worker_started() -> None:
+    """In a worker process of the build: ignore Ctrl-C (the build stops its pools itself, so
+    an interrupt gives one line, not a traceback per worker) and end as soon as the build is
+    gone, even after ``kill -9`` of it, so no worker is left behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the parent as this process sees it (the build, or a fork server that ends with it)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="guides-watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float = 0.2) -> None:
+    """End this worker when the process that started it has gone (it is re-parented)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(interval)
