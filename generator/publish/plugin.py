@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from generator import contract
+from generator.cache import save_stamps
 from generator.load.corpus import Corpus, load_corpus
 from generator.outputs import diagrams, downloads, linked_data, regions, themes
 from generator.outputs.api import catalogue, changes, discovery, openapi, schemas, slices, spreadsheets
@@ -69,6 +70,8 @@ class GuidesConfig(Config):
 # Each is f(ctx) -> list of (site path, content str | bytes | cached Path).
 OUTPUTS = (
     ("slips", slips.produce),
+    # second: its workbooks are written in a worker process too (see cached_xlsx)
+    ("spreadsheets", spreadsheets.produce),
     ("diagrams", diagrams.produce),
     ("catalogue", catalogue.produce),
     ("changes", changes.produce),
@@ -80,7 +83,6 @@ OUTPUTS = (
     ("themes", themes.produce),
     ("downloads", downloads.produce),
     ("slices", slices.produce),
-    ("spreadsheets", spreadsheets.produce),
 )
 
 
@@ -92,6 +94,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self._preload_s = 0.0
         self._cached_artifacts: list[tuple[str, Path]] = []
         self._command: str | None = None
+        # the folder of the site being replaced (``guides build`` sets it): unchanged
+        # artifacts are linked from there (:class:`generator.publish.stable.Published`)
+        self.live_site: Path | None = None
         self.pages: PageCache | None = None
         # the problems of the input while ``guides serve`` shows the last good site
         self.problems: list = []
@@ -164,22 +169,29 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.history = records.for_build(ctx)
         ctx.stage("history", started)
         for name, produce in OUTPUTS:
+            self._superseded()
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
-                if isinstance(content, Path):
+                if isinstance(content, Path) and ctx.lazy:
+                    # a live preview copies a cached artifact when it is first requested:
+                    # copying the 3,628 slips of 907 matters held up its start by 1.5 s
+                    ctx.on_demand.setdefault(src_uri, lambda path=content: path)
+                elif isinstance(content, Path):
                     self._cached_artifacts.append((src_uri, content))
                 else:
                     files.append(File.generated(config, src_uri, content=content))
             ctx.stage(name, started)
         started = time.perf_counter()
-        for code, matter in corpus.matters.items():
-            parts = matter_page.matter_parts(corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(code))
-            page = matter_page.render_matter_page(matter, corpus, parts, self.config.search_sections)
-            files.append(File.generated(config, contract.matter_src(code), content=page))
+        for src_uri, page in matter_page.produce(ctx, self.config.search_sections):
+            files.append(File.generated(config, src_uri, content=page))
         for src_uri, content in browse.index_pages(corpus, self.config.popular).items():
             files.append(File.generated(config, src_uri, content=content))
         files.append(File.generated(config, contract.ROBOTS, content=stable.robots_txt(ctx.site_url)))
         ctx.stage("pages", started)
+        # the search bundle is made from the data, not from the rendered pages: Pagefind runs
+        # (a program of its own) while MkDocs renders them (1.5 s at 907 matters)
+        site_dir, sections = Path(config.site_dir), self.config.search_sections
+        ctx.in_background("search", lambda cancelled: search_index.write_search_index(site_dir, corpus, sections, ctx.cache_dir))
         self._mkdocs_started = time.perf_counter()
         return files
 
@@ -197,6 +209,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         return self.pages.env(env)
 
     def on_pre_page(self, page, config, files):
+        # between pages too: a save made while a whole-site build renders its pages waits
+        # for one page, not for all of them (edit_visible_s in site_tests/bench.py)
+        self._superseded()
         self.pages.pre_page(page)
         return page
 
@@ -223,15 +238,15 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.stats["pages_reused"] = self.pages.reused
         started = time.perf_counter()
         ctx.wait_background()
-        link_artifacts(Path(config.site_dir), self._cached_artifacts)
-        search_index.write_search_index(Path(config.site_dir), ctx.corpus, self.config.search_sections)
+        link_artifacts(Path(config.site_dir), self._cached_artifacts, stable.Published(self.live_site, ctx.cache_dir))
         history = ctx.history
-        stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history), catalogue.generated_at(ctx.corpus, history)[:10])
+        stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history, ctx.slices), catalogue.generated_at(ctx.corpus, history)[:10])
         if self._command != "serve":  # the dates of published files; a preview publishes nothing
             stable.keep_mtimes(Path(config.site_dir), ctx.cache_dir)
         if self.config.record_ledger and self._command != "serve" and ctx.history is not None:  # a live preview never writes the ledger
             if ctx.history.save():
                 log.info("guides: the publication ledger %s recorded changes; commit it with the data", ctx.history.path.name)
+        save_stamps(ctx.cache_dir)
         ctx.stage("post_build", started)
         if getattr(self, "preview", None) is not None:
             self.preview.last = dict(self._site, ctx=ctx)
@@ -247,22 +262,33 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             self.pages.end()
 
 
-def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]]) -> None:
+def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]], published: "stable.Published | None" = None) -> None:
     """Put cached artifacts (SVG, PDF) into the site as copies of verified entries: the
     bytes are checked against the digest stored with each entry, so a cache file truncated
     or changed on disk is never published (it is removed, the build fails in one line and
     the next build makes it again), and nothing done to the cache later can reach the site
-    (a hard link would share the file). Copies are written whole under a temporary name."""
-    from generator.cache import read_verified
+    (a hard link would share the file). Copies are written whole under a temporary name.
+
+    An artifact the live site already has, unchanged (``published``), is linked from there
+    instead: its bytes are those the cache entry's digest names, and no cache file is read."""
+    from generator.cache import expected_digest, read_verified
 
     for src_uri, cached in artifacts:
+        target = site_dir / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        expected = expected_digest(cached) if published is not None else None
+        live = published.reusable(src_uri, expected) if expected is not None else None
+        if live is not None:
+            try:
+                os.link(live, target)
+                continue
+            except OSError:  # another file system, or links refused: copy
+                pass
         data = read_verified(cached)
         if data is None:
             raise PluginError(
                 f"缓存文件 {cached} 已损坏（内容与记录的摘要不符），已删除，未发布；请重新运行 guides build (a damaged cache entry was removed)"
             )
-        target = site_dir / src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, target)
@@ -329,6 +355,8 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
         try:
             build(config)
         except Superseded:
+            # MkDocs calls no plugin event for it (not an Exception): end the build here
+            plugin.on_build_error(None)
             log.info("guides: a newer save arrived; the whole site follows it")
             return
         if preview.built is not None:
@@ -394,20 +422,22 @@ def problems_panel(content: bytes, problems: list) -> bytes:
     return content[:at] + panel + content[at:]
 
 
-def page_dates(corpus: Corpus, history) -> dict[str, str]:
+def page_dates(corpus: Corpus, history, made: tuple[dict, dict] | None = None) -> dict[str, str]:
     """Each generated page's own last change, from the data and the ledger: a matter page shows
     its standard and its halls; a region, department or theme page its slice or theme."""
     from generator.outputs import regions as region_outputs  # noqa: PLC0415
     from generator.outputs.api.history import matter_modified  # noqa: PLC0415
 
     dates: dict[str, str] = {}
-    implementations = region_outputs.implementations(corpus, history)
+    own: dict[str, list[str]] = {}
+    for entry in region_outputs.implementations(corpus, history):
+        own.setdefault(entry["matter_code"], []).append(entry["modified"])
     for matter in corpus.sorted_matters():
-        own = [e["modified"] for e in implementations if e["matter_code"] == matter.code]
-        dates[contract.matter_url(matter.code)] = max([matter_modified(history, corpus, matter), *own])
-    for code, document in slices.region_slices(corpus, history).items():
+        dates[contract.matter_url(matter.code)] = max([matter_modified(history, corpus, matter), *own.get(matter.code, [])])
+    region_docs, department_docs = made if made is not None else (slices.region_slices(corpus, history), slices.department_slices(corpus, history))
+    for code, document in region_docs.items():
         dates[contract.region_url(code)] = document["modified"]
-    for code, document in slices.department_slices(corpus, history).items():
+    for code, document in department_docs.items():
         dates[contract.department_url(code)] = document["modified"]
     for plan in corpus.themes.values():
         dates[contract.theme_url(plan.theme.id)] = themes.theme_modified(plan, corpus, history)

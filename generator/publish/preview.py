@@ -38,9 +38,13 @@ log = logging.getLogger("mkdocs.plugins.guides")
 QUICK_MAX = 5
 
 
-class Superseded(Exception):
+class Superseded(BaseException):
     """A newer save arrived while the whole site was being built: that build is dropped (its
-    folder never served) and the next one starts with the new save's quick pages."""
+    folder never served) and the next one starts with the new save's quick pages.
+
+    Not an ``Exception``: it is raised between pages too, and MkDocs logs every Exception
+    from a page as "Error building page"; this is no error. Whoever catches it ends the
+    build's page cache (:func:`generator.publish.plugin.follow_saves`)."""
 
 
 class Preview:
@@ -123,6 +127,7 @@ class Preview:
             matters={**corpus.matters, **updated},
             sources={**corpus.sources, **sources},
             _fingerprints={code: value for code, value in corpus._fingerprints.items() if code not in updated},
+            _model_json={code: value for code, value in corpus._model_json.items() if code not in updated},
         )
         config, files, nav, env = last["config"], last["files"], last["nav"], last["env"]
         cache = ArtifactCache(ctx.cache_dir)
