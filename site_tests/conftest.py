@@ -51,6 +51,17 @@ def build_project(project: Path, jobs: int = 2) -> Path:
     return build_site(project / "mkdocs.yml", jobs=jobs, quiet=True)
 
 
+def forget_last_build(project: Path, *, reuse_live_files: bool = True) -> None:
+    """Make the next ``guides build`` of ``project`` build, as after a change to an input no
+    page shows (without it, a build with nothing changed keeps the live site,
+    generator.publish.uptodate). ``reuse_live_files=False``: it also links no file from the
+    live site, as when the dates ledger is lost, so every artifact is read from the cache."""
+    cache = project / ".cache" / "guides"
+    (cache / "last-build.json").unlink(missing_ok=True)
+    if not reuse_live_files:
+        (cache / "mtimes.json").unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The demo site, built once per test session from the real sample matters."""

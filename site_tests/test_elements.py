@@ -3,7 +3,6 @@ in the matter JSON, on the slips and in CPSV-AP. Problem texts are asserted exac
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import shutil

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_project, make_project
+from conftest import FIXTURES, ROOT, build_project, forget_last_build, make_project
 from generator.cli import main
 
 VALID = FIXTURES / "foundation" / "valid"
@@ -61,6 +61,7 @@ def test_a_truncated_cache_file_never_reaches_the_live_site(built, published):
     with entry.open("r+b") as handle:  # in place, as a disk fault or a careless tool would
         handle.truncate(100)
     assert site_file.read_bytes() == before
+    forget_last_build(built)  # (a build with no input changed keeps the site, reading no cache)
     build_project(built)  # the damaged entry is made again, never published
     assert (built / "site" / published).read_bytes() == before
     assert entry.read_bytes() == before
@@ -73,8 +74,10 @@ def test_a_cache_file_changed_in_place_is_rebuilt(built):
     data = bytearray(before)
     data[len(data) // 2] ^= 0xFF  # same size, one byte changed
     entry.write_bytes(bytes(data))
+    forget_last_build(built)
     build_project(built)
     assert (built / "site" / "matters" / CODE / "slips" / "correction.pdf").read_bytes() == before
+    assert entry.read_bytes() == before
 
 
 def test_an_entry_damaged_during_the_build_fails_it_and_keeps_the_old_site(built, monkeypatch, capsys, caplog):
@@ -84,13 +87,15 @@ def test_an_entry_damaged_during_the_build_fails_it_and_keeps_the_old_site(built
     before = tree_digest(site)
     original = plugin.link_artifacts
 
-    def damage_then_link(site_dir, artifacts):
+    def damage_then_link(site_dir, artifacts, *published):
         _, first = artifacts[0]
         first.write_bytes(b"broken")
-        return original(site_dir, artifacts)
+        return original(site_dir, artifacts, *published)
 
     monkeypatch.setattr(plugin, "link_artifacts", damage_then_link)
     monkeypatch.chdir(built)
+    # no copy to link from the live site: the artifacts are read from the cache
+    forget_last_build(built, reuse_live_files=False)
     assert main(["build", "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1 and "build aborted" in err
@@ -99,6 +104,35 @@ def test_an_entry_damaged_during_the_build_fails_it_and_keeps_the_old_site(built
     assert leftovers(built) == []
     monkeypatch.undo()
     build_project(built)
+    assert tree_digest(site) == before
+
+
+def test_an_artifact_the_live_site_has_is_linked_from_it_not_read_from_the_cache(built, monkeypatch):
+    """An unchanged artifact comes from the live site (the bytes its ledger recorded), so an
+    entry damaged during the build is neither read nor published; the live file is shared
+    only until the old site goes."""
+    from generator.publish import plugin
+
+    site = built / "site"
+    build_project(built)
+    before = tree_digest(site)
+    original = plugin.link_artifacts
+    damaged = []
+
+    def damage_then_link(site_dir, artifacts, *published):
+        for _, cached in artifacts:
+            cached.write_bytes(b"broken")
+            damaged.append(cached)
+        return original(site_dir, artifacts, *published)
+
+    monkeypatch.setattr(plugin, "link_artifacts", damage_then_link)
+    forget_last_build(built)
+    build_project(built)
+    assert damaged and tree_digest(site) == before
+    assert all(p.stat().st_nlink == 1 for p in site.rglob("*.pdf"))  # the old site is gone
+    monkeypatch.undo()
+    forget_last_build(built)
+    build_project(built)  # the damaged entries are found when next read, and made again
     assert tree_digest(site) == before
 
 
@@ -118,6 +152,7 @@ def test_a_site_that_cannot_be_replaced_is_one_line_and_exit_1(built, monkeypatc
 
     monkeypatch.setattr(Path, "rename", read_only)
     monkeypatch.chdir(built)
+    forget_last_build(built)
     assert main(["build", "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert err == f"guides build: 无法读写 {site}：Permission denied；已发布的网站保持不变 (the published site is unchanged)\n"
@@ -132,6 +167,7 @@ def test_a_really_read_only_site_is_one_line_and_exit_1(built, monkeypatch, caps
     site.chmod(0o555)
     try:
         monkeypatch.chdir(built)
+        forget_last_build(built)
         assert main(["build", "--jobs", "2"]) == 1
     finally:
         site.chmod(0o755)
@@ -155,7 +191,9 @@ def test_a_full_disk_is_one_line_and_exit_1(built, monkeypatch, capsys, where):
 
     monkeypatch.setattr(module.os, "replace", full)
     monkeypatch.chdir(built)
-    # every artifact must be written again for the cache to hit the full disk
+    # every artifact must be written again for the cache to hit the full disk, and copied
+    # (not linked from the live site) for the site to
+    forget_last_build(built, reuse_live_files=False)
     assert main(["build", "--jobs", "1"] + (["--clean"] if where == "generator.cache" else [])) == 1
     monkeypatch.setattr(module.os, "replace", real)
     err = capsys.readouterr().err

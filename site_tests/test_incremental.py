@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import make_bench_project
-from conftest import build_project
+from conftest import build_project, forget_last_build
 
 MATTERS = 4
 
@@ -59,9 +59,17 @@ def test_cold_build_renders_every_page_and_a_rebuild_none(built, tmp_path, monke
 
     before, times = site_files(project / "site"), mtimes(project / "site")
     noop = build(project, monkeypatch)
-    assert noop["rendered"] == {}
-    assert noop["pages_rendered"] == []
-    assert noop["pages_reused"] == cold["rendered"]["page"]
+    # nothing changed: the live site is kept, nothing is loaded or rendered
+    assert noop == {"rendered": {}, "stage_s": {"up_to_date": noop["stage_s"]["up_to_date"]}, "up_to_date": True}
+    assert site_files(project / "site") == before
+    assert mtimes(project / "site") == times
+
+    # a build all the same (as after a change to a file no page shows): every page from the cache
+    forget_last_build(project)
+    again = build(project, monkeypatch)
+    assert again["rendered"] == {}
+    assert again["pages_rendered"] == []
+    assert again["pages_reused"] == cold["rendered"]["page"]
     assert site_files(project / "site") == before
     assert mtimes(project / "site") == times
 
@@ -118,6 +126,7 @@ def test_a_damaged_cached_page_is_rendered_again(built, monkeypatch):
     """A cache entry whose bytes do not match its digest is never published."""
     project, _ = built
     build(project, monkeypatch)
+    forget_last_build(project)
     expected = site_files(project / "site")
     entries = sorted((project / ".cache" / "guides" / "page").rglob("*.html"))
     assert entries
@@ -128,3 +137,53 @@ def test_a_damaged_cached_page_is_rendered_again(built, monkeypatch):
     assert stats["pages_reused"] == 0
     assert len(stats["pages_rendered"]) > 10
     assert site_files(project / "site") == expected
+
+
+# ------------------------------------------------------------------ nothing changed: no build
+
+
+def test_any_changed_input_builds_and_a_changed_live_site_is_restored(built, monkeypatch):
+    """The live site is kept only when every input and every published file is as the last
+    build left them (generator.publish.uptodate)."""
+    project, _ = built
+    build(project, monkeypatch)
+    assert build(project, monkeypatch).get("up_to_date") is True
+    site = project / "site"
+    before = site_files(site)
+
+    # a file beside the matters that no matter page shows: built (pages from the cache)
+    holidays = project / "matters" / "holidays.yml"
+    original = holidays.read_bytes()
+    holidays.write_bytes(original + b"\n# \xe6\xb3\xa8\n")
+    try:
+        stats = build(project, monkeypatch)
+        assert "up_to_date" not in stats and stats["pages_reused"] > 10
+    finally:
+        holidays.write_bytes(original)
+    build(project, monkeypatch)
+
+    # a page of the live site changed by hand, a file removed, a file added: built, restored
+    page = site / "matters" / "350000000000" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<body", b"<body data-x=1", 1))
+    (site / "robots.txt").unlink()
+    (site / "stray.html").write_text("x", encoding="utf-8")
+    stats = build(project, monkeypatch)
+    assert "up_to_date" not in stats
+    assert site_files(site) == before
+
+    # the publication ledger replaced (a pull): built
+    ledger = project / "matters" / "ledger.json"
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text + "\n", encoding="utf-8")
+    try:
+        assert "up_to_date" not in build(project, monkeypatch)
+    finally:
+        ledger.write_text(text, encoding="utf-8")
+    # a template of the theme changed: built
+    overrides = sorted((project / "overrides").rglob("*.html"))[0]
+    original = overrides.read_bytes()
+    overrides.write_bytes(original + b"\n")
+    try:
+        assert build(project, monkeypatch)["pages_reused"] == 0
+    finally:
+        overrides.write_bytes(original)
