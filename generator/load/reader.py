@@ -265,7 +265,7 @@ def _parse_into(source: SourceFile, text: str) -> None:
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character) if isinstance(exc.character, str) and exc.character else 0
         source.problems.append(Problem(display, line, col, "", f"文件含有不允许的字符 U+{char:04X}（控制字符）；只允许换行和制表符"))
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         source.problems.append(Problem(display, 1, 1, "", "YAML 格式错误，无法读取；请检查缩进、冒号和引号"))
     except (RecursionError, MemoryError) as exc:  # pragma: no cover - the limits come first
         source.problems.append(Problem(display, 1, 1, "", f"文件结构过于复杂，无法读取（{type(exc).__name__}）"))
