@@ -112,9 +112,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+
     from mkdocs.commands import serve
 
     require_config(args.config)
+
+    def stop(signum, frame):
+        # as Ctrl-C: MkDocs stops the server and the preview removes its folders (on_shutdown);
+        # a plain SIGTERM ended the process and left them in the temporary folder
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     serve.serve(config_file=args.config, open_in_browser=False, dev_addr=args.dev_addr, livereload=True)
     return 0
 

@@ -132,3 +132,22 @@ def test_a_save_is_shown_and_an_invalid_save_keeps_the_last_good_pages(served):
     matter.write_text(text.replace("申请人身份证件", "申请人户口簿", 1), encoding="utf-8")
     page = wait_for(lambda: (lambda p: p if "申请人户口簿" in p else None)((get(f"{base}matters/{code}/") or b"").decode("utf-8")))
     assert 'id="guides-problems"' not in page
+
+
+def test_a_terminated_preview_leaves_no_folders(tmp_path):
+    """SIGTERM (a service manager, an editor closing) ends the preview as Ctrl-C does: the
+    folders it built into are removed."""
+    project = make_bench_project(tmp_path / "project", 1)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    env = dict(os.environ, GUIDES_PROGRESS="0", PYTHONPATH=str(ROOT), TMPDIR=str(temporary))
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: get(f"http://127.0.0.1:{port}/") is not None)
+        assert [p.name for p in temporary.glob("guides-serve-*")]  # the served folder
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert sorted(p.name for p in temporary.glob("guides-serve-*")) == []
