@@ -187,3 +187,30 @@ def test_any_changed_input_builds_and_a_changed_live_site_is_restored(built, mon
         assert build(project, monkeypatch)["pages_reused"] == 0
     finally:
         overrides.write_bytes(original)
+
+
+def test_pages_made_in_worker_processes_are_those_made_in_one(built, tmp_path, monkeypatch):
+    """Many pages to make (a preview or a build with an empty cache): their Markdown is made
+    in worker processes too, and the site is the same."""
+    from generator.outputs.pages import matter
+
+    project, _ = built
+    build(project, monkeypatch)
+    expected = site_files(project / "site")
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".site.*"))
+    shutil.rmtree(copy / ".cache" / "guides" / "page-md")
+    drop_pages(copy / ".cache" / "guides")
+    calls = []
+    original = matter._make_in_workers
+
+    def recorded(ctx, codes, keys, searchable):
+        calls.append(sorted(codes))
+        return original(ctx, codes, keys, searchable)
+
+    monkeypatch.setattr(matter, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(matter, "_make_in_workers", recorded)
+    stats = build(copy, monkeypatch)
+    assert calls == [sorted(p.stem for p in (copy / "matters").glob("[0-9]*.yml"))]
+    assert stats["rendered"]["page-md"] == MATTERS
+    assert site_files(copy / "site") == expected
