@@ -11,13 +11,17 @@ import threading
 import time
 
 
-def worker_started() -> None:
-    """In a worker process of the build: ignore Ctrl-C (the build stops its pools itself, so
-    an interrupt gives one line, not a traceback per worker) and end as soon as the build is
-    gone, even after ``kill -9`` of it, so no worker is left behind."""
+def worker_started(build: int) -> None:
+    """In a worker process of the build (``build``: its process id, passed by the pool): ignore
+    Ctrl-C (the build stops its pools itself, so an interrupt gives one line, not a traceback
+    per worker) and end as soon as the build is gone, even after ``kill -9`` of it, so no
+    worker is left behind."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # the parent as this process sees it (the build, or a fork server that ends with it)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="guides-watch-parent", daemon=True).start()
+    parent = os.getppid()
+    if parent == 1 and build != 1:
+        os._exit(1)  # the build was killed before this worker started: it has been re-parented
+    threading.Thread(target=_watch_parent, args=(parent,), name="guides-watch-parent", daemon=True).start()
 
 
 def _watch_parent(parent: int, interval: float = 0.2) -> None:

@@ -35,6 +35,8 @@ class BuildContext:
         self.qr_site_url: str = getattr(config, "site_url_for_qr", None) or self.site_url or DEFAULT_SITE_URL
         # matter code → the cached flow diagram, set by the diagrams output for the pages
         self.flow_svgs: dict[str, Path] = {}
+        # the diagrams still being drawn (their files are at flow_svgs' paths when it is done)
+        self.diagrams_done: Future | None = None
         # a live preview: artifacts nobody is looking at (slips, workbooks, diagram files, the
         # JSON from the cache) are made or copied when first requested, not in the build;
         # site path -> function that returns the cache entry (making it if need be)
@@ -58,7 +60,7 @@ class BuildContext:
         stages = self.stats["stage_s"]
         stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
 
-    def in_background(self, name: str, work: Callable[[threading.Event], None]) -> None:
+    def in_background(self, name: str, work: Callable[[threading.Event], None]) -> Future:
         """Run ``work`` while MkDocs renders the pages; the site is published only after it ends.
 
         Rendering pages keeps one core busy in this process; artifacts that are rendered in
@@ -75,6 +77,14 @@ class BuildContext:
 
         future = self._background_pool.submit(run)
         self._background.append(future)
+        return future
+
+    def wait_for_diagrams(self) -> None:
+        """Before the pages, which inline them: the flow diagrams being drawn in the background."""
+        if self.diagrams_done is not None:
+            started = time.perf_counter()
+            self.diagrams_done.result()
+            self.stage("diagrams_wait", started)
 
     def in_worker(self, name: str, work: Callable[..., Any], *args: Any) -> None:
         """Run ``work(*args)`` in a worker process while MkDocs renders the pages (pure-Python
@@ -85,7 +95,7 @@ class BuildContext:
             import multiprocessing  # noqa: PLC0415
             from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-            self._worker_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=worker_started)
+            self._worker_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=worker_started, initargs=(os.getpid(),))
         started = time.perf_counter()
         future = self._worker_pool.submit(work, *args)
         future.add_done_callback(lambda _: self.stage(f"{name}_background", started))

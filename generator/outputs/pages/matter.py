@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,7 +239,7 @@ def _make_in_workers(ctx: "BuildContext", codes: list[str], keys: dict[str, str]
     _JOB.update(corpus=ctx.corpus, ctx=ctx, searchable=searchable, keys=keys)
     chunks = [codes[i::ctx.jobs] for i in range(ctx.jobs)]
     try:
-        with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_started) as pool:
+        with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_started, initargs=(os.getpid(),)) as pool:
             for _ in pool.map(_make_pages, chunks):
                 pass
     finally:
@@ -248,6 +249,7 @@ def _make_in_workers(ctx: "BuildContext", codes: list[str], keys: dict[str, str]
 def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> list[tuple[str, str]]:
     """(site source path, Markdown) of every matter page; unchanged pages from the cache."""
     corpus = ctx.corpus
+    ctx.wait_for_diagrams()
     cache = ArtifactCache(ctx.cache_dir)
     shared = digest("page-md", code_digest(__name__), templates_digest(), ctx.site_url, json.dumps(list(searchable)), inputs_digest(corpus.root))
     keys = {}

@@ -115,7 +115,7 @@ def _init_worker(fonts: list[slipfonts.FontFile], parent: int | None = None) -> 
     is gone, even after ``kill -9`` of it (no worker is left behind)."""
     global _WORKER
     if parent is not None:
-        worker_started()
+        worker_started(parent)
     _WORKER = Renderer(fonts)
 
 
