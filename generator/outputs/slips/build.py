@@ -27,6 +27,13 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
     First among the outputs: the slips render in worker processes in the background, so the
     diagrams, the JSON and the pages are made meanwhile on the remaining core."""
     corpus = ctx.corpus
+    if ctx.lazy:
+        # a live preview finds or renders a slip when it is first requested; not even the
+        # fonts are cut before (1.5 s of a preview's start with an empty cache, 907 matters)
+        for matter in corpus.sorted_matters():
+            for kind in KINDS:
+                ctx.on_demand[contract.slip_pdf(matter.code, kind)] = lambda matter=matter, kind=kind: _requested(ctx, matter, kind)
+        return []
     fonts = slipfonts.build_fonts(ctx.cache_dir)
     site_url = ctx.qr_site_url
     style = style_digest(fonts)
@@ -36,10 +43,9 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
     pending: list[tuple[str, str]] = []
     for matter in corpus.sorted_matters():
         fingerprint = corpus.fingerprint(matter.code)
-        # the inputs, not the rendered HTML: an unchanged matter then costs no template work
-        data = corpus.model_json(matter.code)
+        key_of = _keys(corpus, matter, style, site_url)
         for kind in KINDS:
-            key = digest("slip", style, kind, site_url, fingerprint, data)
+            key = key_of(kind)
             if cache.get("pdf", key, ".pdf") is None:  # missing, or damaged and removed
                 todo.append(SlipJob(key, matter=matter, fingerprint=fingerprint, kind=kind, site_url=site_url))
             pending.append((contract.slip_pdf(matter.code, kind), key))
@@ -50,15 +56,7 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
         ctx.stats.setdefault("slip_render_s", []).extend(round(wall, 4) for wall, _ in seconds)
         ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
 
-    if todo and ctx.lazy:
-        # a live preview renders a slip when it is first requested (about 0.15 s), not
-        # 1,200 of them before the first page (generator.publish.serve_lazy)
-        missing = {job.key: job for job in todo}
-        for src, key in pending:
-            if key in missing:
-                ctx.on_demand[src] = lambda job=missing[key]: _render_one(ctx, fonts, job)
-        pending = [(src, key) for src, key in pending if key not in missing]
-    elif todo:
+    if todo:
         # the PDFs land at their cache paths while MkDocs renders the pages; the plugin
         # waits for them before it links them into the site
         ctx.in_background("slips", render)
@@ -67,8 +65,21 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
     return out
 
 
-def _render_one(ctx: BuildContext, fonts, job: SlipJob) -> Path:
-    """One slip into the cache, in this process (a live preview's request for it)."""
-    render_many([job], ctx.cache_dir, fonts, 1)
-    ctx.count_rendered("pdf")
-    return ArtifactCache(ctx.cache_dir).path("pdf", job.key, ".pdf")
+def _keys(corpus, matter, style: str, site_url: str):
+    """The cache key of each kind of slip of ``matter``: its inputs, not its rendered HTML, so
+    an unchanged matter costs no template work."""
+    fingerprint, data = corpus.fingerprint(matter.code), corpus.model_json(matter.code)
+    return lambda kind: digest("slip", style, kind, site_url, fingerprint, data)
+
+
+def _requested(ctx: BuildContext, matter, kind: str) -> Path:
+    """A slip a live preview was asked for: from the cache, or rendered into it in this
+    process (about 0.15 s, a second with WeasyPrint's start)."""
+    fonts = slipfonts.build_fonts(ctx.cache_dir)
+    key = _keys(ctx.corpus, matter, style_digest(fonts), ctx.qr_site_url)(kind)
+    cache = ArtifactCache(ctx.cache_dir)
+    if cache.get("pdf", key, ".pdf") is None:
+        job = SlipJob(key, matter=matter, fingerprint=ctx.corpus.fingerprint(matter.code), kind=kind, site_url=ctx.qr_site_url)
+        render_many([job], ctx.cache_dir, fonts, 1)
+        ctx.count_rendered("pdf")
+    return cache.path("pdf", key, ".pdf")
