@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import contract
 from generator.domain import chinese
-from generator.cache import ArtifactCache, code_digest, digest
+from generator.cache import code_digest, digest
 from generator.load.corpus import Corpus
 from generator.domain.directory import Handling, Implementation
 from generator.model.matter import ONLINE_DEPTH_LABELS, Matter
@@ -454,18 +454,21 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     the whole standard), the public address, the area name (which the regions data may supply)
     and the code that shapes the graph."""
     corpus = ctx.corpus
-    cache = ArtifactCache(ctx.cache_dir)
     code = code_digest(__name__)
     files = []
-    for matter in corpus.sorted_matters():
+
+    def key(matter) -> str:
         # the implementations (agencies, halls, contacts) are local data: part of the key
         local = json.dumps([regions.implementation_entry(corpus, matter, i, h) for i, h in places(corpus, matter)], ensure_ascii=False, sort_keys=True)
-        key = digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), local)
-        path = cache.get("cpsv-ap", key, ".jsonld")
-        if path is None:
-            path = cache.put("cpsv-ap", key, ".jsonld", jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"))
-            ctx.count_rendered("cpsv-ap")
-        files.append((contract.cpsv_jsonld(matter.code), path))
+        return digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), local)
+
+    for matter in corpus.sorted_matters():
+        files += ctx.cached(
+            contract.cpsv_jsonld(matter.code), "cpsv-ap", ".jsonld",
+            key=lambda matter=matter: key(matter),
+            make=lambda matter=matter: jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"),
+            counted="cpsv-ap",
+        )
     files.append((contract.CPSV_CONCEPTS, jsonld_text(concept_scheme(corpus, ctx.site_url))))
     return files
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import contract
 from generator.domain import standard
-from generator.cache import ArtifactCache, code_digest, digest
+from generator.cache import code_digest, digest
 from generator.load.corpus import Corpus
 from generator.model.matter import Matter
 from generator.model.schema import matter_schema, schema_text
@@ -153,16 +153,15 @@ def matter_files(ctx: "BuildContext") -> list[tuple[str, Path]]:
     """One JSON file per matter, from the artifact cache: the fingerprint already hashes the whole
     document, so with the code that lays it out it is a complete key, and a rebuild of a
     catalogue of thousands of unchanged matters serialises nothing."""
-    cache = ArtifactCache(ctx.cache_dir)
     code = code_digest(__name__)
     files = []
     for matter in ctx.corpus.sorted_matters():
-        key = digest("matter-json", code, ctx.corpus.fingerprint(matter.code))
-        path = cache.get("api", key, ".json")
-        if path is None:
-            path = cache.put("api", key, ".json", dump(published_matter(ctx.corpus, matter)).encode("utf-8"))
-            ctx.count_rendered("matter-json")
-        files.append((contract.matter_json(matter.code), path))
+        files += ctx.cached(
+            contract.matter_json(matter.code), "api", ".json",
+            key=lambda matter=matter: digest("matter-json", code, ctx.corpus.fingerprint(matter.code)),
+            make=lambda matter=matter: dump(published_matter(ctx.corpus, matter)).encode("utf-8"),
+            counted="matter-json",
+        )
     return files
 
 
