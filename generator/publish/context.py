@@ -123,15 +123,24 @@ class BuildContext:
         future.add_done_callback(lambda _: self.stage(f"{name}_background", started))
         self._background.append(future)
 
-    def wait_background(self) -> None:
-        """Wait for the background work; its first error fails the build."""
+    def wait_background(self, check: Callable[[], None] | None = None) -> None:
+        """Wait for the background work; its first error fails the build. ``check`` is called
+        every 0.1 s meanwhile (a live preview gives up a build a newer save supersedes)."""
         started = time.perf_counter()
-        futures, self._background = self._background, []
+        futures = list(self._background)
         try:
             for future in futures:
+                while check is not None:
+                    try:
+                        future.result(timeout=0.1)
+                        break
+                    except TimeoutError:
+                        check()
                 future.result()
         finally:
-            self._close_workers()
+            self._background = [future for future in self._background if not future.done()]
+            if not self._background:
+                self._close_workers()
         self.stage("background_wait", started)
 
     def _close_workers(self) -> None:
@@ -139,12 +148,18 @@ class BuildContext:
             self._worker_pool.shutdown(wait=True, cancel_futures=True)
             self._worker_pool = None
 
-    def cancel_background(self) -> None:
+    def cancel_background(self, wait: bool = True) -> None:
+        """Stop the background work of a failed build (``wait``: until it has ended; a
+        preview's build given up for a newer save does not wait for Pagefind to finish)."""
         self.cancelled.set()
-        for future in self._background:
+        for future in self._background if wait else ():
             try:
                 future.result()
             except BaseException:  # the build has already failed for a reason of its own
                 pass
         self._background = []
-        self._close_workers()
+        if wait:
+            self._close_workers()
+        elif self._worker_pool is not None:
+            self._worker_pool.shutdown(wait=False, cancel_futures=True)
+            self._worker_pool = None

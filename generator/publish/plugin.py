@@ -220,6 +220,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
     @event_priority(100)  # before the search plugin indexes the page
     def on_page_context(self, context, page, config, nav):
+        self._superseded()
         self.pages.page_context(page)
         return context
 
@@ -237,7 +238,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
         ctx.stats["pages_reused"] = self.pages.reused
         started = time.perf_counter()
-        ctx.wait_background()
+        # (a save made meanwhile drops this build at once, not after the search bundle)
+        ctx.wait_background(check=self._superseded)
         link_artifacts(Path(config.site_dir), self._cached_artifacts, stable.Published(self.live_site, ctx.cache_dir))
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history, ctx.slices), catalogue.generated_at(ctx.corpus, history)[:10])
@@ -351,12 +353,19 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
                 with server._epoch_cond:
                     server._visible_epoch = server._wanted_epoch
                     server._epoch_cond.notify_all()
+                if not quiet_for(server, QUIET_S):
+                    return  # another save: its page first; the whole site after a quiet moment
         preview.built = None
         try:
             build(config)
         except Superseded:
-            # MkDocs calls no plugin event for it (not an Exception): end the build here
-            plugin.on_build_error(None)
+            # MkDocs calls no plugin event for it (not an Exception): end the build here,
+            # without waiting for its background work (a Pagefind run writes into a folder
+            # that is never served, or finds it gone)
+            if plugin.ctx is not None:
+                plugin.ctx.cancel_background(wait=False)
+            if plugin.pages is not None:
+                plugin.pages.end()
             log.info("guides: a newer save arrived; the whole site follows it")
             return
         if preview.built is not None:
@@ -365,6 +374,21 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
                 server._wanted_epoch += 1
 
     server.builder = builder
+
+
+# After a save's page is shown, the whole site is built once the editor has paused this long:
+# at 1,814 matters a save made while it was being built waited 3 to 6 s for its own page
+QUIET_S = 1.5
+
+
+def quiet_for(server, seconds: float) -> bool:
+    """Whether no file changed for ``seconds`` (False at once when one does)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server._want_rebuild:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def show_problems(server, plugin: GuidesPlugin) -> None:

@@ -77,12 +77,18 @@ def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str], ca
         if archive is not None:
             _unpack(archive, target)
             return
-    _write(target, entries)
-    for name in UNUSED:
-        (target / name).unlink(missing_ok=True)
-    stabilise_filters(target)
-    if cache is not None:
-        cache.put("pagefind", key, ".tar", _pack(target))
+    # made beside, then moved in: a preview gives up a build for a newer save without waiting
+    # for this, and removes its folder, which Pagefind would otherwise make again
+    with tempfile.TemporaryDirectory(prefix="guides-pagefind-") as work:
+        bundle = Path(work) / "bundle"
+        _write(bundle, entries)
+        for name in UNUSED:
+            (bundle / name).unlink(missing_ok=True)
+        stabilise_filters(bundle)
+        if cache is not None:
+            cache.put("pagefind", key, ".tar", _pack(bundle))
+        if site_dir.is_dir():
+            shutil.move(str(bundle), str(target))
 
 
 def _pagefind_version() -> str:
