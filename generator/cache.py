@@ -28,6 +28,21 @@ def digest(*parts: bytes | str) -> str:
 
 
 @lru_cache(maxsize=None)
+def package_versions(names: tuple[str, ...]) -> str:
+    """"name=version,…" of installed distributions ("name=-" when one is not installed), for
+    keys that an upgrade of a package must change."""
+    from importlib import metadata  # noqa: PLC0415
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ",".join(found)
+
+
+@lru_cache(maxsize=None)
 def file_digest(path: str) -> str:
     """Hash of a file the artifacts depend on (a template, a stylesheet, a font), once per process."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -34,8 +34,6 @@ from __future__ import annotations
 import json
 import logging
 import platform
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,7 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.cache import ArtifactCache, code_digest, digest, read_checked, read_verified
+from generator.cache import ArtifactCache, code_digest, digest, package_versions, read_checked, read_verified
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -279,15 +277,8 @@ def site_digest(config: Any, files: Any, nav: Navigation) -> str:
     return digest(*parts)
 
 
-@lru_cache(maxsize=1)
 def _versions() -> str:
-    found = []
-    for name in VERSIONED:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
-    return ",".join(found)
+    return package_versions(VERSIONED)
 
 
 def _theme_files_digest(dirs: tuple[str, ...]) -> str:

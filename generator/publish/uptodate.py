@@ -22,11 +22,10 @@ import os
 import platform
 import shutil
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.cache import _write_atomically, digest
+from generator.cache import _write_atomically, digest, package_versions
 
 RECORD_FILE = "last-build.json"
 # packages whose version can change a published byte
@@ -77,12 +76,7 @@ def ledger_digest(matters_dir: Path) -> str:
 
 
 def _versions() -> str:
-    found = []
-    for name in PACKAGES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
+    found = [package_versions(PACKAGES)]
     dot = shutil.which("dot")
     if dot:
         info = os.stat(os.path.realpath(dot))
