@@ -64,10 +64,8 @@ class Renderer:
         self.css = CSS(string=css_text, font_config=self.font_config)
 
     def render(self, html: str) -> bytes:
-        from weasyprint import HTML
-
         # no base URL: a slip loads nothing from outside (the QR code is inline)
-        return HTML(string=html, base_url=None).write_pdf(
+        return weasyprint_patches.html_document(html).write_pdf(
             stylesheets=[self.css],
             font_config=self.font_config,
             pdf_identifier=False,  # no random file id: the same slip is the same bytes
