@@ -214,3 +214,22 @@ def test_pages_made_in_worker_processes_are_those_made_in_one(built, tmp_path, m
     assert calls == [sorted(p.stem for p in (copy / "matters").glob("[0-9]*.yml"))]
     assert stats["rendered"]["page-md"] == MATTERS
     assert site_files(copy / "site") == expected
+
+
+def test_no_page_workers_while_the_slips_keep_the_cores_busy(built, tmp_path, monkeypatch):
+    """A cold build renders its slips in worker processes on every core: the page Markdown is
+    made in the build's own process (more processes there only added memory)."""
+    from generator.outputs.pages import matter
+
+    project, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".site.*"))
+    for kind in ("page-md", "pdf"):
+        shutil.rmtree(copy / ".cache" / "guides" / kind)
+    drop_pages(copy / ".cache" / "guides")
+    calls = []
+    monkeypatch.setattr(matter, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(matter, "_make_in_workers", lambda *args: calls.append(args))
+    stats = build(copy, monkeypatch)
+    assert calls == []
+    assert stats["rendered"]["page-md"] == MATTERS and stats["rendered"]["pdf"] == 4 * MATTERS

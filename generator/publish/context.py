@@ -37,6 +37,9 @@ class BuildContext:
         self.flow_svgs: dict[str, Path] = {}
         # the diagrams still being drawn (their files are at flow_svgs' paths when it is done)
         self.diagrams_done: Future | None = None
+        # worker processes already keep every core busy (the slips of a cold build): work
+        # that could be spread over processes of its own stays in this one
+        self.cores_busy: bool = False
         # a live preview: artifacts nobody is looking at (slips, workbooks, diagram files, the
         # JSON from the cache) are made or copied when first requested, not in the build;
         # site path -> function that returns the cache entry (making it if need be)

@@ -57,6 +57,7 @@ def produce(ctx: BuildContext) -> list[tuple[str, Path]]:
         ctx.stats.setdefault("slip_cpu_s", []).extend(round(cpu, 4) for _, cpu in seconds)
 
     if todo:
+        ctx.cores_busy = True
         # the PDFs land at their cache paths while MkDocs renders the pages; the plugin
         # waits for them before it links them into the site
         ctx.in_background("slips", render)
