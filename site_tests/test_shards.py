@@ -42,14 +42,18 @@ def test_four_shards_and_the_assembly_publish_the_site_of_one_build(tmp_path, mo
         for kind, count in stats["rendered"].items():
             rendered[kind] = rendered.get(kind, 0) + count
         assert not (sharded / "site").exists()  # a shard publishes nothing
-    # every matter's four slips and its diagram, each in exactly one shard; the themes in shard 1
-    assert rendered["pdf"] == 4 * MATTERS and rendered["svg"] == MATTERS
+    # every matter's four slips, its diagram and its page's Markdown, each in exactly one
+    # shard; the themes in shard 1, the search bundle in the last
+    assert rendered["pdf"] == 4 * MATTERS and rendered["svg"] == MATTERS and rendered["page-md"] == MATTERS
+    bundles = sorted((sharded / ".cache" / "guides" / "pagefind").rglob("*.tar"))
+    assert len(bundles) == 1
 
     stats_file = tmp_path / "assembly.json"
     monkeypatch.setenv("GUIDES_STATS", str(stats_file))
     build_project(sharded)
     assembly = json.loads(stats_file.read_text(encoding="utf-8"))
-    assert not {"pdf", "svg", "theme-flow", "theme-notice"} & set(assembly["rendered"])
+    assert not {"pdf", "svg", "theme-flow", "theme-notice", "page-md"} & set(assembly["rendered"])
+    assert sorted((sharded / ".cache" / "guides" / "pagefind").rglob("*.tar")) == bundles  # Pagefind did not run again
     assert site_files(sharded / "site") == site_files(single / "site")
 
 
@@ -59,7 +63,7 @@ def test_the_command_line_names_the_shard_and_rejects_a_wrong_one(tmp_path):
         [sys.executable, "-m", "generator.cli", "build", "--shard", "2/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "GUIDES_PROGRESS": "0", "PATH": "/usr/bin:/bin"}
     )
     assert run.returncode == 0, run.stderr
-    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 4 pdf, 1 svg"
+    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 1 page-md, 4 pdf, 1 svg"
     wrong = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--shard", "3/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert wrong.returncode == 2
     assert "expected K/N with 1 ≤ K ≤ N, e.g. 2/4, got '3/2'" in wrong.stderr

@@ -226,9 +226,7 @@ def _make_pages(codes: list[str]) -> int:
     corpus, ctx, searchable, keys = _JOB["corpus"], _JOB["ctx"], _JOB["searchable"], _JOB["keys"]
     cache = ArtifactCache(ctx.cache_dir)
     for code in codes:
-        matter = corpus.matters[code]
-        parts = matter_parts(corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(code))
-        cache.put("page-md", keys[code], ".md", render_matter_page(matter, corpus, parts, searchable).encode("utf-8"))
+        cache.put("page-md", keys[code], ".md", _make(ctx, corpus.matters[code], searchable))
     return len(codes)
 
 
@@ -248,26 +246,45 @@ def _make_in_workers(ctx: "BuildContext", codes: list[str], keys: dict[str, str]
         _JOB.clear()
 
 
-def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> list[tuple[str, str]]:
-    """(site source path, Markdown) of every matter page; unchanged pages from the cache."""
+def page_keys(ctx: "BuildContext", codes, searchable: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The cache key of each matter page's Markdown: the matter as loaded, its diagram, the
+    site address, the searchable sections, the templates, the code and the files beside the
+    matters (not the matter files: each page's own is its model)."""
     corpus = ctx.corpus
-    ctx.wait_for_diagrams()
-    cache = ArtifactCache(ctx.cache_dir)
     shared = digest("page-md", code_digest(__name__), templates_digest(), ctx.site_url, json.dumps(list(searchable)), inputs_digest(corpus.root))
     keys = {}
-    for code in corpus.matters:
+    for code in codes:
         svg = ctx.flow_svgs.get(code)
         keys[code] = digest(shared, code, corpus.model_json(code), svg.name if svg is not None else "")
+    return keys
+
+
+def make_missing(ctx: "BuildContext", codes, searchable: tuple[str, ...] | list[str]) -> tuple[dict[str, str], list[str]]:
+    """Make the Markdown of those of these matters' pages that the cache lacks (in worker
+    processes when there are many and the cores are free); their keys, and which were made."""
+    ctx.wait_for_diagrams()
+    cache = ArtifactCache(ctx.cache_dir)
+    keys = page_keys(ctx, codes, searchable)
     missing = [code for code, key in keys.items() if not cache.path("page-md", key, ".md").exists()]
     if len(missing) >= PARALLEL_PAGES and ctx.jobs > 1 and not ctx.cores_busy:
         _make_in_workers(ctx, missing, keys, searchable)
+    else:
+        for code in missing:
+            cache.put("page-md", keys[code], ".md", _make(ctx, ctx.corpus.matters[code], searchable))
+    return keys, missing
+
+
+def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> list[tuple[str, str]]:
+    """(site source path, Markdown) of every matter page; unchanged pages from the cache."""
+    corpus = ctx.corpus
+    cache = ArtifactCache(ctx.cache_dir)
+    keys, missing = make_missing(ctx, list(corpus.matters), searchable)
     pages = []
     for code, matter in corpus.matters.items():
         path = cache.path("page-md", keys[code], ".md")
         data = read_verified(path) if path.exists() else None
         if data is None:  # not made yet, or damaged (and removed)
-            parts = matter_parts(corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(code))
-            data = render_matter_page(matter, corpus, parts, searchable).encode("utf-8")
+            data = _make(ctx, matter, searchable)
             cache.put("page-md", keys[code], ".md", data)
             if code not in missing:
                 ctx.count_rendered("page-md")
@@ -275,3 +292,8 @@ def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARC
     if missing:
         ctx.count_rendered("page-md", len(missing))
     return pages
+
+
+def _make(ctx: "BuildContext", matter, searchable) -> bytes:
+    parts = matter_parts(ctx.corpus, matter, site_url=ctx.site_url, flow_svg=ctx.flow_svgs.get(matter.code))
+    return render_matter_page(matter, ctx.corpus, parts, searchable).encode("utf-8")
