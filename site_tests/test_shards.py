@@ -52,7 +52,9 @@ def test_four_shards_and_the_assembly_publish_the_site_of_one_build(tmp_path, mo
     monkeypatch.setenv("GUIDES_STATS", str(stats_file))
     build_project(sharded)
     assembly = json.loads(stats_file.read_text(encoding="utf-8"))
-    assert not {"pdf", "svg", "theme-flow", "theme-notice", "page-md"} & set(assembly["rendered"])
+    # nothing rendered: not a slip, diagram or page (the shards rendered every page's HTML)
+    assert not {"pdf", "svg", "theme-flow", "theme-notice", "page-md", "page"} & set(assembly["rendered"]), assembly["rendered"]
+    assert assembly["pages_rendered"] == []
     assert sorted((sharded / ".cache" / "guides" / "pagefind").rglob("*.tar")) == bundles  # Pagefind did not run again
     assert site_files(sharded / "site") == site_files(single / "site")
 
@@ -63,7 +65,7 @@ def test_the_command_line_names_the_shard_and_rejects_a_wrong_one(tmp_path):
         [sys.executable, "-m", "generator.cli", "build", "--shard", "2/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "GUIDES_PROGRESS": "0", "PATH": "/usr/bin:/bin"}
     )
     assert run.returncode == 0, run.stderr
-    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 1 page-md, 4 pdf, 1 svg"
+    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 1 page, 1 page-md, 4 pdf, 1 svg"
     wrong = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--shard", "3/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert wrong.returncode == 2
     assert "expected K/N with 1 ≤ K ≤ N, e.g. 2/4, got '3/2'" in wrong.stderr

@@ -102,6 +102,10 @@ class PageCache:
         self._misses: dict[str, dict[str, Any]] = {}
         self._warnings = _WarningCounter()
         self._search_index: Any = None
+        # a shard's build (generator.publish.shard): only these pages are rendered (and
+        # stored); the others are there for the site's shape and come out empty
+        self.render_only: frozenset[str] | None = None
+        self._skipped: set[str] = set()
 
     # ----------------------------------------------------------------- the build
 
@@ -134,6 +138,11 @@ class PageCache:
             return
         src = page.file.src_uri
         self._hits.discard(src)  # (the live preview renders an edited page again after a build)
+        if self.render_only is not None and src not in self.render_only:
+            page.__class__ = CachedPage
+            page._guides_meta = {"title": "", "toc": [], "anchors": [], "search": []}
+            self._skipped.add(src)
+            return
         key = digest("page", self.site_digest, src, page.file.content_bytes)
         self._keys[src] = key
         meta = self._load_meta(key)
@@ -162,6 +171,8 @@ class PageCache:
 
     def post_page(self, output: str, page: Page) -> str:
         src = page.file.src_uri
+        if src in self._skipped:
+            return ""  # MkDocs writes no file for an empty page
         key = self._keys.get(src)
         if src in self._hits:
             data = read_checked(self.cache.path("page", key, ".html"))
@@ -189,6 +200,8 @@ class PageCache:
         """The search plugin's entries for a page: stored with a hit, recorded for a miss."""
         entries = self._search_index.entries
         src = page.file.src_uri
+        if src in self._skipped:
+            return
         if src in self._hits:
             entries.extend(page._guides_meta["search"] or [])
             return

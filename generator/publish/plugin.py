@@ -84,6 +84,8 @@ OUTPUTS = (
     ("downloads", downloads.produce),
     ("slices", slices.produce),
 )
+# the outputs that make pages too: every shard's build runs them, for the site's shape
+PAGE_OUTPUTS = ("regions", "themes")
 
 
 class GuidesPlugin(BasePlugin[GuidesConfig]):
@@ -100,6 +102,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self.pages: PageCache | None = None
         # the problems of the input while ``guides serve`` shows the last good site
         self.problems: list = []
+        # ``guides build --shard K/N`` sets it: this build only renders the shard's pages
+        # into the page cache (:class:`generator.publish.shard.ShardPages`)
+        self.shard = None
 
     def preload(self, corpus: Corpus, load_s: float = 0.0) -> None:
         """Use a corpus already loaded and checked by ``guides build`` instead of reading it again."""
@@ -168,7 +173,15 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         started = time.perf_counter()
         ctx.history = records.for_build(ctx)
         ctx.stage("history", started)
+        shard = self.shard
+        if shard is not None:
+            # a shard's site is thrown away: no artifact is made or copied for it, and its own
+            # matters' diagrams are drawn already
+            ctx.lazy = True
+            ctx.flow_svgs = dict(shard.flow_svgs)
         for name, produce in OUTPUTS:
+            if shard is not None and (name == "diagrams" or (not shard.first and name not in PAGE_OUTPUTS)):
+                continue
             self._superseded()
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
@@ -182,12 +195,16 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
                     files.append(File.generated(config, src_uri, content=content))
             ctx.stage(name, started)
         started = time.perf_counter()
-        for src_uri, page in matter_page.produce(ctx, self.config.search_sections):
+        for src_uri, page in matter_page.produce(ctx, self.config.search_sections, only=shard.codes if shard is not None else None):
             files.append(File.generated(config, src_uri, content=page))
         for src_uri, content in browse.index_pages(corpus, self.config.popular).items():
             files.append(File.generated(config, src_uri, content=content))
         files.append(File.generated(config, contract.ROBOTS, content=stable.robots_txt(ctx.site_url)))
         ctx.stage("pages", started)
+        if shard is not None:
+            self.pages.render_only = shard.rendered(files, corpus)
+            self._mkdocs_started = time.perf_counter()
+            return files
         # the search bundle is made from the data, not from the rendered pages: Pagefind runs
         # (a program of its own) while MkDocs renders them (1.5 s at 907 matters)
         site_dir, sections = Path(config.site_dir), self.config.search_sections
@@ -237,6 +254,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             ctx.count_rendered("page", len(self.pages.rendered))
         ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
         ctx.stats["pages_reused"] = self.pages.reused
+        if self.shard is not None:
+            return  # a shard publishes nothing: its pages are in the cache
         started = time.perf_counter()
         # (a save made meanwhile drops this build at once, not after the search bundle)
         ctx.wait_background(check=self._superseded)

@@ -1,15 +1,20 @@
 """``guides build --shard K/N``: one machine's part of a cold build, for a CI matrix.
 
-A cold build is mostly the slips (four WeasyPrint PDFs per matter, 0.1–0.2 CPU-s each) and
-the flow diagrams (one ``dot`` run per matter). Shard K of N checks the whole catalogue, then
-renders the slips, diagrams and page Markdown of every N-th matter in code order (the K-th,
-the K+N-th, …) into the content-addressed cache (``.cache/guides``); shard 1 also renders
-the 一件事 themes' diagrams and notices, and the last shard the search bundle (Pagefind, made
-from the data of every matter). It publishes nothing. The keys are those of a full build (the same
-inputs, site URL and templates), so after the shards' caches are merged into one folder a
-plain ``guides build`` finds every artifact there and only publishes
+A cold build is mostly the slips (four WeasyPrint PDFs per matter, 0.1–0.2 CPU-s each), the
+flow diagrams (one ``dot`` run per matter) and the pages (Markdown, then MkDocs' HTML). Shard
+K of N checks the whole catalogue, then makes the slips, diagram, page Markdown and page HTML
+of every N-th matter in code order (the K-th, the K+N-th, …) into the content-addressed cache
+(``.cache/guides``); shard 1 also the 一件事 themes' diagrams and notices and every page that
+is not a matter's, the last shard the search bundle (Pagefind, made from the data of every
+matter). It publishes nothing. The keys are those of a full build (the same inputs, site URL,
+templates and site), so after the shards' caches are merged into one folder a plain ``guides
+build`` finds every artifact and page there and only publishes
 (``.github/workflows/site.yml``; ``site_tests/test_shards.py`` checks that four shards and the
-assembly give the same site as one build).
+assembly give the same site as one build, and that the assembly renders nothing).
+
+The page HTML comes from a MkDocs build of the whole site into a folder thrown away after
+(:func:`render_pages`): every page is there, so the site digest of the page cache is the
+assembly's, but only the shard's own pages are rendered; the others are empty.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+
+from generator import contract
 
 from generator.load.corpus import load_corpus
 from generator.outputs import diagrams, themes
@@ -31,6 +39,7 @@ from generator.outputs.slips import build as slips
 from generator.publish import search_index
 from generator.publish.build import check_tools
 from generator.publish.context import BuildContext
+from generator.publish.pagecache import unknown_page_plugins
 from generator.problems import UsageError
 
 
@@ -83,6 +92,10 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
             for kind, count in whole.stats["rendered"].items():
                 ctx.count_rendered(kind, count)
             ctx.stage("themes", started)
+        if plugin.config.page_cache and not unknown_page_plugins(config):
+            started = time.perf_counter()
+            render_pages(config, plugin, corpus, ShardPages(frozenset(mine), part == 1, dict(ctx.flow_svgs)), ctx)
+            ctx.stage("page_html", started)
         ctx.wait_background()
     except BaseException:
         ctx.cancel_background()
@@ -93,3 +106,40 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
     if stats_file:
         Path(stats_file).write_text(json.dumps(ctx.stats, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return ctx.stats
+
+
+@dataclass(frozen=True)
+class ShardPages:
+    """The pages a shard renders into the page cache: its matters' pages, and in shard 1 every
+    page that is not a matter's. The site around them is the assembly's: every page is there
+    (the others by name, empty), so the page cache's site digest, and with it each page's
+    key, is the one the assembly looks up."""
+
+    codes: frozenset[str]
+    first: bool
+    flow_svgs: dict[str, Path]
+
+    def rendered(self, files, corpus) -> frozenset[str]:
+        """The source paths of the pages this shard renders."""
+        mine = {contract.matter_src(code) for code in self.codes}
+        if not self.first:
+            return frozenset(mine)
+        matters = {contract.matter_src(code) for code in corpus.matters}
+        return frozenset(mine | {f.src_uri for f in files if f.is_documentation_page() and f.src_uri not in matters})
+
+
+def render_pages(config, plugin, corpus, shard: ShardPages, ctx: BuildContext) -> None:
+    """A MkDocs build of the whole site into a folder thrown away after: the shard's pages land
+    in the page cache (:mod:`generator.publish.pagecache`), the rest costs one empty page each."""
+    plugin.shard = shard
+    plugin.preload(corpus)
+    plugin.config.record_ledger = False
+    with tempfile.TemporaryDirectory(prefix="guides-shard-site-") as folder:
+        config.site_dir = folder
+        try:
+            mkdocs_build(config)
+        finally:
+            plugin.shard = None
+    for kind, count in plugin.ctx.stats["rendered"].items():
+        if kind == "page":
+            ctx.count_rendered(kind, count)

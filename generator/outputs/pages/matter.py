@@ -274,13 +274,19 @@ def make_missing(ctx: "BuildContext", codes, searchable: tuple[str, ...] | list[
     return keys, missing
 
 
-def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS) -> list[tuple[str, str]]:
-    """(site source path, Markdown) of every matter page; unchanged pages from the cache."""
+def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARCHABLE_SECTIONS, only: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """(site source path, Markdown) of every matter page; unchanged pages from the cache.
+
+    With ``only`` (a shard's matters, :mod:`generator.publish.shard`), the other matters'
+    pages are there by name, empty."""
     corpus = ctx.corpus
     cache = ArtifactCache(ctx.cache_dir)
-    keys, missing = make_missing(ctx, list(corpus.matters), searchable)
+    keys, missing = make_missing(ctx, [code for code in corpus.matters if only is None or code in only], searchable)
     pages = []
     for code, matter in corpus.matters.items():
+        if code not in keys:
+            pages.append((contract.matter_src(code), ""))
+            continue
         path = cache.path("page-md", keys[code], ".md")
         data = read_verified(path) if path.exists() else None
         if data is None:  # not made yet, or damaged (and removed)
