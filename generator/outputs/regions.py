@@ -4,7 +4,6 @@ pages and ``api/v1/implementations.json``. The directory itself is
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from generator.load.corpus import Corpus
 from generator.model.matter import Matter
 from generator.outputs.api.history import History, generated_at, modified, record_fingerprint, sha
 from generator.outputs.pages.templates import environment, front_matter
+from generator.outputs import jsontext
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -264,5 +264,5 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
     corpus = ctx.corpus
     artifacts: list[tuple[str, Any]] = sorted(region_pages(corpus).items())
     document = implementations_document(corpus, ctx.history)
-    artifacts.append((contract.IMPLEMENTATIONS, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"))
+    artifacts.append((contract.IMPLEMENTATIONS, jsontext.dumps(document, indent=1, sort_keys=True) + "\n"))
     return artifacts

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from generator.outputs import regions, themes
 from generator.outputs.api import records
 from generator.outputs.api.history import History, sha
 from generator.outputs.api import history as dates
+from generator.outputs import jsontext
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -146,7 +146,7 @@ def published_schema() -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- output
 
 def dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(data, indent=2) + "\n"
 
 
 def matter_files(ctx: "BuildContext") -> list[tuple[str, Path]]:

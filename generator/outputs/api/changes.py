@@ -20,6 +20,7 @@ from generator import contract
 from generator.load.corpus import Corpus
 from generator.outputs.api import history as dates
 from generator.outputs.api.history import History
+from generator.outputs import jsontext
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -191,6 +192,5 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
 
 
 def dump(data: Any) -> str:
-    import json  # noqa: PLC0415
 
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return jsontext.dumps(data, indent=2) + "\n"

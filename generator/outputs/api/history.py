@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from generator.domain.standard import canonical_json
+from generator.outputs import jsontext
 
 LEDGER_FILE = "ledger.json"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -105,7 +106,7 @@ class History:
     def save(self) -> bool:
         if self.path is None or not self.changed:
             return False
-        text = json.dumps(self.document(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        text = jsontext.dumps(self.document(), indent=1, sort_keys=True) + "\n"
         if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
             return False
         self.path.write_text(text, encoding="utf-8")

@@ -11,7 +11,6 @@ implementations it lists)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from generator.outputs import regions
 from generator.outputs.api import catalogue
 from generator.outputs.api import history as dates
 from generator.outputs.api.history import History, record_fingerprint
+from generator.outputs import jsontext
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
@@ -114,7 +114,7 @@ def department_slices(corpus: Corpus, history: History | None = None) -> dict[st
 
 
 def dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return jsontext.dumps(data, indent=1) + "\n"
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
