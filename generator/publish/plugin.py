@@ -223,6 +223,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_env(self, env, config, files):
         self._superseded()
         self._site["env"] = env
+        # the theme's templates compiled once, not in every build (Jinja keys each by its
+        # source): compiling them took 1.3 s (profiled) of a one-edit rebuild at 907 matters
+        env.bytecode_cache = bytecode_cache(self.ctx.cache_dir)
         return self.pages.env(env)
 
     def on_pre_page(self, page, config, files):
@@ -281,6 +284,16 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             self.ctx.cancel_background()
         if getattr(self, "pages", None) is not None:
             self.pages.end()
+
+
+def bytecode_cache(cache_dir: Path):
+    """Compiled Jinja templates in the build cache (``jinja/``), checked by Jinja against
+    each template's source."""
+    import jinja2  # noqa: PLC0415
+
+    folder = Path(cache_dir) / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]], published: "stable.Published | None" = None) -> None:
