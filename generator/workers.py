@@ -5,6 +5,7 @@ and neither may import the other (``site_tests/test_structure.py``)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -30,3 +31,31 @@ def _watch_parent(parent: int, interval: float = 0.2) -> None:
         if os.getppid() != parent:
             os._exit(1)
         time.sleep(interval)
+
+
+@contextlib.contextmanager
+def interrupts_deferred():
+    """Hold back Ctrl-C (and a SIGTERM the preview turns into one) while the build's main
+    thread starts worker processes, and raise it after.
+
+    Why: forking runs ``logging``'s at-fork hooks in the forking thread; a KeyboardInterrupt
+    raised inside one is printed as "Exception ignored" and lost, and can leave the logging
+    lock held. The build then ran to the end and exited 0, or hung at its next log line
+    (``test_ctrl_c_of_a_build…``, about 1 run in 6 on a loaded machine)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers run in the main thread only
+        return
+    caught: list[int] = []
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(number)
+        if callable(handler):
+            previous[number] = handler
+            signal.signal(number, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in caught[:1]:
+            previous[number](number, None)

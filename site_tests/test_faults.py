@@ -268,6 +268,29 @@ def test_kill_9_of_a_build_leaves_no_workers_and_the_next_build_cleans_up(tmp_pa
     assert (project / "site" / "index.html").is_file()
 
 
+def test_ctrl_c_while_workers_are_forked_is_held_back_then_raised():
+    """A Ctrl-C that arrives while the build's main thread forks a worker is raised after the
+    fork, not inside logging's at-fork hook (where it was printed as "Exception ignored" and
+    lost: the build ran on and exited 0, or hung at its next log line)."""
+    import multiprocessing
+
+    from generator.workers import interrupts_deferred
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            process = multiprocessing.get_context("fork").Process(target=os._exit, args=(0,))
+            process.start()
+            process.join()
+            reached.append("after the fork")
+    assert reached == ["after the fork"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with interrupts_deferred():  # nothing held back: nothing raised
+        reached.append("quiet")
+    assert reached[-1] == "quiet"
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_ctrl_c_of_a_build_is_one_line_130_and_leaves_nothing(tmp_path):
     project = make_project(tmp_path / "p")

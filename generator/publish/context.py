@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from generator.contract import DEFAULT_SITE_URL
 from generator.load.corpus import Corpus
-from generator.workers import worker_started
+from generator.workers import interrupts_deferred, worker_started
 
 
 class BuildContext:
@@ -122,7 +122,8 @@ class BuildContext:
 
             self._worker_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=worker_started, initargs=(os.getpid(),))
         started = time.perf_counter()
-        future = self._worker_pool.submit(work, *args)
+        with interrupts_deferred():  # (the first submit forks the worker)
+            future = self._worker_pool.submit(work, *args)
         future.add_done_callback(lambda _: self.stage(f"{name}_background", started))
         self._background.append(future)
 

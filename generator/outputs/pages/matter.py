@@ -234,13 +234,15 @@ def _make_in_workers(ctx: "BuildContext", codes: list[str], keys: dict[str, str]
     import multiprocessing  # noqa: PLC0415
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-    from generator.workers import worker_started  # noqa: PLC0415
+    from generator.workers import interrupts_deferred, worker_started  # noqa: PLC0415
 
     _JOB.update(corpus=ctx.corpus, ctx=ctx, searchable=searchable, keys=keys)
     chunks = [codes[i::ctx.jobs] for i in range(ctx.jobs)]
     try:
         with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=multiprocessing.get_context("fork"), initializer=worker_started, initargs=(os.getpid(),)) as pool:
-            for _ in pool.map(_make_pages, chunks):
+            with interrupts_deferred():  # (the first submit forks the workers)
+                made = pool.map(_make_pages, chunks)
+            for _ in made:
                 pass
     finally:
         _JOB.clear()
