@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.outputs.api.xlsx import column_letter
 from generator.problems import Problem
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -33,15 +34,6 @@ MAX_COLUMNS = 200
 MAX_CELL = 32_767  # Excel's own limit for one cell
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 _CONTROL_NAMES = {"\t": "制表符", "\x00": "空字符"}
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Spreadsheets for staff: the catalogue, the implementations (实施清单) and every matter's
 materials (申请材料), as CSV (UTF-8 with a byte order mark, so Excel opens the Chinese
-correctly) and as XLSX (openpyxl), with Chinese column headers.
+correctly) and as XLSX (:mod:`generator.outputs.api.xlsx`), with Chinese column headers.
 
 Same input, same bytes: the XLSX's document dates are the data's ``generated_at`` and every
 zip member carries the same fixed time stamp, so an unchanged catalogue gives the same file."""
@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +18,13 @@ from generator import contract
 from generator.cache import ArtifactCache, code_digest, digest
 from generator.load.corpus import Corpus
 from generator.outputs import regions
-from generator.outputs.api import catalogue
+from generator.outputs.api import catalogue, xlsx
 from generator.outputs.api.history import History
 
 if TYPE_CHECKING:
     from generator.publish.context import BuildContext
 
 BOM = "\ufeff"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SHEET_TITLES = {"catalogue": "事项目录", "implementations": "实施清单", "materials": "申请材料"}
 
 
@@ -82,61 +79,21 @@ def csv_bytes(headers: list[str], rows: list[list[Any]]) -> bytes:
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
-
-
-def xlsx_bytes(title: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
-    from openpyxl.styles import Font  # noqa: PLC0415
-
-    # write-only: the rows are streamed out instead of kept as cell objects, which halved the
-    # time of the materials workbook (12,476 rows at 907 matters: 3.9 s to 1.9 s)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.properties.creator = "政务服务办事指南"
-    book.properties.created = book.properties.modified = stamp.replace(tzinfo=None)
-    raw = io.BytesIO()
-    book.save(raw)
-    # same content, same bytes: fixed member times and document dates
-    out = io.BytesIO()
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), data.decode("utf-8")).encode("utf-8")
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
 def _stamp(corpus: Corpus, history: History) -> dt.datetime:
     text = catalogue.generated_at(corpus, history).replace("Z", "+00:00")
     return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
 
 
 def cached_xlsx(ctx: "BuildContext", name: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> Path | None:
-    """The workbook's path in the artifact cache, keyed by its cells, its date and this code:
-    openpyxl took 2.0 s of every rebuild at 100 matters for three unchanged workbooks.
+    """The workbook's path in the artifact cache, keyed by its cells, its date and this code
+    (openpyxl took 2.0 s of every rebuild at 100 matters for three unchanged workbooks).
 
     A workbook that is not there is written in a worker process while the pages are
     rendered (the three took 3.3 s of a one-edit rebuild at 907 matters, on the core the
     pages need); the build links it after the background work ends. A live preview writes
     it when it is first downloaded."""
-    from importlib.metadata import version  # noqa: PLC0415
-
     cells = json.dumps([SHEET_TITLES[name], headers, rows, stamp.isoformat()], ensure_ascii=False, default=str)
-    key = digest("xlsx", code_digest(__name__), version("openpyxl"), cells)
+    key = digest("xlsx", code_digest(__name__), cells)
     cache = ArtifactCache(ctx.cache_dir)
     path = cache.get("sheets", key, ".xlsx")
     if path is None:
@@ -151,7 +108,7 @@ def cached_xlsx(ctx: "BuildContext", name: str, headers: list[str], rows: list[l
 
 
 def _put_xlsx(cache_dir: Path, key: str, title: str, headers: list[str], rows: list[list[Any]], stamp: dt.datetime) -> Path:
-    return ArtifactCache(cache_dir).put("sheets", key, ".xlsx", xlsx_bytes(title, headers, rows, stamp))
+    return ArtifactCache(cache_dir).put("sheets", key, ".xlsx", xlsx.workbook_bytes(title, headers, rows, stamp))
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
