@@ -415,3 +415,37 @@ def test_stub_is_for_the_correction_notice_only(tmp_path):
         cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2 and "--stub 只用于补正材料通知书（--kind correction）" in result.stderr
+
+
+_FONT_FOLDERS = r"""
+import os, sys, tempfile
+from pathlib import Path
+from generator.outputs.slips import fonts, pdf
+from generator.outputs.slips.pdf import SlipJob, render_many
+cache = Path(sys.argv[1])
+html = '<html><body><p>申请材料</p></body></html>'
+jobs = [SlipJob(key=f"k{i}", html=html + " " * i) for i in range(4)]
+render_many(jobs, cache, fonts.build_fonts(cache), workers=2)
+render_many(jobs[:1], cache, fonts.build_fonts(cache), workers=1)
+render_many(jobs[:1], cache, fonts.build_fonts(cache), workers=1)  # (the same renderer again)
+print(len(list(Path(tempfile.gettempdir()).glob("weasyprint-*"))))
+"""
+
+
+def test_weasyprint_font_folders_are_removed_when_the_processes_end(slip_cache, tmp_path):
+    """WeasyPrint writes the slip fonts into a /tmp/weasyprint-* folder per renderer (3.9 MB)
+    and removes it only in a finaliser that worker processes never run."""
+    import os
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    cache = tmp_path / "cache"
+    shutil.copytree(slip_cache, cache)
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", _FONT_FOLDERS, str(cache)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    # after the pool has ended, only the process's own folder is left (its renderer is
+    # reused for the second one-worker call); without the finaliser it was 3, and 3 after
+    assert int(done.stdout.split()[-1]) == 1
+    assert list(temp.glob("weasyprint-*")) == []

@@ -59,9 +59,11 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         weasyprint_patches.apply()
+        self.fonts = list(fonts)
         self.font_config = FontConfiguration()
         css_text = slipfonts.font_face_css(fonts) + CSS_FILE.read_text(encoding="utf-8")
         self.css = CSS(string=css_text, font_config=self.font_config)
+        weasyprint_patches.remove_font_folder_at_exit(self.font_config)
 
     def render(self, html: str) -> bytes:
         # no base URL: a slip loads nothing from outside (the QR code is inline)
@@ -114,7 +116,8 @@ def _init_worker(fonts: list[slipfonts.FontFile], parent: int | None = None) -> 
     global _WORKER
     if parent is not None:
         worker_started(parent)
-    _WORKER = Renderer(fonts)
+    if _WORKER is None or _WORKER.fonts != fonts:  # (the build's own process renders again in the next build of a preview)
+        _WORKER = Renderer(fonts)
 
 
 @dataclass(frozen=True)
