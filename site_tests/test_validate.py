@@ -141,6 +141,41 @@ def test_parse_cache_skips_unchanged_files_and_never_hides_a_new_problem(tmp_pat
     assert [p.field for p in caught.value.problems] == ["materials[1].copies"]
 
 
+def test_parse_cache_appends_an_edit_and_survives_a_torn_append(tmp_path):
+    import pickle
+    import shutil
+
+    from generator.load.matters import ParseCache
+
+    matters = tmp_path / "matters"
+    shutil.copytree(Path(__file__).parents[1] / "matters", matters)  # the 20 sample matters
+    cache = tmp_path / "cache"
+    first = load_corpus(matters, cache_dir=cache)
+    journal = cache / ParseCache.FILE
+    whole = journal.read_bytes()
+    path = matters / "000114011000.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("copies: 2", "copies: 3", 1), encoding="utf-8")
+    edited = load_corpus(matters, cache_dir=cache)
+    assert edited.matters["000114011000"] != first.matters["000114011000"]
+    # the edit is appended as a chunk of one matter; the file before it is untouched
+    grown = journal.read_bytes()
+    assert grown.startswith(whole) and len(grown) > len(whole)
+    (appended,) = pickle.loads(grown[len(whole):]).values()
+    assert appended.code == "000114011000" and appended.materials == edited.matters["000114011000"].materials
+    assert len(ParseCache(cache).entries) == 21 and ParseCache(cache)._whole
+    # a chunk cut short: the chunks before it are used, and the next load writes it anew
+    journal.write_bytes(grown[: len(whole) + 20])
+    torn = ParseCache(cache)
+    assert not torn._whole and len(torn.entries) == 20
+    assert load_corpus(matters, cache_dir=cache).matters == edited.matters
+    repaired = ParseCache(cache)
+    assert repaired._whole and sorted(m.code for m in repaired.entries.values()) == sorted(edited.matters)
+    # the next load reads every matter from the cache: nothing is written
+    before = journal.read_bytes()
+    load_corpus(matters, cache_dir=cache)
+    assert journal.read_bytes() == before
+
+
 def test_parse_cache_still_checks_the_code_against_a_new_file_name(tmp_path):
     import shutil
 

@@ -94,7 +94,14 @@ def matter_paths(root: Path) -> tuple[list[Path], list[Problem]]:
 class ParseCache:
     """Validated matters from earlier runs, keyed by a hash of the file's bytes and of the code
     that validates it; a catalogue of 1,800 unchanged files then loads without YAML parsing.
-    Only files that passed are kept, so every problem is always found afresh."""
+    Only files that passed are kept, so every problem is always found afresh.
+
+    The file is a journal of pickled ``{key: Matter}`` chunks: a save appends the matters
+    parsed since (an edit of one matter appends one), and writes the whole file anew only
+    when more than an eighth of it is matters no longer used. Rewriting all of it on every
+    edit took 0.65 s (profiled) of a one-edit rebuild at 907 matters. A chunk cut short (a
+    crash while appending) ends the reading: the chunks before it are used, and the next
+    save writes the file anew."""
 
     FILE = "parsed-matters.pickle"
 
@@ -102,13 +109,18 @@ class ParseCache:
         self.path = Path(cache_dir) / self.FILE if cache_dir else None
         self.entries: dict[str, Matter] = {}
         self.used: dict[str, Matter] = {}
+        self._whole = True  # every chunk read to the end
         if self.path and self.path.is_file():  # a pipe or a device there would block or never end
             try:
                 with self.path.open("rb") as handle:
-                    entries = pickle.load(handle)
-                self.entries = entries if isinstance(entries, dict) else {}
-            except Exception:  # a cache from another version, or a torn file: start afresh
-                self.entries = {}
+                    size = os.fstat(handle.fileno()).st_size
+                    while handle.tell() < size:
+                        chunk = pickle.load(handle)
+                        if not isinstance(chunk, dict):
+                            raise ValueError("not a chunk of matters")
+                        self.entries.update(chunk)
+            except Exception:  # a cache from another version, or a torn file: use what was read
+                self._whole = False
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -129,17 +141,29 @@ class ParseCache:
         self.used[key] = matter
 
     def save(self) -> None:
-        if self.path is None or self.used.keys() == self.entries.keys():
+        if self.path is None:
             return
-        tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+        added = {key: matter for key, matter in self.used.items() if key not in self.entries}
+        unused = len(self.entries) - (len(self.used) - len(added))
+        if not added and (not unused or self._whole and unused * 8 <= len(self.entries)):
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            if self._whole and unused * 8 <= len(self.entries) + len(added) and self.path.is_file():
+                # one write of the whole chunk: a build beside this one appends its own after
+                with self.path.open("ab") as handle:
+                    handle.write(pickle.dumps(added, protocol=pickle.HIGHEST_PROTOCOL))
+                return
+            tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+            try:
+                with tmp.open("wb") as handle:
+                    pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
+            finally:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
         except OSError:  # a read-only or full disk: the cache only saves time
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            pass
 
 
 def read_matters(root: Path, only: list[Path] | None = None, cache_dir: Path | None = None) -> tuple[dict[str, Matter], dict[str, SourceFile], list[Problem], "ParseCache"]:
