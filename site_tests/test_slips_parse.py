@@ -136,3 +136,45 @@ def test_the_renderer_gives_the_same_pdf_with_either_parser(sample_corpus, tmp_p
     assert calls == [text]  # the renderer took the fast path
     monkeypatch.setattr(parse_module, "parse", lambda text: None)
     assert renderer.render(text) == fast
+
+
+# ---------------------------------------------------------------- the slips' user agent sheet
+
+
+def test_the_slip_user_agent_sheet_leaves_out_only_rules_no_slip_can_use():
+    from weasyprint.html import UA
+
+    from generator.outputs.slips.weasyprint_patches import slip_user_agent_sheet, slip_user_agent_text
+
+    text = slip_user_agent_text()
+    assert text is not None and slip_user_agent_sheet() is not None, "WeasyPrint's sheet changed: the slips are styled with the whole one"
+    whole, kept = UA.split("\n"), text.split("\n")
+    left_out = [line for line in whole if line not in kept]
+    # the five footnote and note pseudo-elements, the 18 [dir] rules and the universal ::marker
+    assert len(left_out) == 5 + 18 + 1
+    assert all(line.startswith(("::footnote-", "::note-", "::marker {")) or "[dir" in line for line in left_out)
+    assert [line for line in kept if line not in whole] == ["li::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }"]
+
+
+def test_slips_print_the_same_with_the_slip_sheet_and_the_whole_one(tmp_path, monkeypatch):
+    from generator.load.corpus import load_corpus
+    from generator.outputs.slips import fonts as slipfonts
+    from generator.outputs.slips import weasyprint_patches
+    from generator.outputs.slips.pdf import Renderer
+
+    renderer = Renderer(slipfonts.build_fonts(tmp_path / "cache"))
+    corpus = load_corpus(FIXTURES / "foundation" / "hostile")
+    texts = list(slips_of(corpus))[:6]
+    trimmed = [renderer.render(text) for text in texts]
+    monkeypatch.setattr(weasyprint_patches, "slip_user_agent_sheet", lambda: None)
+    assert [renderer.render(text) for text in texts] == trimmed
+
+
+def test_a_slip_with_a_dir_or_hidden_attribute_keeps_the_whole_sheet():
+    from generator.outputs.slips.weasyprint_patches import html_document
+
+    plain = html_document("<!DOCTYPE html><html><body><p>申请材料</p></body></html>")
+    assert "_ua_stylesheets" in vars(plain)
+    for attribute in ('dir="rtl"', "hidden"):
+        document = html_document(f"<!DOCTYPE html><html><body><p {attribute}>申请材料</p></body></html>")
+        assert "_ua_stylesheets" not in vars(document)
