@@ -66,10 +66,17 @@ def test_cold_build_renders_every_page_and_a_rebuild_none(built, tmp_path, monke
 
     # a build all the same (as after a change to a file no page shows): every page from the cache
     forget_last_build(project)
+    from mkdocs.structure.pages import Page
+
+    parsed, read_source = [], Page.read_source
+    monkeypatch.setattr(Page, "read_source", lambda page, config: parsed.append(page.file.src_uri) or read_source(page, config))
     again = build(project, monkeypatch)
     assert again["rendered"] == {}
     assert again["pages_rendered"] == []
     assert again["pages_reused"] == cold["rendered"]["page"]
+    # a cached page's front matter comes with its entry: MkDocs parses no page's YAML (every
+    # page of the site has front matter; without the entry's, Page.read_source is called)
+    assert parsed == []
     assert site_files(project / "site") == before
     assert mtimes(project / "site") == times
 

@@ -41,6 +41,7 @@ import jinja2
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import YAML_RE, get_data
 
 from generator.cache import ArtifactCache, code_digest, digest, package_versions, read_checked, read_verified
 
@@ -75,6 +76,19 @@ class CachedPage(Page):
     :meth:`PageCache.pre_page` gives a hit this class."""
 
     _guides_meta: dict[str, Any]
+
+    def read_source(self, config: Any) -> None:
+        """The page's Markdown and front matter, without parsing the front matter's YAML again
+        when the entry has it (MkDocs did that for every page: 0.7 s, profiled, of a one-edit
+        rebuild at 907 matters). None of the plugins a cached build allows (see
+        :func:`unknown_page_plugins`) gives a page's source, so the file's is the source."""
+        front = self._guides_meta.get("front")
+        source = self.file.content_string
+        found = YAML_RE.match(source) if front else None
+        if found is None:
+            super().read_source(config)
+            return
+        self.markdown, self.meta = source[found.end():].lstrip("\n"), front
 
     def render(self, config: Any, files: Any) -> None:
         meta = self._guides_meta
@@ -157,6 +171,7 @@ class PageCache:
         """After the Markdown of a miss is rendered: what the stored entry needs from it."""
         record = self._misses.get(page.file.src_uri)
         if record is not None:
+            record["front"] = _front_matter(page.file.content_string)
             record["title"] = page._title_from_render
             record["toc"] = [_toc_token(item) for item in page.toc]
             # present_anchor_ids is filled by render(); the content hooks may add ids of their own
@@ -187,7 +202,7 @@ class PageCache:
             return output
         self.rendered.append(src)
         if record.get("clean") and self._warnings.count == record["warnings"] and "title" in record:
-            meta = {key_: record[key_] for key_ in ("title", "toc", "anchors", "search")}
+            meta = {key_: record[key_] for key_ in ("title", "toc", "anchors", "search", "front")}
             # the meta first: an entry without its HTML is a miss, never half a page
             self.cache.put("page-meta", key, ".json", json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             # MkDocs writes the output with errors="xmlcharrefreplace"; store what it writes
@@ -224,6 +239,22 @@ class PageCache:
             return json.loads(data)
         except ValueError:
             return None
+
+
+def _front_matter(source: str) -> dict[str, Any] | None:
+    """The page's YAML front matter as MkDocs reads it, when it is a mapping that JSON keeps as
+    it is (a date, say, would come back as text: then None, and the page's YAML is parsed)."""
+    found = YAML_RE.match(source)
+    if found is None:
+        return None
+    _, front = get_data(source)
+    if not front or not isinstance(front, dict):
+        return None
+    try:
+        same = json.loads(json.dumps(front, ensure_ascii=False)) == front
+    except (TypeError, ValueError):
+        return None
+    return front if same else None
 
 
 def _toc_token(item: Any) -> dict[str, Any]:
