@@ -130,6 +130,12 @@ _LOADED: set[str] = set()
 
 def load_stamps(root: Path) -> None:
     """The stamps :func:`save_stamps` kept for the entries under ``root`` (once per process)."""
+    asked = str(root) if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
+    if asked in _LOADED:
+        # (before resolving: the build makes an ArtifactCache per matter, and resolving its
+        # folder each time took 0.66 s, profiled, of a one-edit rebuild at 907 matters)
+        return
+    _LOADED.add(asked)
     root = Path(root).resolve()
     if str(root) in _LOADED:
         return
