@@ -106,6 +106,7 @@ def cached_pdf(html: str, cache_dir: Path, count=None) -> Path:
 # ---------------------------------------------------------------------------- worker pool
 
 # One renderer per worker process, made by the pool's initializer.
+SLIPS_PER_WORKER = 8
 _WORKER: Renderer | None = None
 
 
@@ -155,7 +156,12 @@ def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.Font
     from generator.progress import Progress
 
     tasks = [(job, str(cache_dir)) for job in jobs]
-    workers = max(1, min(workers, len(tasks)))
+    workers = max(1, workers)
+    # a worker costs 0.53 CPU-s to set up (fonts, stylesheet) and renders its first slips
+    # slower: a one-edit rebuild's 4 slips took 3.4 s of CPU in two workers, beside the
+    # pages on the same two cores. One worker per SLIPS_PER_WORKER slips, and a worker
+    # process even for one slip (the build's own process is busy with the pages).
+    pool_size = min(workers, -(-len(tasks) // SLIPS_PER_WORKER))
     seconds: list[tuple[float, float]] = []
     with Progress("slips", len(tasks)) as progress:
         if workers == 1:
@@ -167,9 +173,9 @@ def render_many(jobs: list[SlipJob], cache_dir: Path, fonts: list[slipfonts.Font
                 progress.advance()
             return seconds
         # Small chunks keep both workers busy to the end; each still amortises its fonts and CSS.
-        chunk = max(1, min(16, len(tasks) // (workers * 4)))
+        chunk = max(1, min(16, len(tasks) // (pool_size * 4)))
         batches = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fonts, os.getpid())) as pool:
+        with ProcessPoolExecutor(max_workers=pool_size, initializer=_init_worker, initargs=(fonts, os.getpid())) as pool:
             futures = [pool.submit(_render_batch, batch) for batch in batches]
             for future in as_completed(futures):
                 if cancelled is not None and cancelled.is_set():
