@@ -74,6 +74,8 @@ def test_cold_build_renders_every_page_and_a_rebuild_none(built, tmp_path, monke
     assert again["rendered"] == {}
     assert again["pages_rendered"] == []
     assert again["pages_reused"] == cold["rendered"]["page"]
+    # each one linked from the live site it was the same as, not written again
+    assert again["pages_linked"] == again["pages_reused"]
     # a cached page's front matter comes with its entry: MkDocs parses no page's YAML (every
     # page of the site has front matter; without the entry's, Page.read_source is called)
     assert parsed == []

@@ -150,6 +150,10 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
         self.pages = PageCache(self.ctx.cache_dir, enabled=self.config.page_cache)
+        # the live site's files as the last build recorded them (None in a shard or a
+        # preview, which publish nothing): cached pages and artifacts are linked from there
+        self._published = stable.Published(self.live_site, self.ctx.cache_dir) if self.live_site is not None and self.shard is None else None
+        self.pages.published = self._published
         return config
 
     def on_serve(self, server, config, builder):
@@ -257,12 +261,13 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             ctx.count_rendered("page", len(self.pages.rendered))
         ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
         ctx.stats["pages_reused"] = self.pages.reused
+        ctx.stats["pages_linked"] = self.pages.linked
         if self.shard is not None:
             return  # a shard publishes nothing: its pages are in the cache
         started = time.perf_counter()
         # (a save made meanwhile drops this build at once, not after the search bundle)
         ctx.wait_background(check=self._superseded)
-        link_artifacts(Path(config.site_dir), self._cached_artifacts, stable.Published(self.live_site, ctx.cache_dir))
+        link_artifacts(Path(config.site_dir), self._cached_artifacts, self._published)
         history = ctx.history
         stable.rewrite_sitemap(Path(config.site_dir), ctx.site_url, page_dates(ctx.corpus, history, ctx.slices), catalogue.generated_at(ctx.corpus, history)[:10])
         if self._command != "serve":  # the dates of published files; a preview publishes nothing
