@@ -9,9 +9,7 @@ object from a tree parsed outside it; none changes what a slip shows:
 - :class:`BareCFF` (size): a CID-keyed CFF font is embedded as bare CFF instead of a whole
   OpenType file.
 - :func:`html_document` (speed): a slip's HTML parsed by :mod:`generator.outputs.slips.parse`
-  (the same tree as WeasyPrint's HTML5 parser, 5× faster) instead of by ``tinyhtml5``, and
-  styled with :func:`slip_user_agent_sheet`, WeasyPrint's user agent stylesheet without the
-  rules no slip can use.
+  (the same tree as WeasyPrint's HTML5 parser, 5× faster) instead of by ``tinyhtml5``.
 
 They reach into private code, so they were written against a range of WeasyPrint versions
 (:data:`TESTED`, the same bound as in ``pyproject.toml``). :func:`apply` checks the installed
@@ -176,72 +174,16 @@ def html_document(text: str) -> Any:
     from generator.outputs.slips import parse as slip_parse
 
     low, high = TESTED
-    tested = low <= _major(weasyprint_version()) < high
-    root = slip_parse.parse(text) if tested else None
+    root = slip_parse.parse(text) if low <= _major(weasyprint_version()) < high else None
     if root is None:
-        document = HTML(string=text, base_url=None)
-    else:
-        document = HTML.__new__(HTML)
-        document.base_url = None  # a slip has no <base> (parse declines one) and loads nothing
-        document.url_fetcher = URLFetcher()
-        document.media_type = "print"
-        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-        document.etree_element = document.wrapper_element.etree_element
-    sheet = slip_user_agent_sheet() if tested else None
-    if sheet is not None and not any("dir" in e.attrib or "hidden" in e.attrib for e in document.etree_element.iter()):
-        document._ua_stylesheets = lambda forms=False: [sheet]
+        return HTML(string=text, base_url=None)
+    document = HTML.__new__(HTML)
+    document.base_url = None  # a slip has no <base> (parse declines one) and loads nothing
+    document.url_fetcher = URLFetcher()
+    document.media_type = "print"
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
     return document
-
-
-# WeasyPrint's user agent stylesheet (html5_ua.css) has rules no slip can use, and some of
-# them are tried on every element: ``::marker`` and the five footnote and note
-# pseudo-elements match any element (each gives every element one more style to compute),
-# and the ``[dir]`` rules sit in the list cssselect2 tries against every element. These
-# lines are left out of the sheet used for a slip; ``::marker`` stays for ``li``, the only
-# list items a slip has. A slip with a ``dir`` or ``hidden`` attribute keeps the whole sheet.
-# The same PDF bytes come out (the snapshot test's slip digests), in about 5% less CPU
-# (measured in the closing note of issue 19).
-_UA_LINES_LEFT_OUT = ("::footnote-", "::note-")
-
-
-@cache
-def slip_user_agent_sheet() -> Any:
-    """The slip's user agent stylesheet (see above), or None when WeasyPrint's differs from
-    the one these edits were made for."""
-    from weasyprint import CSS
-
-    text = slip_user_agent_text()
-    if text is None:
-        return None
-    from weasyprint.css.counters import CounterStyle
-
-    # (its @counter-style rules go to a throwaway registry: a document's counter styles come
-    # from WeasyPrint's own, filled when it parsed the whole sheet)
-    return CSS(string=text, counter_style=CounterStyle())
-
-
-def slip_user_agent_text() -> str | None:
-    """WeasyPrint's user agent stylesheet with the lines above left out and ``::marker``
-    scoped to ``li``; None when one of those lines is not one whole rule."""
-    try:
-        from weasyprint.html import UA
-    except ImportError:
-        _warn_once("WeasyPrint keeps its user agent stylesheet elsewhere: the whole sheet is used for the slips")
-        return None
-    lines, edited = [], 0
-    for line in UA.split("\n"):
-        left_out = line.startswith(_UA_LINES_LEFT_OUT) or "[dir" in line
-        marker = line.startswith("::marker {")
-        if left_out or marker:
-            if not (line.count("{") == line.count("}") == 1 and line.rstrip().endswith("}")):
-                _warn_once("WeasyPrint's user agent stylesheet is not the one the slip sheet was made from: the whole sheet is used")
-                return None
-            edited += 1
-            if marker:
-                lines.append("li" + line)
-            continue
-        lines.append(line)
-    return "\n".join(lines) if edited else None
 
 
 def remove_font_folder_at_exit(font_config: Any) -> None:
