@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import platform
 from pathlib import Path
 from typing import Any
@@ -221,26 +220,11 @@ class PageCache:
         Why: handing the stored HTML back to MkDocs meant decoding it, encoding it again
         and writing a new file, whose digest the dates ledger then computed again; at 907
         matters that was about 1.4 s (profiled) of every rebuild for 987 unchanged pages."""
-        from generator.cache import expected_digest  # noqa: PLC0415
+        from generator.publish.stable import place_cached  # noqa: PLC0415
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        expected = expected_digest(cached) if self.published is not None else None
-        live = self.published.reusable(rel, expected) if expected is not None else None
-        if live is not None:
-            try:
-                os.link(live, target)
-                self.linked += 1
-                return
-            except OSError:  # another file system, or links refused: copy
-                pass
-        data = read_checked(cached)
-        if data is None:
-            from mkdocs.exceptions import PluginError
-
-            raise PluginError(f"缓存文件 {cached} 已损坏，已删除，未发布；请重新运行 guides build (a damaged cache entry was removed)")
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        if place_cached(cached, rel, target, self.published, read_checked):
+            self.linked += 1
 
     # ----------------------------------------------------------------- search
 

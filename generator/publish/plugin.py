@@ -310,7 +310,7 @@ def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]], published:
 
     An artifact the live site already has, unchanged (``published``), is linked from there
     instead: its bytes are those the cache entry's digest names, and no cache file is read."""
-    from generator.cache import expected_digest, read_verified
+    from generator.cache import read_verified
 
     folders: set[Path] = set()
     for src_uri, cached in artifacts:
@@ -318,22 +318,7 @@ def link_artifacts(site_dir: Path, artifacts: list[tuple[str, Path]], published:
         if target.parent not in folders:  # (once per folder: 3,628 slips share 907)
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        expected = expected_digest(cached) if published is not None else None
-        live = published.reusable(src_uri, expected) if expected is not None else None
-        if live is not None:
-            try:
-                os.link(live, target)
-                continue
-            except OSError:  # another file system, or links refused: copy
-                pass
-        data = read_verified(cached)
-        if data is None:
-            raise PluginError(
-                f"缓存文件 {cached} 已损坏（内容与记录的摘要不符），已删除，未发布；请重新运行 guides build (a damaged cache entry was removed)"
-            )
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        stable.place_cached(cached, src_uri, target, published, read_verified)
 
 
 def configured_site_url(config_file: str | None) -> str | None:

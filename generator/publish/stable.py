@@ -126,6 +126,34 @@ class Published:
         return path if entry[2:] == _stamp(info) else None
 
 
+def place_cached(cached: Path, rel: str, target: Path, published: "Published | None", read) -> bool:
+    """Put the cache entry ``cached`` into the new site at ``target`` (``rel`` in the site):
+    a hard link to the live site's file when ``published`` shows it is the one recorded with
+    the entry's digest (True), else a copy of the entry's bytes as ``read`` gives them after
+    checking them against that digest, written whole under a temporary name. A damaged entry
+    (``read`` gives None: it was removed) fails the build in one line. ``target``'s folder
+    must exist. The one way cached artifacts and cached pages reach the site."""
+    from generator.cache import expected_digest  # noqa: PLC0415
+
+    expected = expected_digest(cached) if published is not None else None
+    live = published.reusable(rel, expected) if expected is not None else None
+    if live is not None:
+        try:
+            os.link(live, target)
+            return True
+        except OSError:  # another file system, or links refused: copy
+            pass
+    data = read(cached)
+    if data is None:
+        from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+        raise PluginError(f"缓存文件 {cached} 已损坏（内容与记录的摘要不符），已删除，未发布；请重新运行 guides build (a damaged cache entry was removed)")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return False
+
+
 _URL = re.compile(r"<url>\s*<loc>([^<]*)</loc>\s*<lastmod>[^<]*</lastmod>", re.S)
 
 
