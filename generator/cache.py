@@ -312,6 +312,15 @@ class Memo:
         self._used[key] = value
         return value
 
+    def peek(self, key: str):
+        """The value for ``key`` when it is kept, else None (nothing is made)."""
+        if key in self._used:
+            return self._used[key]
+        if key in self._old:
+            self._used[key] = self._old[key]
+            return self._used[key]
+        return None
+
     def save(self) -> None:
         import json  # noqa: PLC0415
 

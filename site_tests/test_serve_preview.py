@@ -135,6 +135,47 @@ def test_a_save_is_shown_and_an_invalid_save_keeps_the_last_good_pages(served):
     assert 'id="guides-problems"' not in page
 
 
+def test_a_preview_with_an_empty_cache_serves_first_and_makes_pages_when_opened(tmp_path):
+    """With nothing in the cache, the preview's first build leaves the matter pages out and
+    serves at once; a page is rendered when it is opened, the whole site (search included)
+    follows, and every page is the one `guides build` publishes."""
+    project = make_bench_project(tmp_path / "project", 12)
+    codes = sorted(p.stem for p in (project / "matters").glob("[0-9]*.yml"))
+    port = free_port()
+    env = dict(os.environ, GUIDES_PROGRESS="0", PYTHONPATH=str(ROOT))
+    log = project / "serve.log"
+    base = f"http://127.0.0.1:{port}/"
+    with log.open("w") as output:
+        process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: get(base) is not None)
+            opened = get(f"{base}matters/{codes[3]}/")
+            # served by the first build: the search bundle comes with the whole site, after it
+            searchable_then = get(f"{base}pagefind/pagefind.js") is not None
+            assert opened is not None and not searchable_then
+            wait_for(lambda: get(f"{base}pagefind/pagefind.js") is not None)
+            later = get(f"{base}matters/{codes[7]}/")
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    said = log.read_text(encoding="utf-8")
+    assert "guides: 12 matter pages are made when first opened; the whole site, with its search, follows" in said
+    assert "Serving on http://127.0.0.1:" in said
+    assert "The following pages exist" not in said  # (MkDocs' list of the pages not in the nav)
+    assert "Traceback" not in said and "ERROR" not in said
+
+    stats = project / "build-stats.json"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("GUIDES_PROGRESS", "0")
+        monkeypatch.setenv("GUIDES_STATS", str(stats))
+        build_project(project)
+    # the page opened, and the one the whole site brought, byte for byte the published pages
+    assert LIVERELOAD.sub(b"", opened) == (project / "site" / "matters" / codes[3] / "index.html").read_bytes()
+    assert LIVERELOAD.sub(b"", later) == (project / "site" / "matters" / codes[7] / "index.html").read_bytes()
+    # and the build after the preview renders no page again: the preview cached them all
+    assert json.loads(stats.read_text(encoding="utf-8"))["pages_rendered"] == []
+
+
 def test_a_terminated_preview_leaves_no_folders(tmp_path):
     """SIGTERM (a service manager, an editor closing) ends the preview as Ctrl-C does: the
     folders it built into are removed."""

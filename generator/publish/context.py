@@ -45,6 +45,11 @@ class BuildContext:
         # site path -> function that returns the cache entry (making it if need be)
         self.lazy: bool = False
         self.on_demand: dict[str, Callable[[], Path]] = {}
+        # the first build of a live preview: a matter page whose diagram or Markdown the cache
+        # lacks is left out and made when first requested, while the whole site is built behind
+        # it (generator.publish.preview); the codes of the pages so left out
+        self.defer_pages: bool = False
+        self.deferred: set[str] = set()
         # the publication ledger reconciled with this corpus (generator.outputs.api.records.for_build)
         self.history: Any = None
         # the region and department slices (api/v1/regions, departments), made once

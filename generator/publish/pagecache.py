@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +61,18 @@ VERSIONED = ("mkdocs", "markdown", "jinja2", "mkdocs-material", "pymdown-extensi
 
 
 class _WarningCounter(logging.Handler):
-    """Counts the warnings MkDocs and its plugins log, to know which pages rendered cleanly."""
+    """Counts the warnings MkDocs and its plugins log while the build renders its pages, to
+    know which pages rendered cleanly: those of the build's thread only (a live preview's
+    server logs a request for a missing file as a warning meanwhile, in a thread of its own)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.count = 0
+        self.thread: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        if record.thread == self.thread:
+            self.count += 1
 
 
 class CachedPage(Page):
@@ -120,6 +125,11 @@ class PageCache:
         # stored); the others are there for the site's shape and come out empty
         self.render_only: frozenset[str] | None = None
         self._skipped: set[str] = set()
+        # a live preview's first build (generator.publish.preview): these pages are left out,
+        # and so is any page of ``deferrable`` the cache lacks; each is rendered when first
+        # requested (:meth:`undefer`)
+        self.deferred: set[str] = set()
+        self.deferrable: frozenset[str] = frozenset()
         # the live site's files as the last build recorded them: a cached page is linked
         # from there (:meth:`_place`); the plugin sets it
         self.published: Any = None
@@ -139,10 +149,12 @@ class PageCache:
             return
         self.site_digest = site_digest(config, files, nav)
         self._search_index = _wrap_search(config, self)
+        self._warnings.thread = threading.get_ident()
         logging.getLogger("mkdocs").addHandler(self._warnings)
         logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
 
     def end(self) -> None:
+        self.deferrable = frozenset()  # (a page rendered after the build is rendered)
         logging.getLogger("mkdocs").removeHandler(self._warnings)
         logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
 
@@ -159,10 +171,8 @@ class PageCache:
             return
         src = page.file.src_uri
         self._hits.discard(src)  # (the live preview renders an edited page again after a build)
-        if self.render_only is not None and src not in self.render_only:
-            page.__class__ = CachedPage
-            page._guides_meta = {"title": "", "toc": [], "anchors": [], "search": []}
-            self._skipped.add(src)
+        if (self.render_only is not None and src not in self.render_only) or src in self.deferred:
+            self._leave_out(page)
             return
         key = digest("page", self.site_digest, src, page.file.content_bytes)
         self._keys[src] = key
@@ -171,8 +181,22 @@ class PageCache:
             page.__class__ = CachedPage
             page._guides_meta = meta
             self._hits.add(src)
+        elif src in self.deferrable:
+            self.deferred.add(src)
+            self._leave_out(page)
         else:
             self._misses[src] = {"warnings": self._warnings.count, "search": []}
+
+    def _leave_out(self, page: Page) -> None:
+        """A page there for the site's shape only: no output, no search entries."""
+        page.__class__ = CachedPage
+        page._guides_meta = {"title": "", "toc": [], "anchors": [], "search": []}
+        self._skipped.add(page.file.src_uri)
+
+    def undefer(self, src: str) -> None:
+        """The page is rendered now, after the build that left it out."""
+        self.deferred.discard(src)
+        self._skipped.discard(src)
 
     def page_content(self, html: str, page: Page) -> str:
         """After the Markdown of a miss is rendered: what the stored entry needs from it."""

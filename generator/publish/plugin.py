@@ -8,6 +8,7 @@ browse pages are rendered from :mod:`generator.outputs.pages`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -35,7 +36,7 @@ from generator.problems import InvalidInput
 from generator.publish import search_index, stable
 from generator.publish.context import BuildContext
 from generator.publish.pagecache import PageCache
-from generator.publish.preview import Preview, Superseded
+from generator.publish.preview import Preview, Superseded, rendering_alone
 
 log = logging.getLogger("mkdocs.plugins.guides")
 
@@ -147,6 +148,8 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
                 self.preview.next_site_dir(config)
         self.ctx = BuildContext(corpus, self.config, config, base_dir)
         self.ctx.lazy = self._command == "serve"
+        # a live preview's first build leaves out the matter pages the cache lacks
+        self.ctx.defer_pages = getattr(self, "preview", None) is not None and self.preview.last is None
         self.ctx.stage("load", started - self._preload_s)
         self._preload_s = 0.0
         self.pages = PageCache(self.ctx.cache_dir, enabled=self.config.page_cache)
@@ -189,7 +192,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             self._superseded()
             started = time.perf_counter()
             for src_uri, content in produce(ctx):
-                if isinstance(content, Path) and ctx.lazy:
+                if callable(content) and ctx.lazy:
+                    ctx.on_demand[src_uri] = content  # (made when first requested)
+                elif isinstance(content, Path) and ctx.lazy:
                     # a live preview copies a cached artifact when it is first requested:
                     # copying the 3,628 slips of 907 matters held up its start by 1.5 s
                     ctx.on_demand.setdefault(src_uri, lambda path=content: path)
@@ -209,6 +214,13 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
             self.pages.render_only = shard.rendered(files, corpus)
             self._mkdocs_started = time.perf_counter()
             return files
+        if ctx.deferred:
+            # a live preview that left pages out: the whole site, search included, follows at
+            # once (generator.publish.preview); Pagefind took 94 s of CPU of its first build at
+            # 1,814 matters with an empty cache, beside MkDocs
+            log.info("guides: %d matter pages are made when first opened; the whole site, with its search, follows", len(ctx.deferred))
+            self._mkdocs_started = time.perf_counter()
+            return files
         # the search bundle is made from the data, not from the rendered pages: Pagefind runs
         # (a program of its own) while MkDocs renders them (1.5 s at 907 matters)
         site_dir, sections = Path(config.site_dir), self.config.search_sections
@@ -221,6 +233,9 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
     def on_nav(self, nav, config, files):
         self._superseded()
         self.pages.begin(config, files, nav)
+        if self.ctx.defer_pages:
+            self.pages.deferred = {contract.matter_src(code) for code in self.ctx.deferred}
+            self.pages.deferrable = frozenset(contract.matter_src(code) for code in self.ctx.corpus.matters)
         self._site = {"config": config, "files": files, "nav": nav}
         return nav
 
@@ -232,25 +247,35 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         env.bytecode_cache = bytecode_cache(self.ctx.cache_dir)
         return self.pages.env(env)
 
+    def _page_cache(self, check: bool = False) -> PageCache:
+        """Where the page events go: the served build's page cache while a page of it is
+        rendered on its own (a save's quick page, a page first requested, maybe in a
+        request's thread while the next build runs), else this build's. ``check``: give up
+        this build if a newer save arrived."""
+        alone = rendering_alone()
+        if alone is not None:
+            return alone
+        if check:
+            self._superseded()
+        return self.pages
+
     def on_pre_page(self, page, config, files):
         # between pages too: a save made while a whole-site build renders its pages waits
         # for one page, not for all of them (edit_visible_s in site_tests/bench.py)
-        self._superseded()
-        self.pages.pre_page(page)
+        self._page_cache(check=True).pre_page(page)
         return page
 
     def on_page_content(self, html, page, config, files):
-        return self.pages.page_content(html, page)
+        return self._page_cache().page_content(html, page)
 
     @event_priority(100)  # before the search plugin indexes the page
     def on_page_context(self, context, page, config, nav):
-        self._superseded()
-        self.pages.page_context(page)
+        self._page_cache(check=True).page_context(page)
         return context
 
     @event_priority(-100)  # the HTML every other plugin has finished with
     def on_post_page(self, output, page, config):
-        return self.pages.post_page(output, page)
+        return self._page_cache().post_page(output, page)
 
     def on_post_build(self, config) -> None:
         self._superseded()
@@ -262,6 +287,11 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         ctx.stats["pages_rendered"] = sorted(self.pages.rendered)
         ctx.stats["pages_reused"] = self.pages.reused
         ctx.stats["pages_linked"] = self.pages.linked
+        if self.pages.deferred:
+            ctx.stats["pages_deferred"] = len(self.pages.deferred)
+            codes = {contract.matter_src(code): code for code in ctx.corpus.matters}
+            for src in self.pages.deferred:
+                ctx.on_demand[contract.matter_url(codes[src]) + "index.html"] = functools.partial(self.preview.render_deferred, codes[src])
         if self.shard is not None:
             return  # a shard publishes nothing: its pages are in the cache
         started = time.perf_counter()
@@ -278,7 +308,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         save_stamps(ctx.cache_dir)
         ctx.stage("post_build", started)
         if getattr(self, "preview", None) is not None:
-            self.preview.last = dict(self._site, ctx=ctx)
+            self.preview.pending = dict(self._site, ctx=ctx, pages=self.pages)
             self.preview.built = config.site_dir
         stats_file = os.environ.get("GUIDES_STATS")
         if stats_file:
@@ -334,7 +364,9 @@ def configured_site_url(config_file: str | None) -> str | None:
 
 def serve_on_demand(server, plugin: GuidesPlugin) -> None:
     """A live preview makes an artifact of :attr:`BuildContext.on_demand` (a slip) when it is
-    first requested: into the cache (a later build reuses it), then into the served site."""
+    first requested: into the cache (a later build reuses it), then into the served site; a
+    page the served build left out is rendered into it (:meth:`Preview.render_deferred`).
+    The served build's, not the one under way, whose folder is not served yet."""
     import threading
 
     serve_request = server._serve_request
@@ -342,14 +374,20 @@ def serve_on_demand(server, plugin: GuidesPlugin) -> None:
 
     def with_artifacts(environ, start_response):
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
-        ctx = plugin.ctx
+        preview = getattr(plugin, "preview", None)
+        served = preview.last if preview is not None else None
+        ctx = served["ctx"] if served is not None else plugin.ctx
         if ctx is not None and path.startswith(server.mount_path):
             rel = path[len(server.mount_path):]
+            if rel == "" or rel.endswith("/"):
+                rel += "index.html"
             make = ctx.on_demand.get(rel)
             if make is not None:
                 with lock:
                     if not (Path(server.root) / rel).exists():
-                        link_artifacts(Path(server.root), [(rel, make())])
+                        made = make()
+                        if made is not None:  # (a page is rendered into the folder itself)
+                            link_artifacts(Path(server.root), [(rel, made)])
         return serve_request(environ, start_response)
 
     server._serve_request = with_artifacts
@@ -363,6 +401,10 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
     matters_dir = plugin.ctx.base_dir / plugin.config.matters_dir
     preview.changed(matters_dir)
     preview.swap(server, preview.built)
+    if preview.incomplete:  # the whole site at once, behind the pages first requested
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
     build = server.builder
 
     def builder(config=None):
@@ -380,6 +422,13 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
                     server._epoch_cond.notify_all()
                 if not quiet_for(server, QUIET_S):
                     return  # another save: its page first; the whole site after a quiet moment
+        completing = preview.incomplete and not shown
+        if completing:
+            # the served build left pages out: they are made as they are requested, so
+            # requests are not held until this build ends
+            with server._epoch_cond:
+                server._visible_epoch = server._wanted_epoch
+                server._epoch_cond.notify_all()
         preview.built = None
         try:
             build(config)
@@ -395,7 +444,7 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
             return
         if preview.built is not None:
             preview.swap(server, preview.built)
-            if shown:  # the browsers reloaded for the quick page; once more for the rest
+            if shown or completing:  # the browsers reloaded for the quick page; once more for the rest
                 server._wanted_epoch += 1
 
     server.builder = builder

@@ -266,8 +266,13 @@ def make_missing(ctx: "BuildContext", codes, searchable: tuple[str, ...] | list[
     processes when there are many and the cores are free); their keys, and which were made."""
     ctx.wait_for_diagrams()
     cache = ArtifactCache(ctx.cache_dir)
-    keys = page_keys(ctx, codes, searchable)
+    keys = page_keys(ctx, [code for code in codes if code not in ctx.deferred], searchable)
     missing = [code for code, key in keys.items() if not cache.path("page-md", key, ".md").exists()]
+    if ctx.defer_pages and missing:
+        # a live preview's first build: made with the page, when that is first requested
+        ctx.deferred.update(missing)
+        keys = {code: key for code, key in keys.items() if code not in ctx.deferred}
+        missing = []
     if len(missing) >= PARALLEL_PAGES and ctx.jobs > 1 and not ctx.cores_busy:
         _make_in_workers(ctx, missing, keys, searchable)
     else:
@@ -280,7 +285,8 @@ def produce(ctx: "BuildContext", searchable: tuple[str, ...] | list[str] = SEARC
     """(site source path, Markdown) of every matter page; unchanged pages from the cache.
 
     With ``only`` (a shard's matters, :mod:`generator.publish.shard`), the other matters'
-    pages are there by name, empty."""
+    pages are there by name, empty; so are those a live preview's first build leaves out
+    (:attr:`BuildContext.deferred`)."""
     corpus = ctx.corpus
     cache = ArtifactCache(ctx.cache_dir)
     keys, missing = make_missing(ctx, [code for code in corpus.matters if only is None or code in only], searchable)
