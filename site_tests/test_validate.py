@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,52 @@ def test_parse_cache_still_checks_the_code_against_a_new_file_name(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load_corpus(matters, cache_dir=tmp_path / "cache")
     assert [p.message for p in caught.value.problems] == ["基本编码 310115001000 与文件名 310115001999.yml 不一致；文件名应为事项的基本编码，请改正其中一处"]
+
+
+def test_many_files_are_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    """Over PARALLEL_FILES files with an empty parse cache, the YAML is parsed in worker
+    processes: the matters, the problems (every one, positioned, in file order) and the
+    sources are those of a parse in one process."""
+    from synthetic import write_corpus
+
+    from generator.load import matters as loader
+    from generator.load.matters import PARALLEL_FILES, read_matters
+
+    folder = tmp_path / "matters"
+    write_corpus(folder, PARALLEL_FILES + 6)
+    files = sorted(folder.glob("[0-9]*.yml"))
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace("\nname: ", "\nname: [", 1), encoding="utf-8")
+    files[40].write_text(files[40].read_text(encoding="utf-8").replace("copies: 1", "copies: 0", 1), encoding="utf-8")
+    spies = tmp_path / "spies"
+    spies.mkdir()
+    monkeypatch.setenv("PARSE_SPIES", str(spies))
+    monkeypatch.setattr(loader, "_parse_chunk", _parse_chunk_spy)
+
+    def workers() -> set[int]:
+        found = {int(p.name) for p in spies.iterdir()}
+        for path in spies.iterdir():
+            path.unlink()
+        return found
+
+    def read(jobs: str):
+        monkeypatch.setenv("GUIDES_JOBS", jobs)
+        matters, sources, problems, _ = read_matters(folder)
+        return matters, {code: (s.display, s.text) for code, s in sources.items()}, [str(p) for p in problems]
+
+    alone = read("1")
+    assert workers() == {os.getpid()}
+    parallel = read("2")
+    assert len(pids := workers()) == 2 and os.getpid() not in pids
+    assert parallel == alone
+    matters, _, problems = parallel
+    assert len(matters) == PARALLEL_FILES + 4
+    assert any(f"{files[3].name}:" in p for p in problems) and any(f"{files[40].name}:" in p and "copies" in p for p in problems)
+
+
+def _parse_chunk_spy(root, files):
+    """generator.load.matters._parse_chunk, noting which process ran it (a module-level
+    function: the worker processes get it by name)."""
+    from generator.load.matters import load_matter_file
+
+    (Path(os.environ["PARSE_SPIES"]) / str(os.getpid())).touch()
+    return [load_matter_file(path, root, text=text)[::2] for path, text in files]
