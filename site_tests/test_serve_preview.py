@@ -193,3 +193,90 @@ def test_a_terminated_preview_leaves_no_folders(tmp_path):
         process.terminate()
         process.wait(timeout=60)
     assert sorted(p.name for p in temporary.glob("guides-serve-*")) == []
+
+
+def test_bytecode_written_beside_the_generator_starts_no_build():
+    """The preview watches the generator's files (a template edited shows at once); the
+    .pyc Python writes when a module is first imported is not an edit: it once started a
+    whole-site build in the middle of a preview."""
+    import threading
+    from types import SimpleNamespace
+
+    from watchdog.events import DirModifiedEvent, FileClosedEvent, FileModifiedEvent, FileMovedEvent
+
+    from generator.publish.plugin import watch_code
+
+    scheduled = []
+    server = SimpleNamespace(_rebuild_cond=threading.Condition(), _want_rebuild=False,
+                             observer=SimpleNamespace(schedule=lambda handler, path, recursive: scheduled.append((handler, path, recursive))))
+    watch_code(server, ROOT / "generator")
+    [(handler, path, recursive)] = scheduled
+    assert (path, recursive) == (str(ROOT / "generator"), True)
+    for event in (FileModifiedEvent("/p/generator/publish/__pycache__/plugin.cpython-311.pyc"),
+                  FileMovedEvent("/p/generator/__pycache__/cli.cpython-311.pyc.140", "/p/generator/__pycache__/cli.cpython-311.pyc"),
+                  FileClosedEvent("/p/generator/cli.py"), DirModifiedEvent("/p/generator/publish")):
+        handler.dispatch(event)
+        assert server._want_rebuild is False, event
+    handler.dispatch(FileModifiedEvent("/p/generator/outputs/pages/templates/matter.md.j2"))
+    assert server._want_rebuild is True
+
+
+def test_closing_a_preview_stops_background_work_and_removes_every_folder(tmp_path, monkeypatch):
+    """Every build's folder is inside one folder that goes when the preview ends; the
+    background work of the build under way and of those given up for a newer save is
+    stopped and waited for first, so nothing writes into a removed folder afterwards."""
+    import tempfile
+    from types import SimpleNamespace
+
+    from generator.publish.preview import Preview
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    preview = Preview()
+    config = SimpleNamespace(site_dir=None)
+    preview.next_site_dir(config)
+    first = config.site_dir
+    preview.next_site_dir(config)
+    [root] = tmp_path.glob("guides-serve-*")
+    assert sorted(p.name for p in root.iterdir()) == sorted([os.path.basename(first), os.path.basename(config.site_dir)])
+    calls = []
+
+    class Context:
+        def __init__(self, name):
+            self.name = name
+
+        def cancel_background(self, wait=True):
+            calls.append((self.name, wait))
+
+    preview.abandoned = [Context("given up")]
+    preview.close(Context("under way"))
+    assert calls == [("given up", True), ("under way", True)]
+    assert list(tmp_path.iterdir()) == [] and preview.abandoned == [] and preview.folders == []
+
+
+def test_a_search_bundle_is_never_written_into_a_removed_folder(tmp_path):
+    """Pagefind runs in the background of a build; a preview that gave that build up has
+    removed its folder, which the bundle must not make again (it outlived the preview)."""
+    import threading
+
+    from conftest import FIXTURES
+    from generator.load.corpus import load_corpus
+    from generator.outputs.pages.matter import SEARCHABLE_SECTIONS
+    from generator.publish import search_index
+
+    corpus = load_corpus(FIXTURES / "foundation" / "valid")
+    sections = list(SEARCHABLE_SECTIONS)
+    gone = tmp_path / "build-gone"
+    search_index.write_search_index(gone, corpus, sections, tmp_path / "cache")  # Pagefind runs
+    assert not gone.exists()
+    assert len(list((tmp_path / "cache").rglob("*.tar"))) == 1
+    search_index.write_search_index(gone, corpus, sections, tmp_path / "cache")  # from the cache
+    assert not gone.exists()
+    site = tmp_path / "site"
+    site.mkdir()
+    search_index.write_search_index(site, corpus, sections, tmp_path / "cache")
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    cancelled = threading.Event()
+    cancelled.set()
+    with pytest.raises(search_index.Cancelled):
+        search_index.write_search_index(tmp_path / "other", corpus, sections, tmp_path / "other-cache", cancelled)
+    assert not (tmp_path / "other").exists() and not list((tmp_path / "other-cache").rglob("*.tar"))

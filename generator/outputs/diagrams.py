@@ -58,6 +58,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -365,9 +366,12 @@ class Diagram:
         return digest("flow-svg", _toolchain_key(dot), self.id_prefix, self.title, self.dot_source)
 
 
-def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on_render: Callable[[int], None] | None = None) -> list[Path]:
+def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on_render: Callable[[int], None] | None = None,
+                cancelled: threading.Event | None = None) -> list[Path]:
     """Cached SVG files for ``items``, in order. Runs ``dot`` only for diagrams not in the
-    cache, ``jobs`` at a time (dot is a separate process, so threads suffice)."""
+    cache, ``jobs`` at a time (dot is a separate process, so threads suffice). Once
+    ``cancelled`` is set (the build was given up) no more are drawn and the list is
+    incomplete."""
     dot = dot_program()
     keys = [item.key(dot) for item in items]
     paths: list[Path | None] = [cache.get("svg", key, ".svg") for key in keys]
@@ -377,7 +381,9 @@ def render_svgs(items: list[Diagram], cache: ArtifactCache, *, jobs: int = 1, on
     for i in missing:
         unique.setdefault(keys[i], i)
 
-    def render(i: int) -> Path:
+    def render(i: int) -> Path | None:
+        if cancelled is not None and cancelled.is_set():
+            return None
         item = items[i]
         try:
             svg = postprocess(run_dot(item.dot_source, dot).decode("utf-8", "replace"), id_prefix=item.id_prefix, title=item.title)
@@ -459,7 +465,7 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
 
     def render(cancelled) -> None:
         try:
-            render_svgs(items, cache, jobs=ctx.jobs, on_render=lambda n: ctx.count_rendered("svg", n))
+            render_svgs(items, cache, jobs=ctx.jobs, on_render=lambda n: ctx.count_rendered("svg", n), cancelled=cancelled)
         except DiagramError as error:
             # name the matter file whose steps could not be drawn, like any other problem
             prefix = error.args[1] if len(error.args) > 1 else ""

@@ -152,6 +152,11 @@ class BuildContext:
                 self._close_workers()
         self.stage("background_wait", started)
 
+    @property
+    def working(self) -> bool:
+        """Whether background work of this build is still running."""
+        return any(not future.done() for future in self._background)
+
     def _close_workers(self) -> None:
         if self._worker_pool is not None:
             self._worker_pool.shutdown(wait=True, cancel_futures=True)
@@ -159,15 +164,17 @@ class BuildContext:
 
     def cancel_background(self, wait: bool = True) -> None:
         """Stop the background work of a failed build (``wait``: until it has ended; a
-        preview's build given up for a newer save does not wait for Pagefind to finish)."""
+        preview's build given up for a newer save does not wait for Pagefind to finish, but
+        its work is kept, so that the preview can wait for it when it ends: a Pagefind run
+        still writing into a folder would make it outlive the preview)."""
         self.cancelled.set()
-        for future in self._background if wait else ():
-            try:
-                future.result()
-            except BaseException:  # the build has already failed for a reason of its own
-                pass
-        self._background = []
         if wait:
+            for future in self._background:
+                try:
+                    future.result()
+                except BaseException:  # the build has already failed for a reason of its own
+                    pass
+            self._background = []
             self._close_workers()
         elif self._worker_pool is not None:
             self._worker_pool.shutdown(wait=False, cancel_futures=True)

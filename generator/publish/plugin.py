@@ -119,7 +119,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
     def on_shutdown(self) -> None:
         if getattr(self, "preview", None) is not None:
-            self.preview.close()
+            self.preview.close(self.ctx)
 
     def on_config(self, config):
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -161,7 +161,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.ctx.base_dir / self.config.matters_dir))
-        server.watch(str(Path(__file__).parents[1]))
+        watch_code(server, Path(__file__).parents[1])
         show_problems(server, self)
         serve_on_demand(server, self)
         if getattr(self, "preview", None) is not None:
@@ -224,7 +224,7 @@ class GuidesPlugin(BasePlugin[GuidesConfig]):
         # the search bundle is made from the data, not from the rendered pages: Pagefind runs
         # (a program of its own) while MkDocs renders them (1.5 s at 907 matters)
         site_dir, sections = Path(config.site_dir), self.config.search_sections
-        ctx.in_background("search", lambda cancelled: search_index.write_search_index(site_dir, corpus, sections, ctx.cache_dir))
+        ctx.in_background("search", lambda cancelled: search_index.write_search_index(site_dir, corpus, sections, ctx.cache_dir, cancelled))
         self._mkdocs_started = time.perf_counter()
         return files
 
@@ -362,6 +362,30 @@ def configured_site_url(config_file: str | None) -> str | None:
     return data.get("site_url") or None
 
 
+def watch_code(server, folder: Path) -> None:
+    """Rebuild when the generator's own files change (templates, styles, code), but not for
+    the bytecode Python writes beside them: each module first imported during a preview
+    wrote a .pyc there, which MkDocs' watcher took for a save and rebuilt the whole site."""
+    from watchdog.events import FileSystemEventHandler  # noqa: PLC0415
+
+    def bytecode(path: bytes | str) -> bool:
+        path = os.fsdecode(path)
+        return "__pycache__" in Path(path).parts or path.endswith((".pyc", ".pyo"))
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            if event.is_directory or event.event_type in ("opened", "closed", "closed_no_write"):
+                return
+            if all(bytecode(path) for path in (event.src_path, event.dest_path) if path):
+                return
+            with server._rebuild_cond:
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
+    handler = Handler()
+    server.observer.schedule(handler, str(folder), recursive=True)
+
+
 def serve_on_demand(server, plugin: GuidesPlugin) -> None:
     """A live preview makes an artifact of :attr:`BuildContext.on_demand` (a slip) when it is
     first requested: into the cache (a later build reuses it), then into the served site; a
@@ -438,6 +462,7 @@ def follow_saves(server, plugin: GuidesPlugin) -> None:
             # that is never served, or finds it gone)
             if plugin.ctx is not None:
                 plugin.ctx.cancel_background(wait=False)
+                preview.abandoned = [ctx for ctx in preview.abandoned if ctx.working] + [plugin.ctx]
             if plugin.pages is not None:
                 plugin.pages.end()
             log.info("guides: a newer save arrived; the whole site follows it")

@@ -86,7 +86,12 @@ class Preview:
         self.pending: dict[str, Any] | None = None
         self.site_dir: str | None = None
         self.built: str | None = None  # the folder of the last build that succeeded
+        # one temporary folder holds the folders of every build, and goes when the preview
+        # ends, whatever a build was doing when it was stopped
+        self.root: str | None = None
         self.folders: list[str] = []
+        # builds given up for a newer save, whose background work (Pagefind) was not waited for
+        self.abandoned: list[Any] = []
         # pages of the served build are rendered one at a time (they share its structures)
         self.render_lock = threading.Lock()
 
@@ -99,7 +104,9 @@ class Preview:
 
     def next_site_dir(self, config: Any) -> None:
         """Each build of the preview writes into a new folder (see :meth:`swap`)."""
-        path = tempfile.mkdtemp(prefix="guides-serve-")
+        if self.root is None:
+            self.root = tempfile.mkdtemp(prefix="guides-serve-")
+        path = tempfile.mkdtemp(prefix="build-", dir=self.root)
         self.folders.append(path)
         config.site_dir = path
 
@@ -117,10 +124,16 @@ class Preview:
                 shutil.rmtree(folder, ignore_errors=True)
                 self.folders.remove(folder)
 
-    def close(self) -> None:
-        for folder in self.folders:
-            shutil.rmtree(folder, ignore_errors=True)
-        self.folders = []
+    def close(self, current: Any = None) -> None:
+        """The preview ends: stop the background work of the build under way (``current``,
+        its context) and of the builds given up, then remove every folder."""
+        for ctx in [*self.abandoned, current]:
+            if ctx is not None:
+                ctx.cancel_background()  # (Pagefind is stopped, not waited for)
+        self.abandoned = []
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+        self.root, self.folders = None, []
 
     def check_superseded(self) -> None:
         """Called between the stages of a build: give up when a file changed meanwhile, so a

@@ -15,6 +15,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,28 +26,45 @@ if TYPE_CHECKING:
     from generator.load.corpus import Corpus
 
 
-def _write(target: Path, entries: list[tuple[str, str]]) -> None:
+class Cancelled(Exception):
+    """The build this bundle was for was given up (a preview's save superseded it, or the
+    preview ended): Pagefind was stopped and nothing was written."""
+
+
+def _write(target: Path, entries: list[tuple[str, str]], cancelled: threading.Event | None = None) -> None:
     """Run the Pagefind program over the records, written as one folder of files.
 
     The program, not its Python service: the service answered "written" and was then stopped
     while the files were still being written, so an incremental build at 100 matters once read
     an empty ``pagefind-entry.json`` (a JSONDecodeError). The program exits when its files are
     complete. A record at matters/<code>/index.html gets the URL /matters/<code>/; the browser
-    script resolves it against the site's base."""
+    script resolves it against the site's base. ``cancelled`` stops the program (checked
+    every 0.2 s)."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     from mkdocs.exceptions import PluginError  # noqa: PLC0415
 
+    if cancelled is not None and cancelled.is_set():
+        raise Cancelled()
     with tempfile.TemporaryDirectory(prefix="guides-search-") as folder:
         for url, record in entries:
             path = Path(folder, url, "index.html")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record, encoding="utf-8")
         command = [sys.executable, "-m", "pagefind", "--site", folder, "--output-path", str(target), "--force-language", LANGUAGE]
-        result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (target / "pagefind-entry.json").is_file():
-        raise PluginError(f"站内搜索索引没有生成（Pagefind 退出码 {result.returncode}）：{(result.stderr or result.stdout).strip()[-2000:]}；请运行 make setup 安装 pagefind[extended]")
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            while True:
+                try:
+                    stdout, stderr = process.communicate(timeout=0.2)  # (retried without losing output)
+                    break
+                except subprocess.TimeoutExpired:
+                    if cancelled is not None and cancelled.is_set():
+                        process.kill()
+                        process.communicate()
+                        raise Cancelled() from None
+    if process.returncode != 0 or not (target / "pagefind-entry.json").is_file():
+        raise PluginError(f"站内搜索索引没有生成（Pagefind 退出码 {process.returncode}）：{(stderr or stdout).strip()[-2000:]}；请运行 make setup 安装 pagefind[extended]")
 
 
 # Pagefind's own search interfaces (about 420 KB): the site has its own, in assets/search.js
@@ -54,19 +72,25 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 
 
-def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str], cache_dir: Path | None = None) -> None:
+def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str], cache_dir: Path | None = None,
+                       cancelled: threading.Event | None = None) -> None:
     """Write the Pagefind bundle for ``corpus`` into ``site_dir/pagefind/`` (replacing any old one).
 
     With ``cache_dir``, a bundle made from the same records is taken from the artifact cache
     (one archive, checked against its digest) instead of running Pagefind: the program took
-    2.0 s of a no-change rebuild at 907 matters, for the same bytes."""
+    2.0 s of a no-change rebuild at 907 matters, for the same bytes.
+
+    The bundle is made beside and written into ``site_dir`` last, never creating
+    ``site_dir`` itself: a live preview gives up a build for a newer save, or ends, without
+    waiting for Pagefind (``cancelled`` stops it), and removes that build's folder, which
+    this would otherwise make again and leave behind."""
     target = site_dir / contract.SEARCH_BUNDLE
     if target.exists():
         shutil.rmtree(target)
     entries = records(corpus, sections)
     if not entries:
         return  # no matter and no theme (a preview of invalid input): nothing to find, no bundle
-    cache = key = None
+    cache = key = archive = None
     if cache_dir is not None:
         from generator.cache import ArtifactCache, code_digest, digest, read_verified  # noqa: PLC0415
 
@@ -74,21 +98,17 @@ def write_search_index(site_dir: Path, corpus: "Corpus", sections: list[str], ca
         key = digest("pagefind", code_digest(__name__), _pagefind_version(), LANGUAGE, json.dumps(entries, ensure_ascii=False))
         path = cache.path("pagefind", key, ".tar")
         archive = read_verified(path) if path.exists() else None
-        if archive is not None:
-            _unpack(archive, target)
-            return
-    # made beside, then moved in: a preview gives up a build for a newer save without waiting
-    # for this, and removes its folder, which Pagefind would otherwise make again
-    with tempfile.TemporaryDirectory(prefix="guides-pagefind-") as work:
-        bundle = Path(work) / "bundle"
-        _write(bundle, entries)
-        for name in UNUSED:
-            (bundle / name).unlink(missing_ok=True)
-        stabilise_filters(bundle)
+    if archive is None:
+        with tempfile.TemporaryDirectory(prefix="guides-pagefind-") as work:
+            bundle = Path(work) / "bundle"
+            _write(bundle, entries, cancelled)
+            for name in UNUSED:
+                (bundle / name).unlink(missing_ok=True)
+            stabilise_filters(bundle)
+            archive = _pack(bundle)
         if cache is not None:
-            cache.put("pagefind", key, ".tar", _pack(bundle))
-        if site_dir.is_dir():
-            shutil.move(str(bundle), str(target))
+            cache.put("pagefind", key, ".tar", archive)
+    _unpack(archive, target)
 
 
 def _pagefind_version() -> str:
@@ -118,16 +138,29 @@ def _pack(folder: Path) -> bytes:
 
 
 def _unpack(data: bytes, target: Path) -> None:
+    """The archive's files into ``target``, a new folder in an existing one: nothing is
+    written when that folder is gone (a preview removed it), and it is not made again."""
     import io  # noqa: PLC0415
     import tarfile  # noqa: PLC0415
 
+    try:
+        target.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        return
+    root = target.resolve()
     with tarfile.open(fileobj=io.BytesIO(data), mode="r") as archive:
         for member in archive.getmembers():
-            path = (target / member.name).resolve()
-            if not member.isfile() or target.resolve() not in path.parents:
+            path = (root / member.name).resolve()
+            if not member.isfile() or root not in path.parents:
                 continue  # only plain files inside the bundle (the archive is the generator's own)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(archive.extractfile(member).read())
+            try:
+                for folder in reversed(path.relative_to(root).parents[:-1]):
+                    (root / folder).mkdir(exist_ok=True)
+                path.write_bytes(archive.extractfile(member).read())
+            except FileNotFoundError:
+                if not root.is_dir():
+                    return  # removed meanwhile
+                raise
 
 
 # ------------------------------------------------------------------ determinism
