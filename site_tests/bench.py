@@ -169,20 +169,27 @@ class Preview:
         env = dict(os.environ, GUIDES_PROGRESS="0")
         cmd = [str(ROOT / ".venv" / "bin" / "guides"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"]
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # a file, not a pipe: MkDocs logs each 404 (the polls below, 20 a second), and a pipe
+        # nobody reads filled up and stopped the server (the whole site never came, 3,600 s)
+        self.log = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         self.memory = PeakMemory(self.process)
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
 
     def wait_page(self, url: str, text: str | None = None, timeout: float = 3600) -> float:
         """Seconds from start until ``url`` answers (with ``text`` in it, when given)."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"bench: guides serve ended: {self.process.stderr.read()[-3000:]}")
+                raise SystemExit(f"bench: guides serve ended: {self.log_tail()}")
             body = _get(self.base + url)
             if body is not None and (text is None or text in body.decode("utf-8", "replace")):
                 return time.perf_counter() - self.started
             time.sleep(0.05)
-        raise SystemExit(f"bench: guides serve did not show {url} within {timeout} s")
+        raise SystemExit(f"bench: guides serve did not show {url} within {timeout} s: {self.log_tail()}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -190,6 +197,7 @@ class Preview:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
         PEAK_MB.append(self.memory.stop())
 
 
