@@ -123,7 +123,8 @@ class PeakMemory:
         return self.peak_mb
 
 
-PEAK_MB: list[float] = []
+# summed PSS peak of each run the bench makes (cold, noop, …, serve, serve-cold, shard-1, …)
+PEAK_MB: dict[str, float] = {}
 
 
 def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dict]:
@@ -134,7 +135,7 @@ def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dic
     memory = PeakMemory(process)
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
-    PEAK_MB.append(memory.stop())
+    PEAK_MB[stats_file.stem] = round(memory.stop(), 1)
     if process.returncode != 0:
         sys.stderr.write(stderr[-5000:])
         raise SystemExit(f"bench: guides build failed with exit code {process.returncode}")
@@ -163,7 +164,8 @@ def _get(url: str) -> bytes | None:
 class Preview:
     """``guides serve`` on a free port, for the preview figures."""
 
-    def __init__(self, project: Path, jobs: int):
+    def __init__(self, project: Path, jobs: int, name: str):
+        self.name = name
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         env = dict(os.environ, GUIDES_PROGRESS="0")
@@ -198,7 +200,7 @@ class Preview:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
-        PEAK_MB.append(self.memory.stop())
+        PEAK_MB[self.name] = round(self.memory.stop(), 1)
 
 
 def edit_visible(preview: Preview, project: Path, matters: list[Path]) -> list[float]:
@@ -226,7 +228,7 @@ def sharded_build(project: Path, jobs: int, shards: int, work: Path) -> tuple[li
         memory = PeakMemory(process)
         _, stderr = process.communicate()
         times.append(time.perf_counter() - started)
-        PEAK_MB.append(memory.stop())
+        PEAK_MB[f"shard-{part}"] = round(memory.stop(), 1)
         if process.returncode != 0:
             sys.stderr.write(stderr[-5000:])
             raise SystemExit(f"bench: guides build --shard {part}/{shards} failed")
@@ -310,7 +312,7 @@ def preview_benchmark(project: Path, work: Path, args) -> dict:
     serve_ready_cold_s (a copy of the project without its cache)."""
     matters = sorted((project / "matters").glob("[0-9]*.yml"))
     first = matters[0].stem
-    preview = Preview(project, args.jobs)
+    preview = Preview(project, args.jobs, "serve")
     try:
         ready_s = preview.wait_page(f"matters/{first}/")
         log(f"guides serve: first page after {ready_s:.1f}s (warm cache)")
@@ -323,7 +325,7 @@ def preview_benchmark(project: Path, work: Path, args) -> dict:
         preview.stop()
     cold = work / "serve-cold"
     shutil.copytree(project, cold, ignore=shutil.ignore_patterns("site", ".cache", ".site.*"))
-    preview = Preview(cold, args.jobs)
+    preview = Preview(cold, args.jobs, "serve-cold")
     try:
         cold_s = preview.wait_page(f"matters/{first}/")
         log(f"guides serve: first page after {cold_s:.1f}s (empty cache)")
@@ -422,7 +424,7 @@ def main() -> None:
             # the whole Pagefind bundle on disk; a visitor fetches only parts of it (transfer below)
             "search_index_mb": round(tree_mb(site / "pagefind"), 2),
             # PSS summed over each build's processes, sampled every 0.25 s (the largest of the three builds)
-            "peak_rss_mb": round(max(PEAK_MB), 1),
+            "peak_rss_mb": round(max(PEAK_MB.values()), 1),
             "largest_process_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "bare_mkdocs_s": round(bare_s, 2),
             "noop_vs_bare_mkdocs": round(noop_s / bare_s, 3),
@@ -449,7 +451,8 @@ def main() -> None:
                 sharded_cold_s=round(max(shard_times) + assemble_s, 2),
                 sharded_cold_vs_bare_mkdocs=round((max(shard_times) + assemble_s) / bare_s, 3),
             )
-            figures["peak_rss_mb"] = round(max(PEAK_MB), 1)
+            figures["peak_rss_mb"] = round(max(PEAK_MB.values()), 1)
+        figures["peak_mb_by_run"] = dict(PEAK_MB)
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if not args.keep:
