@@ -126,16 +126,48 @@ class PeakMemory:
 # summed PSS peak of each run the bench makes (cold, noop, …, serve, serve-cold, shard-1, …)
 PEAK_MB: dict[str, float] = {}
 
+# per cent of the CPU time the virtual machine's host took away during each run (vmstat's
+# "st"): on a shared 2-core machine it was 23 to 38 % during one bench and near 0 in another,
+# which moved the figures (and their ratios to bare MkDocs) by a third between runs
+STEAL_PCT: dict[str, float] = {}
+
+
+def cpu_ticks() -> tuple[int, int] | None:
+    """(stolen, all) clock ticks of every CPU since boot, from /proc/stat; None off Linux."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    ticks = [int(field) for field in fields[1:9]]
+    return (ticks[7] if len(ticks) > 7 else 0), sum(ticks)
+
+
+class Steal:
+    """The stolen share of the CPU from now until :meth:`pct`."""
+
+    def __init__(self):
+        self.start = cpu_ticks()
+
+    def pct(self) -> float | None:
+        end = cpu_ticks()
+        if self.start is None or end is None or end[1] <= self.start[1]:
+            return None
+        return round(100 * (end[0] - self.start[0]) / (end[1] - self.start[1]), 1)
+
 
 def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dict]:
     env = dict(os.environ, GUIDES_STATS=str(stats_file), GUIDES_PROGRESS="0")
     cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build"] + (["--jobs", str(jobs)] if jobs else [])
-    started = time.perf_counter()
+    started, steal = time.perf_counter(), Steal()
     process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = PeakMemory(process)
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
     PEAK_MB[stats_file.stem] = round(memory.stop(), 1)
+    STEAL_PCT[stats_file.stem] = steal.pct()
     if process.returncode != 0:
         sys.stderr.write(stderr[-5000:])
         raise SystemExit(f"bench: guides build failed with exit code {process.returncode}")
@@ -170,7 +202,7 @@ class Preview:
         self.base = f"http://127.0.0.1:{self.port}/"
         env = dict(os.environ, GUIDES_PROGRESS="0")
         cmd = [str(ROOT / ".venv" / "bin" / "guides"), "serve", "--dev-addr", f"127.0.0.1:{self.port}"]
-        self.started = time.perf_counter()
+        self.started, self.steal = time.perf_counter(), Steal()
         # a file, not a pipe: MkDocs logs each 404 (the polls below, 20 a second), and a pipe
         # nobody reads filled up and stopped the server (the whole site never came, 3,600 s)
         self.log = tempfile.TemporaryFile("w+", encoding="utf-8")
@@ -201,6 +233,7 @@ class Preview:
             self.process.kill()
         self.log.close()
         PEAK_MB[self.name] = round(self.memory.stop(), 1)
+        STEAL_PCT[self.name] = self.steal.pct()
 
 
 def edit_visible(preview: Preview, project: Path, matters: list[Path]) -> list[float]:
@@ -223,12 +256,13 @@ def sharded_build(project: Path, jobs: int, shards: int, work: Path) -> tuple[li
     for part in range(1, shards + 1):
         env = dict(os.environ, GUIDES_PROGRESS="0")
         cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build", "--shard", f"{part}/{shards}"] + (["--jobs", str(jobs)] if jobs else [])
-        started = time.perf_counter()
+        started, steal = time.perf_counter(), Steal()
         process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         memory = PeakMemory(process)
         _, stderr = process.communicate()
         times.append(time.perf_counter() - started)
         PEAK_MB[f"shard-{part}"] = round(memory.stop(), 1)
+        STEAL_PCT[f"shard-{part}"] = steal.pct()
         if process.returncode != 0:
             sys.stderr.write(stderr[-5000:])
             raise SystemExit(f"bench: guides build --shard {part}/{shards} failed")
@@ -269,9 +303,10 @@ def bare_mkdocs(project: Path, bare: Path) -> float:
     config["site_dir"] = str(bare / "site")
     config["theme"]["custom_dir"] = str(project / "overrides")
     (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    started = time.perf_counter()
+    started, steal = time.perf_counter(), Steal()
     result = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-q"], cwd=bare, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    STEAL_PCT["bare"] = steal.pct()
     if result.returncode != 0:
         sys.stderr.write(result.stderr[-5000:])
         raise SystemExit("bench: bare mkdocs build failed")
@@ -357,6 +392,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="guides-bench-"))
+    whole_run = Steal()
     if args.keep and work.exists():
         shutil.rmtree(work)
     try:
@@ -453,6 +489,8 @@ def main() -> None:
             )
             figures["peak_rss_mb"] = round(max(PEAK_MB.values()), 1)
         figures["peak_mb_by_run"] = dict(PEAK_MB)
+        figures["cpu_steal_pct"] = whole_run.pct()
+        figures["cpu_steal_pct_by_run"] = dict(STEAL_PCT)
         print(json.dumps(figures, ensure_ascii=False))
     finally:
         if not args.keep:
