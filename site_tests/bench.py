@@ -158,19 +158,25 @@ class Steal:
         return round(100 * (end[0] - self.start[0]) / (end[1] - self.start[1]), 1)
 
 
-def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dict]:
-    env = dict(os.environ, GUIDES_STATS=str(stats_file), GUIDES_PROGRESS="0")
-    cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build"] + (["--jobs", str(jobs)] if jobs else [])
+def run_guides(project: Path, name: str, arguments: list[str], jobs: int, **env: str) -> float:
+    """Seconds of one ``guides`` command in ``project``; its memory peak and stolen CPU share
+    are kept under ``name`` (:data:`PEAK_MB`, :data:`STEAL_PCT`)."""
+    cmd = [str(ROOT / ".venv" / "bin" / "guides"), *arguments] + (["--jobs", str(jobs)] if jobs else [])
     started, steal = time.perf_counter(), Steal()
-    process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cmd, cwd=project, env=dict(os.environ, GUIDES_PROGRESS="0", **env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = PeakMemory(process)
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
-    PEAK_MB[stats_file.stem] = round(memory.stop(), 1)
-    STEAL_PCT[stats_file.stem] = steal.pct()
+    PEAK_MB[name] = round(memory.stop(), 1)
+    STEAL_PCT[name] = steal.pct()
     if process.returncode != 0:
         sys.stderr.write(stderr[-5000:])
-        raise SystemExit(f"bench: guides build failed with exit code {process.returncode}")
+        raise SystemExit(f"bench: guides {' '.join(arguments)} failed with exit code {process.returncode}")
+    return elapsed
+
+
+def guides_build(project: Path, jobs: int, stats_file: Path) -> tuple[float, dict]:
+    elapsed = run_guides(project, stats_file.stem, ["build"], jobs, GUIDES_STATS=str(stats_file))
     return elapsed, json.loads(stats_file.read_text(encoding="utf-8"))
 
 
@@ -252,20 +258,7 @@ def edit_visible(preview: Preview, project: Path, matters: list[Path]) -> list[f
 def sharded_build(project: Path, jobs: int, shards: int, work: Path) -> tuple[list[float], float, dict]:
     """Seconds of each ``guides build --shard K/N`` (one after another, one cache) and of the
     assembling ``guides build``."""
-    times = []
-    for part in range(1, shards + 1):
-        env = dict(os.environ, GUIDES_PROGRESS="0")
-        cmd = [str(ROOT / ".venv" / "bin" / "guides"), "build", "--shard", f"{part}/{shards}"] + (["--jobs", str(jobs)] if jobs else [])
-        started, steal = time.perf_counter(), Steal()
-        process = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        memory = PeakMemory(process)
-        _, stderr = process.communicate()
-        times.append(time.perf_counter() - started)
-        PEAK_MB[f"shard-{part}"] = round(memory.stop(), 1)
-        STEAL_PCT[f"shard-{part}"] = steal.pct()
-        if process.returncode != 0:
-            sys.stderr.write(stderr[-5000:])
-            raise SystemExit(f"bench: guides build --shard {part}/{shards} failed")
+    times = [run_guides(project, f"shard-{part}", ["build", "--shard", f"{part}/{shards}"], jobs) for part in range(1, shards + 1)]
     assemble_s, assembly = guides_build(project, jobs, work / "assemble.json")
     return times, assemble_s, assembly
 
