@@ -277,6 +277,51 @@ def test_weasyprint_patches_skip_an_untested_version(monkeypatch, caplog):
     assert "outside" in caplog.text and "pyproject.toml" in caplog.text
 
 
+def test_slips_use_a_trimmed_user_agent_stylesheet_and_print_the_same_bytes(sample_corpus, slip_cache, monkeypatch):
+    """The footnote and note rules are left out of WeasyPrint's user-agent stylesheet (and
+    ::marker kept for li only): the slips with lists, tables and a second page are the same
+    PDFs with the whole stylesheet."""
+    from generator.outputs.slips import fonts as slipfonts
+    from generator.outputs.slips import weasyprint_patches
+    from generator.outputs.slips.html import KINDS, render_html
+    from generator.outputs.slips.pdf import Renderer
+
+    sheet = weasyprint_patches._user_agent_sheet()
+    assert sheet is not None, "the installed WeasyPrint's stylesheet was not trimmed"
+    texts = {}
+    for matter in sample_corpus.sorted_matters():
+        for kind in KINDS:
+            text = render_html(matter, sample_corpus.fingerprint(matter.code), kind, SITE_URL)
+            if "<li" in text and "li" not in texts:
+                texts["li"] = text
+            if kind == "notice" and matter.code == SAMPLE:
+                texts["notice"] = text
+    assert set(texts) == {"li", "notice"}
+    renderer = Renderer(slipfonts.build_fonts(slip_cache))
+    trimmed = {name: renderer.render(text) for name, text in texts.items()}
+    monkeypatch.setattr(weasyprint_patches, "_user_agent_sheet", lambda: None)
+    assert {name: renderer.render(text) for name, text in texts.items()} == trimmed
+
+
+def test_the_user_agent_stylesheet_is_trimmed_only_when_nothing_needs_the_rules_left_out():
+    from importlib.resources import files
+
+    import weasyprint.css
+
+    from generator.outputs.slips.weasyprint_patches import slip_user_agent_css
+
+    ua = (files(weasyprint.css) / "html5_ua.css").read_text("utf-8")
+    trimmed = slip_user_agent_css(ua, "p { color: black }")
+    assert trimmed is not None and "footnote-call" not in trimmed and "::note-callback" not in trimmed
+    assert re.search(r"^li::marker \{", trimmed, re.M) and not re.search(r"^::marker", trimmed, re.M)
+    assert len(ua) - len(trimmed) < 500  # five rules out, nothing else
+    # slips that float a footnote, use notes or make another element a list item keep the whole sheet
+    for css in (".n { float: footnote }", "p::note-call { content: none }", "dt { display: list-item }"):
+        assert slip_user_agent_css(ua, css) is None
+    # a stylesheet that no longer has the rules as written is left whole
+    assert slip_user_agent_css(ua.replace("::note-callback", "::note-back"), "") is None
+
+
 def test_combined_notice_for_a_theme(sample_corpus, slip_cache, tmp_path):
     from generator.outputs.slips import html as slip_html
     from generator.outputs.slips import pdf as slip_pdf
