@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.contract import DEFAULT_CORRECTION_DAYS, SLIP_KINDS
 from generator.problems import InvalidInput, UsageError
+from generator.workers import keep_lost_interrupts, raise_lost_interrupt
 
 MATTERS_DIR = Path("matters")
 MAX_JOBS = 64
@@ -326,8 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    keep_lost_interrupts()
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
+        raise_lost_interrupt()  # a Ctrl-C a finaliser swallowed after the last stage
+        return code
     except InvalidInput as exc:
         print_problems(exc.problems)
         return 1

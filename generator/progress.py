@@ -12,6 +12,8 @@ import sys
 import time
 from typing import TextIO
 
+from generator.workers import raise_lost_interrupt
+
 
 def _enabled(stream: TextIO) -> bool:
     setting = os.environ.get("GUIDES_PROGRESS")
@@ -47,6 +49,7 @@ class Progress:
         return elapsed / self.done * (self.total - self.done)
 
     def advance(self, n: int = 1) -> None:
+        raise_lost_interrupt()
         self.done = min(self.total, self.done + n)
         if not self.enabled:
             return

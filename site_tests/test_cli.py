@@ -174,6 +174,32 @@ def test_keyboard_interrupt_is_one_line_and_130(monkeypatch, capsys, command, ta
     assert (captured.out, captured.err) == ("", f"guides {command}: interrupted\n")
 
 
+def test_a_ctrl_c_a_finaliser_swallowed_still_interrupts_the_command(monkeypatch, capsys):
+    """A KeyboardInterrupt raised inside a finaliser (here an object's __del__; a process
+    pool's teardown leaves many) is lost by Python, which prints "Exception ignored" and goes
+    on. The command stops at its next stage instead, with the usual one line and 130."""
+    import generator.load.corpus as corpus_module
+
+    class Finalised:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    real = corpus_module.load_laws
+
+    def load_laws(root):
+        Finalised()  # made and dropped: its __del__ raises into nowhere
+        return real(root)
+
+    monkeypatch.setattr(corpus_module, "load_laws", load_laws)
+    assert main(["--matters", str(ROOT / "matters"), "check", "--cache-dir", ""]) == 130
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "guides check: interrupted\n")
+    # the next command starts afresh: nothing is left over from this one
+    monkeypatch.setattr(corpus_module, "load_laws", real)
+    assert main(["--matters", str(ROOT / "matters"), "check", "--cache-dir", ""]) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith("检查通过：")
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="needs /proc")
 @pytest.mark.parametrize("entry", list(ENTRY_POINTS), ids=lambda name: name.replace(" ", "_"))
 def test_ctrl_c_is_one_line_and_130(entry, tmp_path):

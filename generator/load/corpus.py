@@ -32,6 +32,7 @@ from generator.load.themes import load_themes
 from generator.domain.directory import Directory
 from generator.model.matter import Matter
 from generator.problems import InvalidInput, Problem
+from generator.workers import raise_lost_interrupt
 
 if TYPE_CHECKING:
     from generator.domain.themes import ThemePlan
@@ -104,6 +105,7 @@ def load_corpus(root: Path | str, only: list[Path] | None = None, cache_dir: Pat
 
     if problems:
         raise InvalidInput(problems)
+    raise_lost_interrupt()  # (the parse pool's teardown runs finalisers)
     parse_cache.save()
     return replace(
         corpus,

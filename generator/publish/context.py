@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from generator.contract import DEFAULT_SITE_URL
 from generator.load.corpus import Corpus
-from generator.workers import interrupts_deferred, worker_started
+from generator.workers import interrupts_deferred, raise_lost_interrupt, worker_started
 
 
 class BuildContext:
@@ -89,6 +89,7 @@ class BuildContext:
         """Add the time since ``started`` to a stage, for the benchmark's per-stage figures."""
         stages = self.stats["stage_s"]
         stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - started, 3)
+        raise_lost_interrupt()
 
     def in_background(self, name: str, work: Callable[[threading.Event], None]) -> Future:
         """Run ``work`` while MkDocs renders the pages; the site is published only after it ends.
