@@ -1,5 +1,5 @@
 """``guides build --shard K/N``: four shards one after another into one cache, then a plain
-build, publish the same site as one build, and the assembly renders no slip or diagram."""
+build, publish the same site as one build, and the assembly renders nothing."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def test_four_shards_and_the_assembly_publish_the_site_of_one_build(tmp_path, mo
     # every matter's four slips, its diagram and its page's Markdown, each in exactly one
     # shard; the themes in shard 1, the search bundle in the last
     assert rendered["pdf"] == 4 * MATTERS and rendered["svg"] == MATTERS and rendered["page-md"] == MATTERS
+    assert rendered["matter-json"] == rendered["cpsv-ap"] == MATTERS and rendered["xlsx"] == 3
     bundles = sorted((sharded / ".cache" / "guides" / "pagefind").rglob("*.tar"))
     assert len(bundles) == 1
 
@@ -52,8 +53,9 @@ def test_four_shards_and_the_assembly_publish_the_site_of_one_build(tmp_path, mo
     monkeypatch.setenv("GUIDES_STATS", str(stats_file))
     build_project(sharded)
     assembly = json.loads(stats_file.read_text(encoding="utf-8"))
-    # nothing rendered: not a slip, diagram or page (the shards rendered every page's HTML)
-    assert not {"pdf", "svg", "theme-flow", "theme-notice", "page-md", "page"} & set(assembly["rendered"]), assembly["rendered"]
+    # nothing rendered: not a slip, diagram, page, JSON file or workbook (the shards made
+    # every page's HTML, each matter's JSON and CPSV-AP file, shard 1 the workbooks)
+    assert assembly["rendered"] == {}
     assert assembly["pages_rendered"] == []
     assert sorted((sharded / ".cache" / "guides" / "pagefind").rglob("*.tar")) == bundles  # Pagefind did not run again
     assert site_files(sharded / "site") == site_files(single / "site")
@@ -65,7 +67,7 @@ def test_the_command_line_names_the_shard_and_rejects_a_wrong_one(tmp_path):
         [sys.executable, "-m", "generator.cli", "build", "--shard", "2/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "GUIDES_PROGRESS": "0", "PATH": "/usr/bin:/bin"}
     )
     assert run.returncode == 0, run.stderr
-    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 1 page, 1 page-md, 4 pdf, 1 svg"
+    assert run.stderr.strip().splitlines()[-1] == "guides build --shard 2/2: 1 matters, rendered into the cache: 1 cpsv-ap, 1 matter-json, 1 page, 1 page-md, 4 pdf, 1 svg"
     wrong = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--shard", "3/2"], cwd=project, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert wrong.returncode == 2
     assert "expected K/N with 1 ≤ K ≤ N, e.g. 2/4, got '3/2'" in wrong.stderr

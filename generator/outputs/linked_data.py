@@ -12,6 +12,8 @@ are relative to the document, which JSON-LD resolves against wherever the file i
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import contract
@@ -450,9 +452,15 @@ def jsonld_text(doc: dict[str, Any]) -> str:
 
 
 def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
-    """CPSV-AP exports from the artifact cache. The key covers the matter (its fingerprint hashes
-    the whole standard), the public address, the area name (which the regions data may supply)
-    and the code that shapes the graph."""
+    """The CPSV-AP export of every matter and the code lists' concept scheme."""
+    return [*matter_graphs(ctx), (contract.CPSV_CONCEPTS, jsonld_text(concept_scheme(ctx.corpus, ctx.site_url)))]
+
+
+def matter_graphs(ctx: "BuildContext", codes: Collection[str] | None = None) -> list[tuple[str, Path]]:
+    """CPSV-AP exports of every matter (or of those in ``codes``: a shard's) from the artifact
+    cache. The key covers the matter (its fingerprint hashes the whole standard), the public
+    address, the area name (which the regions data may supply) and the code that shapes the
+    graph."""
     corpus = ctx.corpus
     code = code_digest(__name__)
     files = []
@@ -463,12 +471,13 @@ def produce(ctx: "BuildContext") -> list[tuple[str, Any]]:
         return digest("cpsv-ap", code, corpus.fingerprint(matter.code), site_base(ctx.site_url, ""), local)
 
     for matter in corpus.sorted_matters():
+        if codes is not None and matter.code not in codes:
+            continue
         files += ctx.cached(
             contract.cpsv_jsonld(matter.code), "cpsv-ap", ".jsonld",
             key=lambda matter=matter: key(matter),
             make=lambda matter=matter: jsonld_text(cpsv_ap(corpus, matter, ctx.site_url)).encode("utf-8"),
             counted="cpsv-ap",
         )
-    files.append((contract.CPSV_CONCEPTS, jsonld_text(concept_scheme(corpus, ctx.site_url))))
     return files
 

@@ -2,10 +2,10 @@
 
 A cold build is mostly the slips (four WeasyPrint PDFs per matter, 0.1–0.2 CPU-s each), the
 flow diagrams (one ``dot`` run per matter) and the pages (Markdown, then MkDocs' HTML). Shard
-K of N checks the whole catalogue, then makes the slips, diagram, page Markdown and page HTML
-of every N-th matter in code order (the K-th, the K+N-th, …) into the content-addressed cache
-(``.cache/guides``); shard 1 also the 一件事 themes' diagrams and notices and every page that
-is not a matter's, the last shard the search bundle (Pagefind, made from the data of every
+K of N checks the whole catalogue, then makes the slips, diagram, page Markdown, page HTML, JSON
+and CPSV-AP file of every N-th matter in code order (the K-th, the K+N-th, …) into the
+content-addressed cache (``.cache/guides``); shard 1 also the 一件事 themes' diagrams and
+notices, the workbooks and every page that is not a matter's, the last shard the search bundle (Pagefind, made from the data of every
 matter). It publishes nothing. The keys are those of a full build (the same inputs, site URL,
 templates and site), so after the shards' caches are merged into one folder a plain ``guides
 build`` finds every artifact and page there and only publishes
@@ -33,7 +33,8 @@ from generator import contract
 
 from generator.load.corpus import load_corpus
 from generator.outputs import diagrams, themes
-from generator.outputs.api import records
+from generator.outputs import linked_data
+from generator.outputs.api import catalogue, records, spreadsheets
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
 from generator.publish import search_index
@@ -63,6 +64,9 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
     mine = shard_codes(list(corpus.matters), part, total)
     ctx = BuildContext(replace(corpus, matters={code: corpus.matters[code] for code in mine}), plugin.config, config, base_dir)
     ctx.stage("load", started)
+    # for the work that needs the whole catalogue (pages link other matters, the files of a
+    # matter name its implementations) and for what only one shard makes
+    whole = BuildContext(corpus, plugin.config, config, base_dir)
     try:
         # slips first: they render in worker processes while dot draws the diagrams
         for name, produce in (("slips", slips.produce), ("diagrams", diagrams.produce)):
@@ -72,7 +76,6 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
         # the rest of the assembly's work that divides by matter or by shard (at 907 matters
         # the assembly spent 5.0 s on page Markdown and 22.7 s on Pagefind, which also took
         # the core MkDocs renders the pages on)
-        whole = BuildContext(corpus, plugin.config, config, base_dir)
         whole.flow_svgs, whole.diagrams_done, whole.cores_busy = ctx.flow_svgs, ctx.diagrams_done, ctx.cores_busy
         started = time.perf_counter()
         _, made = matter_page.make_missing(whole, mine, plugin.config.search_sections)
@@ -85,20 +88,31 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
                 started = time.perf_counter()
                 search_index.write_search_index(Path(folder), corpus, plugin.config.search_sections, ctx.cache_dir)
                 ctx.stage("search", started)
-        if part == 1 and corpus.themes:
+        # the JSON and CPSV-AP file of each of its matters, and in shard 1 the workbooks and
+        # the 一件事 themes: made from the whole catalogue, as the assembly would, so that it
+        # finds them in the cache and renders nothing
+        started = time.perf_counter()
+        catalogue.matter_files(whole, mine)
+        linked_data.matter_graphs(whole, mine)
+        ctx.stage("records", started)
+        if part == 1:
             started = time.perf_counter()
             whole.history = records.for_build(whole)
-            themes.produce(whole)
-            for kind, count in whole.stats["rendered"].items():
-                ctx.count_rendered(kind, count)
+            spreadsheets.produce(whole)  # the workbooks are written in a worker process
+            if corpus.themes:
+                themes.produce(whole)
             ctx.stage("themes", started)
         if plugin.config.page_cache and not unknown_page_plugins(config):
             started = time.perf_counter()
             render_pages(config, plugin, corpus, ShardPages(frozenset(mine), part == 1, dict(ctx.flow_svgs)), ctx)
             ctx.stage("page_html", started)
         ctx.wait_background()
+        whole.wait_background()
+        for kind, count in whole.stats["rendered"].items():
+            ctx.count_rendered(kind, count)
     except BaseException:
         ctx.cancel_background()
+        whole.cancel_background()
         raise
     ctx.stats["shard"] = f"{part}/{total}"
     ctx.stats["shard_matters"] = len(mine)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,13 +150,16 @@ def dump(data: Any) -> str:
     return jsontext.dumps(data, indent=2) + "\n"
 
 
-def matter_files(ctx: "BuildContext") -> list[tuple[str, Path]]:
-    """One JSON file per matter, from the artifact cache: the fingerprint already hashes the whole
-    document, so with the code that lays it out it is a complete key, and a rebuild of a
-    catalogue of thousands of unchanged matters serialises nothing."""
+def matter_files(ctx: "BuildContext", codes: Collection[str] | None = None) -> list[tuple[str, Path]]:
+    """One JSON file per matter (or per matter of ``codes``: a shard's), from the artifact
+    cache: the fingerprint already hashes the whole document, so with the code that lays it
+    out it is a complete key, and a rebuild of a catalogue of thousands of unchanged matters
+    serialises nothing."""
     code = code_digest(__name__)
     files = []
     for matter in ctx.corpus.sorted_matters():
+        if codes is not None and matter.code not in codes:
+            continue
         files += ctx.cached(
             contract.matter_json(matter.code), "api", ".json",
             key=lambda matter=matter: digest("matter-json", code, ctx.corpus.fingerprint(matter.code)),
