@@ -5,10 +5,11 @@ flow diagrams (one ``dot`` run per matter) and the pages (Markdown, then MkDocs'
 K of N checks the whole catalogue, then makes the slips, diagram, page Markdown, page HTML, JSON
 and CPSV-AP file of every N-th matter in code order (the K-th, the K+N-th, …) into the
 content-addressed cache (``.cache/guides``); shard 1 also the 一件事 themes' diagrams and
-notices, the workbooks and every page that is not a matter's, the last shard the search bundle (Pagefind, made from the data of every
-matter). It publishes nothing. The keys are those of a full build (the same inputs, site URL,
-templates and site), so after the shards' caches are merged into one folder a plain ``guides
-build`` finds every artifact and page there and only publishes
+notices, the workbooks and every page that is not a matter's, the last shard the search
+bundle (Pagefind, made from the data of every matter). It publishes nothing. The keys are
+those of a full build (the same inputs, site URL, templates and site), so after the shards'
+caches are merged into one folder a plain ``guides build`` finds every artifact and page there
+and only publishes
 (``.github/workflows/site.yml``; ``site_tests/test_shards.py`` checks that four shards and the
 assembly give the same site as one build, and that the assembly renders nothing).
 
@@ -32,8 +33,7 @@ from mkdocs.config import load_config
 from generator import contract
 
 from generator.load.corpus import load_corpus
-from generator.outputs import diagrams, themes
-from generator.outputs import linked_data
+from generator.outputs import diagrams, linked_data, themes
 from generator.outputs.api import catalogue, records, spreadsheets
 from generator.outputs.pages import matter as matter_page
 from generator.outputs.slips import build as slips
@@ -94,7 +94,7 @@ def build_shard(config_file: Path, part: int, total: int, jobs: int) -> dict:
         started = time.perf_counter()
         catalogue.matter_files(whole, mine)
         linked_data.matter_graphs(whole, mine)
-        ctx.stage("records", started)
+        ctx.stage("matter_files", started)
         if part == 1:
             started = time.perf_counter()
             whole.history = records.for_build(whole)
